@@ -1,0 +1,85 @@
+// Checksum engine benchmark: for each DATA_W, in one Verilator run each,
+//   - beats accepted per cycle with back-pressure off (limit: 1.000),
+//     for mixed-size packets and for back-to-back one-beat packets;
+//   - cycles from the last beat's handshake to the result (goal: <= 4);
+//   - results per cycle for one-beat packets (limit: 1.000);
+//   - simulation speed, RTL alone and in lockstep with the HLS model.
+// Prints a Markdown table; the README quotes it.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "csum_lockstep.h"
+
+namespace {
+
+using tcpoe::sim::Packet;
+
+std::vector<Packet> random_packets(std::size_t n, std::size_t min_len, std::size_t max_len,
+                                   uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> len(min_len, max_len);
+  std::vector<Packet> out(n);
+  for (auto& p : out) {
+    p.resize(len(rng));
+    for (auto& b : p) b = static_cast<uint8_t>(rng());
+  }
+  return out;
+}
+
+struct Timed {
+  tcpoe::sim::CsumRunReport report;
+  double seconds;
+};
+
+Timed timed_run(const std::vector<Packet>& packets, const tcpoe::sim::CsumRunOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = tcpoe::sim::run_csum(packets, opt);
+  const auto t1 = std::chrono::steady_clock::now();
+  if (!r.ok) {
+    std::fprintf(stderr, "bench_csum: run failed: %s\n", r.failure.c_str());
+    std::exit(1);
+  }
+  return {std::move(r), std::chrono::duration<double>(t1 - t0).count()};
+}
+
+double beats_per_cycle(const tcpoe::sim::CsumRunReport& r) {
+  return double(r.beats) / double(r.last_beat_cycle - r.first_beat_cycle + 1);
+}
+
+}  // namespace
+
+int main() {
+  std::printf("| DATA_W | beats/cycle, 64..9018 B | beats/cycle, 1-beat pkts | results/cycle, 1-beat pkts"
+              " | latency (cycles) | beats/cycle at 50%% ready | sim kcycles/s RTL | lockstep |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  for (int w : {64, 128, 256, 512}) {
+    tcpoe::sim::CsumRunOptions opt;
+    opt.data_width = w;
+    opt.lockstep = false;
+
+    const auto mixed = random_packets(400, 64, 9018, 7);
+    const Timed rtl = timed_run(mixed, opt);
+    opt.lockstep = true;
+    const Timed both = timed_run(mixed, opt);
+
+    const auto tiny = random_packets(20000, std::size_t(w / 8), std::size_t(w / 8), 8);
+    const Timed one_beat = timed_run(tiny, opt);
+    const auto& ob = one_beat.report;
+    const double results_per_cycle = double(ob.sums.size()) / double(ob.cycles - 4);
+
+    auto [lat_min, lat_max] = std::minmax_element(ob.latencies.begin(), ob.latencies.end());
+
+    opt.ready_probability = 0.5;
+    const Timed pressed = timed_run(mixed, opt);
+
+    std::printf("| %d | %.3f | %.3f | %.3f | %u..%u | %.3f | %.0f | %.0f |\n", w,
+                beats_per_cycle(rtl.report), beats_per_cycle(ob), results_per_cycle, *lat_min,
+                *lat_max, beats_per_cycle(pressed.report),
+                rtl.report.cycles / rtl.seconds / 1e3, both.report.cycles / both.seconds / 1e3);
+  }
+  std::printf("\nlimits: 1.000 beat and 1.000 result per cycle; latency goal <= 4 cycles at "
+              "DATA_W=512; at 50%% ready the consumer takes one result every other cycle.\n");
+  return 0;
+}
