@@ -1,41 +1,18 @@
 #include "csum_lockstep.h"
 
-#include <memory>
 #include <random>
 #include <sstream>
-#include <type_traits>
 
 #include "Vtcp_csum_128.h"
 #include "Vtcp_csum_256.h"
 #include "Vtcp_csum_512.h"
 #include "Vtcp_csum_64.h"
 #include "tcp_csum.h"
-#include "verilated.h"
-#include "verilated_fst_c.h"
+#include "verilator_ports.h"
+#include "vl_clocked.h"
 
 namespace tcpoe::sim {
 namespace {
-
-// Verilator maps a port of up to 64 bits onto an integer and a wider one onto
-// an array of 32-bit words; these set or read byte lane `lane` of either.
-template <typename Port>
-void set_lane(Port& port, int lane, uint8_t value) {
-  if constexpr (std::is_integral_v<Port>) {
-    const Port mask = Port(0xff) << (8 * lane);
-    port = (port & ~mask) | (Port(value) << (8 * lane));
-  } else {
-    uint32_t& word = port[lane / 4];
-    const int sh = 8 * (lane % 4);
-    word = (word & ~(0xffu << sh)) | (uint32_t{value} << sh);
-  }
-}
-template <typename Port>
-void set_bit(Port& port, int bit, bool value) {
-  if (value)
-    port |= Port(1) << bit;
-  else
-    port &= ~(Port(1) << bit);
-}
 
 // One beat of a packet as the ports carry it.
 struct BeatView {
@@ -52,25 +29,12 @@ class CsumBench {
   using Model = kernels::TcpCsum<W>;
 
   CsumBench(const std::vector<Packet>& packets, const CsumRunOptions& opt)
-      : packets_(packets), opt_(opt), rng_(opt.seed) {
-    ctx_ = std::make_unique<VerilatedContext>();
-    ctx_->randReset(2);  // registers start random: reset must be enough
-    ctx_->fatalOnError(false);
-    ctx_->traceEverOn(!opt.fst_path.empty());
-    top_ = std::make_unique<Top>(ctx_.get());
-    if (!opt.fst_path.empty()) {
-      fst_ = std::make_unique<VerilatedFstC>();
-      top_->trace(fst_.get(), 99);
-      fst_->open(opt.fst_path.c_str());
-    }
-  }
-  ~CsumBench() {
-    if (fst_) fst_->close();
-    top_->final();
-  }
+      : packets_(packets), opt_(opt), rng_(opt.seed), top_(opt.fst_path) {}
 
   CsumRunReport run() {
-    reset();
+    top_->s_axis_tvalid = 0;
+    top_->m_axis_tready = 0;
+    top_.reset();
     report_.sums.reserve(packets_.size());
     std::vector<uint64_t> last_beat_cycle(packets_.size(), 0);
     std::size_t pkt = 0, off = 0;  // next beat to offer
@@ -89,9 +53,7 @@ class CsumBench {
       drive_input(offering ? &beat : nullptr);
       const bool m_ready = ready(rng_);
       top_->m_axis_tready = m_ready;
-      top_->clk = 0;
-      top_->eval();
-      dump();
+      top_.settle();
 
       const bool s_ready = top_->s_axis_tready;
       const bool m_valid = top_->m_axis_tvalid;
@@ -135,12 +97,10 @@ class CsumBench {
         ++results;
         head_seen_valid = false;
       }
-      top_->clk = 1;
-      top_->eval();
-      dump();
+      top_.rising_edge();
       ++report_.cycles;
 
-      if (ctx_->gotError()) {
+      if (top_.assertion_fired()) {
         report_.rtl_assertion_fired = true;
         return fail(cycle, "an RTL assertion fired (see the %Error line above)");
       }
@@ -216,26 +176,6 @@ class CsumBench {
     return false;
   }
 
-  void reset() {
-    top_->rst = 1;
-    top_->s_axis_tvalid = 0;
-    top_->m_axis_tready = 0;
-    for (int i = 0; i < 4; ++i) {
-      top_->clk = 0;
-      top_->eval();
-      dump();
-      top_->clk = 1;
-      top_->eval();
-      dump();
-    }
-    top_->rst = 0;
-  }
-
-  // One waveform sample per clock phase, reset included.
-  void dump() {
-    if (fst_) fst_->dump(time_++);
-  }
-
   CsumRunReport fail(uint64_t cycle, const std::string& what) {
     report_.ok = false;
     std::ostringstream os;
@@ -248,14 +188,11 @@ class CsumBench {
   const std::vector<Packet>& packets_;
   const CsumRunOptions& opt_;
   std::mt19937_64 rng_;
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Top> top_;
-  std::unique_ptr<VerilatedFstC> fst_;
+  VlClocked<Top> top_;
   Model model_;
   ::hls::stream<typename Model::Beat> model_in_;
   ::hls::stream<typename Model::Sum> model_out_;
   CsumRunReport report_;
-  uint64_t time_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,54 @@
+// Byte lanes and bits of verilated ports. Verilator maps a port of up to 64
+// bits onto an integer and a wider one onto an array of 32-bit words
+// (VlWide); these work on either, so a harness is written once for every
+// DATA_W.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+namespace tcpoe::sim {
+
+template <typename Port>
+void set_lane(Port& port, int lane, uint8_t value) {
+  if constexpr (std::is_integral_v<Port>) {
+    const Port mask = Port(0xff) << (8 * lane);
+    port = (port & ~mask) | (Port(value) << (8 * lane));
+  } else {
+    uint32_t& word = port[lane / 4];
+    const int sh = 8 * (lane % 4);
+    word = (word & ~(0xffu << sh)) | (uint32_t{value} << sh);
+  }
+}
+
+template <typename Port>
+uint8_t get_lane(const Port& port, int lane) {
+  if constexpr (std::is_integral_v<Port>)
+    return uint8_t(port >> (8 * lane));
+  else
+    return uint8_t(port[lane / 4] >> (8 * (lane % 4)));
+}
+
+template <typename Port>
+void set_bit(Port& port, int bit, bool value) {
+  if constexpr (std::is_integral_v<Port>) {
+    if (value)
+      port |= Port(1) << bit;
+    else
+      port &= ~(Port(1) << bit);
+  } else {
+    uint32_t& word = port[bit / 32];
+    const uint32_t m = 1u << (bit % 32);
+    word = value ? (word | m) : (word & ~m);
+  }
+}
+
+template <typename Port>
+bool get_bit(const Port& port, int bit) {
+  if constexpr (std::is_integral_v<Port>)
+    return (port >> bit) & 1;
+  else
+    return (port[bit / 32] >> (bit % 32)) & 1;
+}
+
+}  // namespace tcpoe::sim
