@@ -67,7 +67,31 @@ double parse_probability(const std::string& flag, const char* text) {
 struct FrameSpans {
   std::size_t frame_index;
   std::size_t ip_stream, tcp_stream;  // indices into the packet list
+  std::string summary;                // endpoints and control bits
 };
+
+std::string ipv4_text(uint32_t a) {
+  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
+}
+
+// Control bits the way tcpdump prints them.
+std::string flags_text(uint8_t flags) {
+  namespace fl = tcpoe::wire::tcp::flag;
+  static const std::pair<uint8_t, const char*> names[] = {
+      {fl::kSyn, "SYN"}, {fl::kFin, "FIN"}, {fl::kRst, "RST"}, {fl::kPsh, "PSH"},
+      {fl::kAck, "ACK"}, {fl::kUrg, "URG"}, {fl::kEce, "ECE"}, {fl::kCwr, "CWR"}};
+  std::string s;
+  for (const auto& [bit, name] : names)
+    if (flags & bit) s += (s.empty() ? "" : ",") + std::string(name);
+  return s.empty() ? "none" : s;
+}
+
+std::string frame_summary(const tcpoe::wire::FrameRepr& f) {
+  return ipv4_text(f.ip.src) + ":" + std::to_string(f.tcp.src_port) + " > " +
+         ipv4_text(f.ip.dst) + ":" + std::to_string(f.tcp.dst_port) + " [" +
+         flags_text(f.tcp.flags) + "] len " + std::to_string(f.tcp.payload_len);
+}
 
 }  // namespace
 
@@ -139,7 +163,7 @@ int main(int argc, char** argv) {
     while ((rc = pcap_next_ex(pcap, &hdr, &data)) == 1) {
       const std::size_t index = frame_count++;
       std::vector<uint8_t> frame(data, data + hdr->caplen);
-      const auto parsed = tcpoe::wire::parse_frame(frame.data(), frame.size());
+      const auto parsed = tcpoe::wire::parse_frame(tcpoe::wire::ByteSpan(frame));
       if (hdr->caplen != hdr->len || parsed.malformed != tcpoe::wire::Malformed::kNone) {
         ++skipped;  // not a whole TCP/IPv4 frame: nothing for the engine to verify
         continue;
@@ -148,7 +172,7 @@ int main(int argc, char** argv) {
       const auto ip_begin = frame.begin() + f::kIpv4Offset;
       const auto& ip = parsed.repr.ip;
       const std::size_t seg_len = ip.payload_len;
-      FrameSpans spans{index, packets.size(), packets.size() + 1};
+      FrameSpans spans{index, packets.size(), packets.size() + 1, frame_summary(parsed.repr)};
       packets.emplace_back(ip_begin, ip_begin + tcpoe::wire::ipv4::kHeaderLen);
       // The pseudo-header goes in front as octets: 12 of them, so the
       // segment's words stay aligned.
@@ -192,15 +216,16 @@ int main(int argc, char** argv) {
                            : "RTL alone (no lockstep)");
   std::size_t bad = 0;
   if (!frames.empty()) {
-    std::printf("%-7s %-13s %-13s\n", "frame", "IPv4 csum", "TCP csum");
+    std::printf("%-6s %-10s %-10s %s\n", "frame", "IPv4 csum", "TCP csum", "segment");
     for (const auto& f : frames) {
       const bool ip_ok = r.sums[f.ip_stream] == 0xffff;
       const bool tcp_ok = r.sums[f.tcp_stream] == 0xffff;
       bad += !ip_ok + !tcp_ok;
-      std::printf("%-7zu %-13s %-13s\n", f.frame_index + 1, ip_ok ? "ok" : "BAD",
-                  tcp_ok ? "ok" : "BAD");
+      std::printf("%-6zu %-10s %-10s %s\n", f.frame_index + 1, ip_ok ? "ok" : "BAD",
+                  tcp_ok ? "ok" : "BAD", f.summary.c_str());
     }
-    std::printf("%zu TCP/IPv4 frames verified, %zu bad checksums, %zu other frames skipped\n",
+    std::printf("%zu TCP/IPv4 frames verified, %zu bad checksums; %zu frames not TCP/IPv4, "
+                "skipped\n",
                 frames.size(), bad, skipped);
   }
   if (!opt.fst_path.empty()) std::printf("waveform: %s\n", opt.fst_path.c_str());

@@ -1,0 +1,83 @@
+// Receive parser benchmark: for each DATA_W, in one Verilator run each,
+//   - frames per cycle for back-to-back minimum-size (60-octet) frames,
+//     against the limit of one frame per ceil(60 / (DATA_W/8)) beats;
+//   - cycles from a frame's last beat to its descriptor's tvalid;
+//   - frames per cycle with the descriptor consumer ready half the time;
+//   - simulation speed, RTL alone and in lockstep with the HLS model.
+// Prints a Markdown table.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "parser_lockstep.h"
+#include "tcpoe/wire/frame.h"
+
+namespace {
+
+using tcpoe::sim::Frame;
+
+std::vector<Frame> min_frames(std::size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Frame> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    tcpoe::wire::FrameRepr r;
+    r.ip.src = uint32_t(rng());
+    r.ip.dst = uint32_t(rng());
+    r.tcp.seq = uint32_t(rng());
+    r.tcp.flags = tcpoe::wire::tcp::flag::kAck;
+    out.push_back(tcpoe::wire::emit_frame(r, Frame(6, 0x61)));  // 60 octets, unpadded
+  }
+  return out;
+}
+
+struct Timed {
+  tcpoe::sim::ParserRunReport report;
+  double seconds;
+};
+
+Timed timed_run(const std::vector<Frame>& frames, const tcpoe::sim::ParserRunOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = tcpoe::sim::run_parser(frames, opt);
+  const auto t1 = std::chrono::steady_clock::now();
+  if (!r.ok) {
+    std::fprintf(stderr, "bench_parser: run failed: %s\n", r.failure.c_str());
+    std::exit(1);
+  }
+  return {std::move(r), std::chrono::duration<double>(t1 - t0).count()};
+}
+
+}  // namespace
+
+int main() {
+  std::printf("| DATA_W | beats/frame | frames/cycle (limit) | latency (cycles) "
+              "| frames/cycle at 50%% ready | sim kcycles/s RTL | lockstep |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
+  const auto frames = min_frames(20000, 1);
+  for (int w : {64, 128, 256, 512}) {
+    tcpoe::sim::ParserRunOptions opt;
+    opt.data_width = w;
+    opt.lockstep = false;
+    const Timed rtl = timed_run(frames, opt);
+    opt.lockstep = true;
+    const Timed both = timed_run(frames, opt);
+    const auto& r = rtl.report;
+    const double fpc =
+        double(r.descriptors.size()) / double(r.last_beat_cycle - r.first_beat_cycle + 1);
+    const int beats = (60 + w / 8 - 1) / (w / 8);
+    auto [lat_min, lat_max] = std::minmax_element(r.latencies.begin(), r.latencies.end());
+    opt.lockstep = false;
+    opt.ready_probability = 0.5;
+    const Timed pressed = timed_run(frames, opt);
+    const auto& p = pressed.report;
+    const double fpc_pressed =
+        double(p.descriptors.size()) / double(p.last_beat_cycle - p.first_beat_cycle + 1);
+    std::printf("| %d | %d | %.3f (%.3f) | %u..%u | %.3f | %.0f | %.0f |\n", w, beats, fpc,
+                1.0 / beats, *lat_min, *lat_max, fpc_pressed, r.cycles / rtl.seconds / 1e3,
+                both.report.cycles / both.seconds / 1e3);
+  }
+  std::printf("\nlimit: one frame per ceil(60 / (DATA_W/8)) beats at one beat per cycle; at 50%% "
+              "ready the consumer takes a descriptor every other cycle (limit 0.5).\n");
+  return 0;
+}

@@ -1,0 +1,82 @@
+// A real Linux TCP stack as the far end of a simulated wire: a TAP device
+// whose kernel side lives in a private network namespace with a listening
+// socket. Frames the simulation sends are received by that kernel; its
+// answers are read back as Ethernet frames. Needs CAP_NET_ADMIN and
+// CAP_SYS_ADMIN (in practice: root) and /dev/net/tun; see docs/wire-models.md.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tcpoe::sim {
+
+struct TapPeerConfig {
+  std::string name = "tcpoe0";  // netns "<name>-ns" and tap "<name>" (unique per test!)
+  std::array<uint8_t, 6> our_mac{0x02, 0, 0, 0, 0, 1};  // the simulated device's MAC
+  uint32_t our_ip = 0x0a4d0001;   // 10.77.0.1 (the simulated device)
+  uint32_t peer_ip = 0x0a4d0002;  // 10.77.0.2 (the kernel, inside the namespace)
+  uint16_t listen_port = 5201;    // a listening TCP socket in the namespace (0: none)
+  // The kernel side's MAC; fixed rather than random so captures are diffable.
+  std::array<uint8_t, 6> peer_mac{0x02, 0, 0, 0, 0, 2};
+};
+
+class TapPeer {
+ public:
+  // Creates the namespace, the TAP device moved into it, addresses, a static
+  // neighbour entry for our_ip (so the kernel needs no ARP answer), and the
+  // listener. Returns nullptr and explains in *why_not when privileges or
+  // /dev/net/tun are missing, or anything fails (cleaning up what it made).
+  // A namespace of the same name left by a crashed run is deleted first.
+  static std::unique_ptr<TapPeer> open(const TapPeerConfig& config, std::string* why_not);
+
+  // Whether this process has what open() needs (CAP_NET_ADMIN, CAP_SYS_ADMIN,
+  // a usable /dev/net/tun, the ip tool). Tests skip when this is false and
+  // fail when it is true but open() fails.
+  static bool privileges_ok(std::string* why_not);
+
+  ~TapPeer();  // removes the namespace, the device and the listener
+  TapPeer(const TapPeer&) = delete;
+  TapPeer& operator=(const TapPeer&) = delete;
+
+  const TapPeerConfig& config() const { return config_; }
+  std::array<uint8_t, 6> peer_mac() const { return config_.peer_mac; }
+  std::string netns() const { return config_.name + "-ns"; }
+
+  bool send(const std::vector<uint8_t>& frame);  // one Ethernet frame, no FCS
+
+  // The next IPv4/TCP frame from the kernel within the timeout (others, e.g.
+  // IPv6 router solicitations, skipped); nullopt on timeout.
+  std::optional<std::vector<uint8_t>> receive_tcp(std::chrono::milliseconds timeout);
+  // The next frame of any kind (ARP replies, for instance); nullopt on timeout.
+  std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout);
+
+  // Octets the listener has read from accepted connections (it reads and
+  // discards, so the kernel keeps its receive window open) and how many it
+  // accepted.
+  uint64_t bytes_received() const { return bytes_received_.load(); }
+  uint32_t connections_accepted() const { return accepted_.load(); }
+
+ private:
+  explicit TapPeer(const TapPeerConfig& config) : config_(config) {}
+  bool setup(std::string* why_not);
+  bool start_listener(std::string* why_not);
+  void serve();  // the listener thread
+
+  TapPeerConfig config_;
+  int tap_fd_ = -1;
+  bool netns_made_ = false;
+  int listen_fd_ = -1;
+  int stop_fd_ = -1;  // eventfd that wakes the listener thread to end
+  std::thread listener_;
+  std::atomic<uint64_t> bytes_received_{0};
+  std::atomic<uint32_t> accepted_{0};
+};
+
+}  // namespace tcpoe::sim

@@ -1,0 +1,302 @@
+// Prints rtl/tcpoe_wire_pkg.sv: layout.h's constants as a SystemVerilog
+// package, so the RTL parser and builder use the very numbers the C++ views
+// and HLS kernels use. The test wire.sv_pkg_up_to_date fails when the
+// committed package and this program's output differ.
+//
+// usage: tcpoe_gen_sv_pkg [OUTPUT]   (stdout without OUTPUT)
+//
+// To extend: add a row to the tables in build_sections() (a Field expands to
+// _OFF/_LEN, a BitField to _WORD_OFF/_SHIFT/_WIDTH, a control bit to _BIT) or,
+// for a new Malformed code, to kMalformedNames; then regenerate the package.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <initializer_list>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tcpoe/wire/layout.h"
+#include "tcpoe/wire/rx_descriptor.h"
+#include "tcpoe/wire/tx_descriptor.h"
+
+namespace {
+
+using namespace tcpoe::wire;
+
+enum class Radix { kDecimal, kHex };
+
+struct Constant {
+  std::string name;
+  uint32_t value;
+  Radix radix = Radix::kDecimal;
+};
+
+using Rows = std::vector<Constant>;
+
+struct Section {
+  std::string title;
+  Rows rows;
+  Section(std::string t, std::initializer_list<Rows> groups) : title(std::move(t)) {
+    for (const Rows& g : groups) rows.insert(rows.end(), g.begin(), g.end());
+  }
+};
+
+Rows field(const std::string& name, Field f) {
+  return {{name + "_OFF", f.offset}, {name + "_LEN", f.size}};
+}
+
+Rows bits(const std::string& name, BitField b) {
+  return {{name + "_WORD_OFF", b.offset}, {name + "_SHIFT", b.shift}, {name + "_WIDTH", b.width}};
+}
+
+Rows value(const std::string& name, uint32_t v) { return {{name, v}}; }
+
+Rows hex(const std::string& name, uint32_t v) { return {{name, v, Radix::kHex}}; }
+
+// A control bit's position in the flags octet (TCP_FLAGS_SHIFT up the word).
+Rows flag_bit(const std::string& name, uint8_t mask) {
+  uint32_t position = 0;
+  while (position < 8 && mask != (1u << position)) ++position;
+  if (position == 8) {
+    std::cerr << "gen_sv_pkg: " << name << " is not a single bit\n";
+    std::exit(1);
+  }
+  return {{name + "_BIT", position}};
+}
+
+std::vector<Section> build_sections() {
+  namespace fl = tcp::flag;
+  namespace op = tcp::opt;
+  return {
+      Section("Ethernet II header (octet offsets from the frame start)",
+              {field("ETH_DST", eth::kDst), field("ETH_SRC", eth::kSrc),
+               field("ETH_ETHERTYPE", eth::kEtherType), value("ETH_HEADER_LEN", eth::kHeaderLen),
+               value("ETH_MIN_FRAME_LEN", eth::kMinFrameLen),
+               hex("ETH_ETHERTYPE_IPV4", eth::kEtherTypeIpv4)}),
+      Section("IPv4 header (octet offsets from the IPv4 header start)",
+              {bits("IPV4_VERSION", ipv4::kVersion), bits("IPV4_IHL", ipv4::kIhl),
+               bits("IPV4_DSCP", ipv4::kDscp), bits("IPV4_ECN", ipv4::kEcn),
+               field("IPV4_TOTAL_LEN", ipv4::kTotalLen), field("IPV4_IDENT", ipv4::kIdent),
+               bits("IPV4_RESERVED_FLAG", ipv4::kReservedFlag),
+               bits("IPV4_DONT_FRAG", ipv4::kDontFrag), bits("IPV4_MORE_FRAGS", ipv4::kMoreFrags),
+               bits("IPV4_FRAG_OFFSET", ipv4::kFragOffset), field("IPV4_TTL", ipv4::kTtl),
+               field("IPV4_PROTOCOL", ipv4::kProtocol), field("IPV4_CHECKSUM", ipv4::kChecksum),
+               field("IPV4_SRC_ADDR", ipv4::kSrcAddr), field("IPV4_DST_ADDR", ipv4::kDstAddr),
+               value("IPV4_HEADER_LEN", ipv4::kHeaderLen),
+               value("IPV4_VERSION_4", ipv4::kVersion4),
+               value("IPV4_PROTOCOL_TCP", ipv4::kProtocolTcp)}),
+      Section("TCP header (octet offsets from the TCP header start)",
+              {field("TCP_SRC_PORT", tcp::kSrcPort), field("TCP_DST_PORT", tcp::kDstPort),
+               field("TCP_SEQ_NUM", tcp::kSeqNum), field("TCP_ACK_NUM", tcp::kAckNum),
+               bits("TCP_DATA_OFFSET", tcp::kDataOffset), bits("TCP_RESERVED", tcp::kReserved),
+               bits("TCP_FLAGS", tcp::kFlags), field("TCP_WINDOW", tcp::kWindow),
+               field("TCP_CHECKSUM", tcp::kChecksum), field("TCP_URGENT_PTR", tcp::kUrgentPtr),
+               value("TCP_HEADER_LEN", tcp::kHeaderLen),
+               value("TCP_MAX_HEADER_LEN", tcp::kMaxHeaderLen)}),
+      Section("TCP control bits: bit positions within the TCP_FLAGS field",
+              {flag_bit("TCP_FLAG_FIN", fl::kFin), flag_bit("TCP_FLAG_SYN", fl::kSyn),
+               flag_bit("TCP_FLAG_RST", fl::kRst), flag_bit("TCP_FLAG_PSH", fl::kPsh),
+               flag_bit("TCP_FLAG_ACK", fl::kAck), flag_bit("TCP_FLAG_URG", fl::kUrg),
+               flag_bit("TCP_FLAG_ECE", fl::kEce), flag_bit("TCP_FLAG_CWR", fl::kCwr)}),
+      Section("TCP option kinds and their lengths in octets",
+              {value("TCP_OPT_EOL", op::kEol), value("TCP_OPT_NOP", op::kNop),
+               value("TCP_OPT_MSS", op::kMss), value("TCP_OPT_MSS_LEN", op::kMssLen),
+               value("TCP_OPT_WINDOW_SCALE", op::kWindowScale),
+               value("TCP_OPT_WINDOW_SCALE_LEN", op::kWindowScaleLen),
+               value("TCP_OPT_SACK_PERMITTED", op::kSackPermitted),
+               value("TCP_OPT_SACK_PERMITTED_LEN", op::kSackPermittedLen),
+               value("TCP_OPT_SACK", op::kSack), value("TCP_OPT_TIMESTAMPS", op::kTimestamps),
+               value("TCP_OPT_TIMESTAMPS_LEN", op::kTimestampsLen),
+               value("TCP_OPT_MAX_WINDOW_SCALE", op::kMaxWindowScale)}),
+      Section("Header positions in the frames the device builds and accepts",
+              {value("FRAME_IPV4_OFF", frame::kIpv4Offset),
+               value("FRAME_TCP_OFF", frame::kTcpOffset),
+               value("FRAME_MIN_TCP_FRAME_LEN", frame::kMinTcpFrameLen)}),
+      Section("RX descriptor (rx_descriptor.h): octet offsets in the 64-octet record, "
+              "multi-octet fields little-endian",
+              {value("RX_DESC_LEN", rx_desc::kSize), field("RX_DESC_ETH_DST", rx_desc::kEthDst),
+               field("RX_DESC_ETH_SRC", rx_desc::kEthSrc),
+               field("RX_DESC_ETHERTYPE", rx_desc::kEtherType),
+               field("RX_DESC_IP_TOS", rx_desc::kIpTos), field("RX_DESC_IP_TTL", rx_desc::kIpTtl),
+               field("RX_DESC_IP_SRC", rx_desc::kIpSrc), field("RX_DESC_IP_DST", rx_desc::kIpDst),
+               field("RX_DESC_IP_TOTAL_LEN", rx_desc::kIpTotalLen),
+               field("RX_DESC_IP_IDENT", rx_desc::kIpIdent),
+               field("RX_DESC_IP_FLAGS", rx_desc::kIpFlags),
+               field("RX_DESC_IP_PROTOCOL", rx_desc::kIpProtocol),
+               field("RX_DESC_TCP_DATA_OFFSET", rx_desc::kTcpDataOffset),
+               field("RX_DESC_TCP_FLAGS", rx_desc::kTcpFlags),
+               field("RX_DESC_TCP_SRC_PORT", rx_desc::kTcpSrcPort),
+               field("RX_DESC_TCP_DST_PORT", rx_desc::kTcpDstPort),
+               field("RX_DESC_TCP_SEQ", rx_desc::kTcpSeq),
+               field("RX_DESC_TCP_ACK", rx_desc::kTcpAck),
+               field("RX_DESC_TCP_WINDOW", rx_desc::kTcpWindow),
+               field("RX_DESC_TCP_URGENT", rx_desc::kTcpUrgent),
+               field("RX_DESC_OPT_MSS", rx_desc::kOptMss),
+               field("RX_DESC_OPT_WINDOW_SCALE", rx_desc::kOptWindowScale),
+               field("RX_DESC_OPT_FOUND", rx_desc::kOptFound),
+               field("RX_DESC_OPT_TS_VAL", rx_desc::kOptTsVal),
+               field("RX_DESC_OPT_TS_ECR", rx_desc::kOptTsEcr),
+               field("RX_DESC_PAYLOAD_OFFSET", rx_desc::kPayloadOffset),
+               field("RX_DESC_VERDICT", rx_desc::kVerdict),
+               field("RX_DESC_PAYLOAD_LEN", rx_desc::kPayloadLen),
+               flag_bit("RX_DESC_IP_FLAG_DF", rx_desc::ip_flag::kDontFrag),
+               flag_bit("RX_DESC_IP_FLAG_MF", rx_desc::ip_flag::kMoreFrags),
+               flag_bit("RX_DESC_IP_FLAG_RESERVED", rx_desc::ip_flag::kReserved),
+               flag_bit("RX_DESC_OPT_FOUND_MSS", rx_desc::opt_found::kMss),
+               flag_bit("RX_DESC_OPT_FOUND_WS", rx_desc::opt_found::kWindowScale),
+               flag_bit("RX_DESC_OPT_FOUND_SACK", rx_desc::opt_found::kSackPermitted),
+               flag_bit("RX_DESC_OPT_FOUND_TS", rx_desc::opt_found::kTimestamps),
+               value("RX_DESC_OPT_UNKNOWN_SHIFT", rx_desc::opt_found::kUnknownShift),
+               value("RX_DESC_OPT_UNKNOWN_MAX", rx_desc::opt_found::kUnknownMax),
+               flag_bit("RX_DESC_VERDICT_IP_CHECKED", rx_desc::verdict::kIpCsumChecked),
+               flag_bit("RX_DESC_VERDICT_TCP_CHECKED", rx_desc::verdict::kTcpCsumChecked),
+               flag_bit("RX_DESC_VERDICT_IP_OK", rx_desc::verdict::kIpCsumOk),
+               flag_bit("RX_DESC_VERDICT_TCP_OK", rx_desc::verdict::kTcpCsumOk)}),
+      Section("TX descriptor (tx_descriptor.h): octet offsets in the 64-octet record",
+              {value("TX_DESC_LEN", txdesc::kSize), field("TX_DESC_ETH_DST", txdesc::kEthDst),
+               field("TX_DESC_ETH_SRC", txdesc::kEthSrc), field("TX_DESC_IP_SRC", txdesc::kIpSrc),
+               field("TX_DESC_IP_DST", txdesc::kIpDst),
+               field("TX_DESC_SRC_PORT", txdesc::kSrcPort),
+               field("TX_DESC_DST_PORT", txdesc::kDstPort), field("TX_DESC_SEQ", txdesc::kSeq),
+               field("TX_DESC_ACK", txdesc::kAck), field("TX_DESC_WINDOW", txdesc::kWindow),
+               field("TX_DESC_URGENT", txdesc::kUrgent), field("TX_DESC_TSVAL", txdesc::kTsVal),
+               field("TX_DESC_TSECR", txdesc::kTsEcr), field("TX_DESC_MSS", txdesc::kMss),
+               field("TX_DESC_PAYLOAD_LEN", txdesc::kPayloadLen),
+               field("TX_DESC_IDENT", txdesc::kIdent), field("TX_DESC_TTL", txdesc::kTtl),
+               field("TX_DESC_TOS", txdesc::kTos), field("TX_DESC_TCP_FLAGS", txdesc::kTcpFlags),
+               field("TX_DESC_OPT_FLAGS", txdesc::kOptFlags),
+               field("TX_DESC_WINDOW_SCALE", txdesc::kWindowScale),
+               value("TX_DESC_OPT_DF_BIT", txdesc::opt_bit::kDontFrag),
+               value("TX_DESC_OPT_MSS_BIT", txdesc::opt_bit::kMss),
+               value("TX_DESC_OPT_WS_BIT", txdesc::opt_bit::kWindowScale),
+               value("TX_DESC_OPT_SACK_BIT", txdesc::opt_bit::kSackPermitted),
+               value("TX_DESC_OPT_TS_BIT", txdesc::opt_bit::kTimestamps)}),
+  };
+}
+
+// In code order; the generator checks the count against kMalformedCodeCount
+// and each entry's position against its code.
+struct MalformedName {
+  Malformed code;
+  const char* name;
+};
+constexpr MalformedName kMalformedNames[] = {
+    {Malformed::kNone, "NONE"},
+    {Malformed::kShortFrame, "SHORT_FRAME"},
+    {Malformed::kNotIpv4, "NOT_IPV4"},
+    {Malformed::kIpHeaderLen, "IP_HEADER_LEN"},
+    {Malformed::kIpOptions, "IP_OPTIONS"},
+    {Malformed::kIpTotalLen, "IP_TOTAL_LEN"},
+    {Malformed::kFragment, "FRAGMENT"},
+    {Malformed::kNotTcp, "NOT_TCP"},
+    {Malformed::kTcpDataOffset, "TCP_DATA_OFFSET"},
+    {Malformed::kTcpOption, "TCP_OPTION"},
+};
+static_assert(sizeof(kMalformedNames) / sizeof(kMalformedNames[0]) == kMalformedCodeCount,
+              "every Malformed code of layout.h needs a name in kMalformedNames");
+
+std::string format_value(const Constant& c) {
+  char buf[32];
+  if (c.radix == Radix::kHex)
+    std::snprintf(buf, sizeof buf, "'h%04X", static_cast<unsigned>(c.value));
+  else
+    std::snprintf(buf, sizeof buf, "%u", static_cast<unsigned>(c.value));
+  return buf;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
+}
+
+unsigned bits_to_hold(unsigned max_value) {
+  unsigned w = 1;
+  while ((max_value >> w) != 0) ++w;
+  return w;
+}
+
+bool generate(std::ostream& out) {
+  std::set<std::string> names;
+  const auto claim = [&names](const std::string& n) {
+    if (names.insert(n).second) return true;
+    std::cerr << "gen_sv_pkg: duplicate name " << n << "\n";
+    return false;
+  };
+
+  out << "// Generated from wire/include/tcpoe/wire/layout.h by wire/gen_sv_pkg.cpp \xE2\x80\x94 "
+         "do not edit.\n"
+         "// Regenerate: <build>/wire/tcpoe_gen_sv_pkg rtl/tcpoe_wire_pkg.sv\n"
+         "//\n"
+         "// Octet offsets are from the start of their header; multi-octet fields are\n"
+         "// big-endian. A *_WORD_OFF/*_SHIFT/*_WIDTH field lives in the big-endian\n"
+         "// 16-bit word at *_WORD_OFF, its least significant bit at *_SHIFT.\n"
+         "package tcpoe_wire_pkg;\n"
+         "\n"
+         "  // Every design uses a few of these; Verilator would flag the rest.\n"
+         "  /* verilator lint_off UNUSEDPARAM */\n";
+
+  for (const Section& s : build_sections()) {
+    std::size_t width = 0;
+    for (const Constant& c : s.rows) width = std::max(width, c.name.size());
+    out << "\n  // " << s.title << "\n";
+    for (const Constant& c : s.rows) {
+      if (!claim(c.name)) return false;
+      out << "  localparam int unsigned " << pad(c.name, width) << " = " << format_value(c)
+          << ";\n";
+    }
+  }
+
+  const unsigned code_width = bits_to_hold(kMalformedCodeCount - 1u);
+  out << "\n  // The receive parser's verdict, in the order the checks are made: the\n"
+         "  // first that applies is reported (see docs/wire-format.md).\n"
+      << "  localparam int unsigned MALFORMED_CODE_COUNT = " << unsigned{kMalformedCodeCount}
+      << ";\n"
+      << "  localparam int unsigned MALFORMED_W = " << code_width << ";\n"
+      << "  typedef enum logic [" << code_width - 1 << ":0] {\n";
+  std::size_t width = 0;
+  for (const MalformedName& m : kMalformedNames)
+    width = std::max(width, std::string("MALFORMED_").size() + std::string(m.name).size());
+  for (unsigned i = 0; i < kMalformedCodeCount; ++i) {
+    const MalformedName& m = kMalformedNames[i];
+    if (static_cast<unsigned>(m.code) != i) {
+      std::cerr << "gen_sv_pkg: kMalformedNames[" << i << "] (" << m.name
+                << ") is out of order\n";
+      return false;
+    }
+    const std::string name = std::string("MALFORMED_") + m.name;
+    if (!claim(name)) return false;
+    out << "    " << pad(name, width) << " = " << code_width << "'d" << i
+        << (i + 1 < kMalformedCodeCount ? "," : "") << "\n";
+  }
+  out << "  } malformed_e;\n"
+         "  /* verilator lint_on UNUSEDPARAM */\n"
+         "\nendpackage\n";
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 2) {
+    std::cerr << "usage: " << argv[0] << " [OUTPUT]\n";
+    return 2;
+  }
+  std::ostringstream text;
+  if (!generate(text)) return 1;
+  if (argc == 1) {
+    std::cout << text.str();
+    return std::cout ? 0 : 1;
+  }
+  std::ofstream file(argv[1], std::ios::binary);
+  file << text.str();
+  file.close();
+  if (!file) {
+    std::cerr << "gen_sv_pkg: cannot write " << argv[1] << "\n";
+    return 1;
+  }
+  return 0;
+}

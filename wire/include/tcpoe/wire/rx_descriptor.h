@@ -1,0 +1,231 @@
+// The receive parser's descriptor: one 64-octet record per received frame,
+// the parsed header fields and the verdict. It is the parser's output port
+// (rtl/tcp_rx_parser.sv m_desc_tdata, octet i at bits [8i+7:8i]) and, later,
+// the completion the driver reads from host memory, so its layout is defined
+// here once: rtl/tcpoe_wire_pkg.sv gets the RX_DESC_* offsets from these
+// constants (wire/gen_sv_pkg.cpp), and docs/descriptors.md describes them.
+//
+// pack() / unpack_rx_descriptor() convert (the TX record, the same
+// std::array type, owns plain unpack()).
+// Multi-octet numbers are little-endian (the host's order on x86 and Arm), so
+// a driver reads them with plain loads; MAC addresses stay in wire order.
+// Fields of a malformed frame: the fixed header fields are whatever octets
+// sit at their place in the frame (zero past its end); options, payload
+// offset and payload length are zero.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "tcpoe/wire/layout.h"
+
+namespace tcpoe::wire {
+
+namespace rx_desc {
+constexpr uint16_t kSize = 64;  // octets: one cache line
+
+constexpr Field kEthDst{0, 6};
+constexpr Field kEthSrc{6, 6};
+constexpr Field kEtherType{12, 2};
+constexpr Field kIpTos{14, 1};  // DSCP << 2 | ECN, as on the wire
+constexpr Field kIpTtl{15, 1};
+constexpr Field kIpSrc{16, 4};
+constexpr Field kIpDst{20, 4};
+constexpr Field kIpTotalLen{24, 2};
+constexpr Field kIpIdent{26, 2};
+constexpr Field kIpFlags{28, 1};  // ip_flag bits
+constexpr Field kIpProtocol{29, 1};
+constexpr Field kTcpDataOffset{30, 1};  // [3:0] data offset (words), [7:4] reserved bits
+constexpr Field kTcpFlags{31, 1};       // tcp::flag bits, FIN = bit 0 ... CWR = bit 7
+constexpr Field kTcpSrcPort{32, 2};
+constexpr Field kTcpDstPort{34, 2};
+constexpr Field kTcpSeq{36, 4};
+constexpr Field kTcpAck{40, 4};
+constexpr Field kTcpWindow{44, 2};
+constexpr Field kTcpUrgent{46, 2};
+constexpr Field kOptMss{48, 2};
+constexpr Field kOptWindowScale{50, 1};
+constexpr Field kOptFound{51, 1};  // opt_found bits; [7:4] unknown options skipped, max 15
+constexpr Field kOptTsVal{52, 4};
+constexpr Field kOptTsEcr{56, 4};
+constexpr Field kPayloadOffset{60, 1};  // from the frame start; at most 14 + 20 + 60
+constexpr Field kVerdict{61, 1};        // verdict bits; [3:0] the Malformed code
+constexpr Field kPayloadLen{62, 2};     // without Ethernet padding
+
+namespace ip_flag {
+constexpr uint8_t kDontFrag = 1u << 0;
+constexpr uint8_t kMoreFrags = 1u << 1;
+constexpr uint8_t kReserved = 1u << 2;
+}  // namespace ip_flag
+
+namespace opt_found {
+constexpr uint8_t kMss = 1u << 0;
+constexpr uint8_t kWindowScale = 1u << 1;
+constexpr uint8_t kSackPermitted = 1u << 2;
+constexpr uint8_t kTimestamps = 1u << 3;
+constexpr uint8_t kUnknownShift = 4;
+constexpr uint8_t kUnknownMax = 15;
+}  // namespace opt_found
+
+// A checksum that was not judged (the frame's form did not allow it, see
+// parse_frame() in frame.h) has its _CHECKED bit clear and its _OK bit clear.
+namespace verdict {
+constexpr uint8_t kMalformedMask = 0x0f;
+constexpr uint8_t kIpCsumChecked = 1u << 4;
+constexpr uint8_t kTcpCsumChecked = 1u << 5;
+constexpr uint8_t kIpCsumOk = 1u << 6;
+constexpr uint8_t kTcpCsumOk = 1u << 7;
+}  // namespace verdict
+static_assert(kMalformedCodeCount <= verdict::kMalformedMask + 1, "code fits its nibble");
+}  // namespace rx_desc
+
+using RxDescriptorBytes = std::array<uint8_t, rx_desc::kSize>;
+
+struct RxDescriptor {
+  std::array<uint8_t, 6> eth_dst{};
+  std::array<uint8_t, 6> eth_src{};
+  uint16_t ethertype = 0;
+  uint8_t ip_tos = 0;
+  uint8_t ip_ttl = 0;
+  uint32_t ip_src = 0;  // host order: 192.0.2.1 is 0xc0000201
+  uint32_t ip_dst = 0;
+  uint16_t ip_total_len = 0;
+  uint16_t ip_ident = 0;
+  uint8_t ip_flags = 0;
+  uint8_t ip_protocol = 0;
+  uint8_t tcp_data_offset = 0;  // words, 4 bits
+  uint8_t tcp_reserved = 0;     // 4 bits
+  uint8_t tcp_flags = 0;
+  uint16_t tcp_src_port = 0;
+  uint16_t tcp_dst_port = 0;
+  uint32_t tcp_seq = 0;
+  uint32_t tcp_ack = 0;
+  uint16_t tcp_window = 0;
+  uint16_t tcp_urgent = 0;
+  uint8_t opt_found = 0;  // opt_found bits, without the unknown count
+  uint8_t opt_unknown = 0;  // saturates at opt_found::kUnknownMax
+  uint16_t opt_mss = 0;
+  uint8_t opt_window_scale = 0;
+  uint32_t opt_ts_val = 0;
+  uint32_t opt_ts_ecr = 0;
+  uint8_t payload_offset = 0;
+  uint16_t payload_len = 0;
+  Malformed malformed = Malformed::kNone;
+  bool ip_csum_checked = false;
+  bool ip_csum_ok = false;
+  bool tcp_csum_checked = false;
+  bool tcp_csum_ok = false;
+
+  uint8_t dscp() const { return static_cast<uint8_t>(ip_tos >> 2); }
+  uint8_t ecn() const { return static_cast<uint8_t>(ip_tos & 3u); }
+  bool dont_frag() const { return (ip_flags & rx_desc::ip_flag::kDontFrag) != 0; }
+
+  friend bool operator==(const RxDescriptor& a, const RxDescriptor& b);
+  friend bool operator!=(const RxDescriptor& a, const RxDescriptor& b) { return !(a == b); }
+};
+
+namespace rx_desc_detail {
+inline void put_le(RxDescriptorBytes& b, Field f, uint32_t v) {
+  for (uint16_t i = 0; i < f.size; ++i) b[f.offset + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline uint32_t get_le(const RxDescriptorBytes& b, Field f) {
+  uint32_t v = 0;
+  for (uint16_t i = 0; i < f.size; ++i) v |= uint32_t{b[f.offset + i]} << (8 * i);
+  return v;
+}
+}  // namespace rx_desc_detail
+
+inline RxDescriptorBytes pack(const RxDescriptor& d) {
+  using namespace rx_desc;
+  using rx_desc_detail::put_le;
+  RxDescriptorBytes b{};
+  for (int i = 0; i < 6; ++i) {
+    b[kEthDst.offset + i] = d.eth_dst[i];
+    b[kEthSrc.offset + i] = d.eth_src[i];
+  }
+  put_le(b, kEtherType, d.ethertype);
+  put_le(b, kIpTos, d.ip_tos);
+  put_le(b, kIpTtl, d.ip_ttl);
+  put_le(b, kIpSrc, d.ip_src);
+  put_le(b, kIpDst, d.ip_dst);
+  put_le(b, kIpTotalLen, d.ip_total_len);
+  put_le(b, kIpIdent, d.ip_ident);
+  put_le(b, kIpFlags, d.ip_flags);
+  put_le(b, kIpProtocol, d.ip_protocol);
+  put_le(b, kTcpDataOffset, uint32_t(d.tcp_data_offset & 0x0fu) | uint32_t(d.tcp_reserved) << 4);
+  put_le(b, kTcpFlags, d.tcp_flags);
+  put_le(b, kTcpSrcPort, d.tcp_src_port);
+  put_le(b, kTcpDstPort, d.tcp_dst_port);
+  put_le(b, kTcpSeq, d.tcp_seq);
+  put_le(b, kTcpAck, d.tcp_ack);
+  put_le(b, kTcpWindow, d.tcp_window);
+  put_le(b, kTcpUrgent, d.tcp_urgent);
+  put_le(b, kOptMss, d.opt_mss);
+  put_le(b, kOptWindowScale, d.opt_window_scale);
+  const uint32_t unknown = d.opt_unknown > opt_found::kUnknownMax ? opt_found::kUnknownMax
+                                                                  : d.opt_unknown;
+  put_le(b, kOptFound, (d.opt_found & 0x0fu) | unknown << opt_found::kUnknownShift);
+  put_le(b, kOptTsVal, d.opt_ts_val);
+  put_le(b, kOptTsEcr, d.opt_ts_ecr);
+  put_le(b, kPayloadOffset, d.payload_offset);
+  put_le(b, kPayloadLen, d.payload_len);
+  put_le(b, kVerdict,
+         (static_cast<uint32_t>(d.malformed) & verdict::kMalformedMask) |
+             (d.ip_csum_checked ? verdict::kIpCsumChecked : 0u) |
+             (d.tcp_csum_checked ? verdict::kTcpCsumChecked : 0u) |
+             (d.ip_csum_ok ? verdict::kIpCsumOk : 0u) |
+             (d.tcp_csum_ok ? verdict::kTcpCsumOk : 0u));
+  return b;
+}
+
+inline RxDescriptor unpack_rx_descriptor(const RxDescriptorBytes& b) {
+  using namespace rx_desc;
+  using rx_desc_detail::get_le;
+  RxDescriptor d;
+  for (int i = 0; i < 6; ++i) {
+    d.eth_dst[i] = b[kEthDst.offset + i];
+    d.eth_src[i] = b[kEthSrc.offset + i];
+  }
+  d.ethertype = static_cast<uint16_t>(get_le(b, kEtherType));
+  d.ip_tos = static_cast<uint8_t>(get_le(b, kIpTos));
+  d.ip_ttl = static_cast<uint8_t>(get_le(b, kIpTtl));
+  d.ip_src = get_le(b, kIpSrc);
+  d.ip_dst = get_le(b, kIpDst);
+  d.ip_total_len = static_cast<uint16_t>(get_le(b, kIpTotalLen));
+  d.ip_ident = static_cast<uint16_t>(get_le(b, kIpIdent));
+  d.ip_flags = static_cast<uint8_t>(get_le(b, kIpFlags));
+  d.ip_protocol = static_cast<uint8_t>(get_le(b, kIpProtocol));
+  const uint32_t doff = get_le(b, kTcpDataOffset);
+  d.tcp_data_offset = static_cast<uint8_t>(doff & 0x0fu);
+  d.tcp_reserved = static_cast<uint8_t>(doff >> 4);
+  d.tcp_flags = static_cast<uint8_t>(get_le(b, kTcpFlags));
+  d.tcp_src_port = static_cast<uint16_t>(get_le(b, kTcpSrcPort));
+  d.tcp_dst_port = static_cast<uint16_t>(get_le(b, kTcpDstPort));
+  d.tcp_seq = get_le(b, kTcpSeq);
+  d.tcp_ack = get_le(b, kTcpAck);
+  d.tcp_window = static_cast<uint16_t>(get_le(b, kTcpWindow));
+  d.tcp_urgent = static_cast<uint16_t>(get_le(b, kTcpUrgent));
+  d.opt_mss = static_cast<uint16_t>(get_le(b, kOptMss));
+  d.opt_window_scale = static_cast<uint8_t>(get_le(b, kOptWindowScale));
+  const uint32_t found = get_le(b, kOptFound);
+  d.opt_found = static_cast<uint8_t>(found & 0x0fu);
+  d.opt_unknown = static_cast<uint8_t>(found >> opt_found::kUnknownShift);
+  d.opt_ts_val = get_le(b, kOptTsVal);
+  d.opt_ts_ecr = get_le(b, kOptTsEcr);
+  d.payload_offset = static_cast<uint8_t>(get_le(b, kPayloadOffset));
+  d.payload_len = static_cast<uint16_t>(get_le(b, kPayloadLen));
+  const uint32_t v = get_le(b, kVerdict);
+  d.malformed = static_cast<Malformed>(v & verdict::kMalformedMask);
+  d.ip_csum_checked = (v & verdict::kIpCsumChecked) != 0;
+  d.tcp_csum_checked = (v & verdict::kTcpCsumChecked) != 0;
+  d.ip_csum_ok = (v & verdict::kIpCsumOk) != 0;
+  d.tcp_csum_ok = (v & verdict::kTcpCsumOk) != 0;
+  return d;
+}
+
+// Field for field, so the comparison does not depend on struct padding.
+inline bool operator==(const RxDescriptor& a, const RxDescriptor& b) {
+  return pack(a) == pack(b);
+}
+
+}  // namespace tcpoe::wire
