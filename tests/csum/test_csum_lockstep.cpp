@@ -122,7 +122,7 @@ TEST_CASE("the harness refuses what the engine does not support", "[csum][bad-in
   CHECK_THAT(r.failure, Catch::Contains("packet 1 is empty"));
 }
 
-TEST_CASE("--trace writes an FST waveform with the ports in it", "[csum][trace]") {
+TEST_CASE("a waveform (--trace) is an FST file with the ports in it", "[csum][trace]") {
   CsumRunOptions opt;
   opt.data_width = 128;
   opt.fst_path = "test_csum_trace.fst";
