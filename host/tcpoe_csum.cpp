@@ -3,7 +3,6 @@
 // frames of a capture, whose IPv4 and TCP checksums it then verifies.
 #include <pcap/pcap.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_args.h"
 #include "csum_lockstep.h"
 #include "tcpoe/hls/csum_lib.h"
 #include "tcpoe/wire/frame.h"
@@ -38,30 +38,6 @@ constexpr const char* kUsage =
     "Exit: 0 ran clean, 1 the engine failed (RTL/HLS mismatch, wrong sum, hang),\n"
     "2 bad arguments or input, 3 bad checksums found with --strict.\n";
 
-[[noreturn]] void usage_error(const std::string& msg) {
-  std::fprintf(stderr, "tcpoe-csum: %s\n\n%s", msg.c_str(), kUsage);
-  std::exit(2);
-}
-
-uint64_t parse_uint(const std::string& flag, const char* text, uint64_t min, uint64_t max) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < min || v > max)
-    usage_error(flag + " wants a whole number from " + std::to_string(min) + " to " +
-                std::to_string(max) + ", not '" + text + "'");
-  return v;
-}
-
-double parse_probability(const std::string& flag, const char* text) {
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(text, &end);
-  if (errno != 0 || end == text || *end != '\0' || !(v > 0.0 && v <= 1.0))
-    usage_error(flag + " wants a probability in (0, 1], not '" + text + "'");
-  return v;
-}
-
 // What each frame of a capture contributes: two streams whose sums must be
 // ffff when the frame's checksums are right.
 struct FrameSpans {
@@ -70,22 +46,8 @@ struct FrameSpans {
   std::string summary;                // endpoints and control bits
 };
 
-std::string ipv4_text(uint32_t a) {
-  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
-         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
-}
-
-// Control bits the way tcpdump prints them.
-std::string flags_text(uint8_t flags) {
-  namespace fl = tcpoe::wire::tcp::flag;
-  static const std::pair<uint8_t, const char*> names[] = {
-      {fl::kSyn, "SYN"}, {fl::kFin, "FIN"}, {fl::kRst, "RST"}, {fl::kPsh, "PSH"},
-      {fl::kAck, "ACK"}, {fl::kUrg, "URG"}, {fl::kEce, "ECE"}, {fl::kCwr, "CWR"}};
-  std::string s;
-  for (const auto& [bit, name] : names)
-    if (flags & bit) s += (s.empty() ? "" : ",") + std::string(name);
-  return s.empty() ? "none" : s;
-}
+using tcpoe::cli::flags_text;
+using tcpoe::cli::ipv4_text;
 
 std::string frame_summary(const tcpoe::wire::FrameRepr& f) {
   return ipv4_text(f.ip.src) + ":" + std::to_string(f.tcp.src_port) + " > " +
@@ -101,34 +63,32 @@ int main(int argc, char** argv) {
   uint64_t random_count = 1000, min_len = 1, max_len = 9018;
   bool random_given = false, strict = false;
 
+  const tcpoe::cli::Args cli("tcpoe-csum", kUsage, argc, argv);
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) usage_error(a + " needs a value");
-      return argv[++i];
-    };
+    auto value = [&] { return cli.value(i); };
     if (a == "-h" || a == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
     } else if (a == "--pcap") {
       pcap_path = value();
     } else if (a == "--random") {
-      random_count = parse_uint(a, value(), 1, 10000000);
+      random_count = cli.parse_uint(a, value(), 1, 10000000);
       random_given = true;
     } else if (a == "--min-len") {
-      min_len = parse_uint(a, value(), 1, 1u << 20);
+      min_len = cli.parse_uint(a, value(), 1, 1u << 20);
     } else if (a == "--max-len") {
-      max_len = parse_uint(a, value(), 1, 1u << 20);
+      max_len = cli.parse_uint(a, value(), 1, 1u << 20);
     } else if (a == "--data-width") {
-      opt.data_width = int(parse_uint(a, value(), 0, 4096));
+      opt.data_width = int(cli.parse_uint(a, value(), 0, 4096));
       if (!tcpoe::sim::is_supported_width(opt.data_width))
-        usage_error("--data-width must be 64, 128, 256 or 512");
+        cli.usage_error("--data-width must be 64, 128, 256 or 512");
     } else if (a == "--valid-prob") {
-      opt.valid_probability = parse_probability(a, value());
+      opt.valid_probability = cli.parse_probability(a, value());
     } else if (a == "--ready-prob") {
-      opt.ready_probability = parse_probability(a, value());
+      opt.ready_probability = cli.parse_probability(a, value());
     } else if (a == "--seed") {
-      opt.seed = parse_uint(a, value(), 0, UINT64_MAX);
+      opt.seed = cli.parse_uint(a, value(), 0, UINT64_MAX);
     } else if (a == "--trace") {
       opt.fst_path = value();
     } else if (a == "--no-lockstep") {
@@ -136,11 +96,12 @@ int main(int argc, char** argv) {
     } else if (a == "--strict") {
       strict = true;
     } else {
-      usage_error("unknown argument '" + a + "'");
+      cli.usage_error("unknown argument '" + a + "'");
     }
   }
-  if (!pcap_path.empty() && random_given) usage_error("--pcap and --random exclude each other");
-  if (min_len > max_len) usage_error("--min-len is above --max-len");
+  if (!pcap_path.empty() && random_given)
+    cli.usage_error("--pcap and --random exclude each other");
+  if (min_len > max_len) cli.usage_error("--min-len is above --max-len");
 
   std::vector<tcpoe::sim::Packet> packets;
   std::vector<FrameSpans> frames;

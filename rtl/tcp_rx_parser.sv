@@ -4,8 +4,10 @@
 // SACK-permitted and timestamps, payload offset and length, and the verdict
 // (the Malformed code of layout.h, IPv4 and TCP checksum judged/ok). The
 // record's layout is wire/include/tcpoe/wire/rx_descriptor.h (RX_DESC_* in
-// tcpoe_wire_pkg); m_desc_tdata octet i is bits [8i+7:8i]. The rules are
-// parse_frame()'s (wire/include/tcpoe/wire/frame.h).
+// tcpoe_wire_pkg); m_desc_tdata octet i is bits [8i+7:8i], and multi-octet
+// fields are big-endian in the record (octet RX_DESC_*_OFF holds the most
+// significant byte), so header fields are the frame's octets in order. The
+// rules are parse_frame()'s (wire/include/tcpoe/wire/frame.h).
 //
 // One beat per clock, forever; back-to-back one-beat frames give one
 // descriptor per clock. m_desc_tvalid rises 8 cycles after the frame's last
@@ -190,8 +192,7 @@ module tcp_rx_parser #(
   logic [POS_W-1:0]    onext;
 
   always_comb begin
-    ethertype = fa_hdr[8*ETHERTYPE +: 16];
-    ethertype = {ethertype[7:0], ethertype[15:8]};  // the frame is big-endian
+    ethertype = {fa_hdr[8*ETHERTYPE +: 8], fa_hdr[8*(ETHERTYPE+1) +: 8]};
     version   = fa_hdr[8*IP_VIHL + 4 +: 4];
     ihl       = fa_hdr[8*IP_VIHL +: 4];
     tl        = {fa_hdr[8*IP_TLEN +: 8], fa_hdr[8*(IP_TLEN+1) +: 8]};
@@ -297,7 +298,8 @@ module tcp_rx_parser #(
       end
     end
 
-    // The fixed fields, placed in the record (little-endian numbers).
+    // The fixed fields, placed in the record. Multi-octet fields are
+    // big-endian there, as in the frame: their octets are copied in order.
     d_desc = '0;
     for (int i = 0; i < 6; i++) begin
       d_desc[8*(tcpoe_wire_pkg::RX_DESC_ETH_DST_OFF+i) +: 8] =
@@ -305,14 +307,23 @@ module tcp_rx_parser #(
       d_desc[8*(tcpoe_wire_pkg::RX_DESC_ETH_SRC_OFF+i) +: 8] =
           fa_hdr[8*(tcpoe_wire_pkg::ETH_SRC_OFF+i) +: 8];
     end
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_ETHERTYPE_OFF +: 16]    = ethertype;
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_TOS_OFF +: 8]        = fa_hdr[8*IP_TOS +: 8];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_TTL_OFF +: 8]        = fa_hdr[8*IP_TTL +: 8];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_SRC_OFF +: 32]       = ip_src;
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_DST_OFF +: 32]       = ip_dst;
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_TOTAL_LEN_OFF +: 16] = tl;
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_IDENT_OFF +: 16] =
-        {fa_hdr[8*IP_IDENT +: 8], fa_hdr[8*(IP_IDENT+1) +: 8]};
+    for (int i = 0; i < 2; i++) begin
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_ETHERTYPE_OFF+i) +: 8]    = fa_hdr[8*(ETHERTYPE+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_TOTAL_LEN_OFF+i) +: 8] = fa_hdr[8*(IP_TLEN+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_IDENT_OFF+i) +: 8]     = fa_hdr[8*(IP_IDENT+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_SRC_PORT_OFF+i) +: 8] = fa_hdr[8*(T_SPORT+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_DST_PORT_OFF+i) +: 8] = fa_hdr[8*(T_DPORT+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_WINDOW_OFF+i) +: 8]   = fa_hdr[8*(T_WIN+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_URGENT_OFF+i) +: 8]   = fa_hdr[8*(T_URG+i) +: 8];
+    end
+    for (int i = 0; i < 4; i++) begin
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_SRC_OFF+i) +: 8]  = fa_hdr[8*(IP_SRC+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_DST_OFF+i) +: 8]  = fa_hdr[8*(IP_DST+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_SEQ_OFF+i) +: 8] = fa_hdr[8*(T_SEQ+i) +: 8];
+      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_ACK_OFF+i) +: 8] = fa_hdr[8*(T_ACK+i) +: 8];
+    end
+    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_TOS_OFF +: 8] = fa_hdr[8*IP_TOS +: 8];
+    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_TTL_OFF +: 8] = fa_hdr[8*IP_TTL +: 8];
     d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_DF_BIT] =
         fragw[tcpoe_wire_pkg::IPV4_DONT_FRAG_SHIFT];
     d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_MF_BIT] =
@@ -323,18 +334,6 @@ module tcp_rx_parser #(
     d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_DATA_OFFSET_OFF +: 8] =
         {fa_hdr[8*T_DOFF +: 4], doff};  // [3:0] data offset, [7:4] reserved bits
     d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_FLAGS_OFF +: 8]    = fa_hdr[8*(T_DOFF+1) +: 8];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_SRC_PORT_OFF +: 16] =
-        {fa_hdr[8*T_SPORT +: 8], fa_hdr[8*(T_SPORT+1) +: 8]};
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_DST_PORT_OFF +: 16] =
-        {fa_hdr[8*T_DPORT +: 8], fa_hdr[8*(T_DPORT+1) +: 8]};
-    for (int i = 0; i < 4; i++) begin
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_SEQ_OFF+3-i) +: 8] = fa_hdr[8*(T_SEQ+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_ACK_OFF+3-i) +: 8] = fa_hdr[8*(T_ACK+i) +: 8];
-    end
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_WINDOW_OFF +: 16] =
-        {fa_hdr[8*T_WIN +: 8], fa_hdr[8*(T_WIN+1) +: 8]};
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_URGENT_OFF +: 16] =
-        {fa_hdr[8*T_URG +: 8], fa_hdr[8*(T_URG+1) +: 8]};
   end
 
   // ================================================================ w[0..5]: the option walk
@@ -462,6 +461,8 @@ module tcp_rx_parser #(
   logic [16:0]       f_t;
   logic [15:0]       f_tcp_sum;
   logic [DESC_W-1:0] f_desc;
+  // The options' values as octets in record order (octet 0 at [7:0]), i.e.
+  // big-endian once placed, as they were in the option.
   logic [15:0]       f_mss;
   logic [7:0]        f_ws;
   logic [31:0]       f_tsval, f_tsecr;
@@ -477,20 +478,19 @@ module tcp_rx_parser #(
     f_tcp_sum = f_t[15:0] + 16'(f_t[16]);
     f_tcp_ok  = f_tcp_chk && f_tcp_sum == 16'hFFFF;
 
-    // Values at the recorded positions; only options that fit the area were
-    // recorded, so the candidates stop where a whole option still fits.
+    // Values at the recorded positions, their octets in frame order (the
+    // record is big-endian like the option); only options that fit the area
+    // were recorded, so the candidates stop where a whole option still fits.
     f_mss = '0; f_ws = '0; f_tsval = '0; f_tsecr = '0;
     for (int q = 0; q + 4 <= OPT; q++)
       if (w_mss_pos[POS_W*Z +: POS_W] == POS_W'(q))
-        f_mss = {w_opt[8*(OPT*Z+q+2) +: 8], w_opt[8*(OPT*Z+q+3) +: 8]};
+        f_mss = w_opt[8*(OPT*Z+q+2) +: 16];
     for (int q = 0; q + 3 <= OPT; q++)
       if (w_ws_pos[POS_W*Z +: POS_W] == POS_W'(q)) f_ws = w_opt[8*(OPT*Z+q+2) +: 8];
     for (int q = 0; q + 10 <= OPT; q++) begin
       if (w_ts_pos[POS_W*Z +: POS_W] == POS_W'(q)) begin
-        for (int i = 0; i < 4; i++) begin
-          f_tsval[8*(3-i) +: 8] = w_opt[8*(OPT*Z+q+2+i) +: 8];
-          f_tsecr[8*(3-i) +: 8] = w_opt[8*(OPT*Z+q+6+i) +: 8];
-        end
+        f_tsval = w_opt[8*(OPT*Z+q+2) +: 32];
+        f_tsecr = w_opt[8*(OPT*Z+q+6) +: 32];
       end
     end
     f_unk = w_unk[UNK_W*Z +: UNK_W] > UNK_W'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX)
@@ -515,7 +515,8 @@ module tcp_rx_parser #(
       f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF + tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_SHIFT
              +: 4] = f_unk;
       f_desc[8*tcpoe_wire_pkg::RX_DESC_PAYLOAD_OFFSET_OFF +: 8] = w_pl_off[8*Z +: 8];
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_PAYLOAD_LEN_OFF +: 16]   = w_pl_len[16*Z +: 16];
+      f_desc[8*tcpoe_wire_pkg::RX_DESC_PAYLOAD_LEN_OFF +: 16]   =  // big-endian
+          {w_pl_len[16*Z +: 8], w_pl_len[16*Z+8 +: 8]};
     end
     f_desc[8*tcpoe_wire_pkg::RX_DESC_VERDICT_OFF +: 4] = f_code;
     f_desc[8*tcpoe_wire_pkg::RX_DESC_VERDICT_OFF + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_CHECKED_BIT]

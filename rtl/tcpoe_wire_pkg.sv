@@ -119,7 +119,7 @@ package tcpoe_wire_pkg;
   localparam int unsigned FRAME_TCP_OFF           = 34;
   localparam int unsigned FRAME_MIN_TCP_FRAME_LEN = 54;
 
-  // RX descriptor (rx_descriptor.h): octet offsets in the 64-octet record, multi-octet fields little-endian
+  // RX descriptor (rx_descriptor.h): octet offsets in the 64-octet record, multi-octet fields big-endian
   localparam int unsigned RX_DESC_LEN                     = 64;
   localparam int unsigned RX_DESC_ETH_DST_OFF             = 0;
   localparam int unsigned RX_DESC_ETH_DST_LEN             = 6;

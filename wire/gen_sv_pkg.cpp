@@ -118,7 +118,7 @@ std::vector<Section> build_sections() {
                value("FRAME_TCP_OFF", frame::kTcpOffset),
                value("FRAME_MIN_TCP_FRAME_LEN", frame::kMinTcpFrameLen)}),
       Section("RX descriptor (rx_descriptor.h): octet offsets in the 64-octet record, "
-              "multi-octet fields little-endian",
+              "multi-octet fields big-endian",
               {value("RX_DESC_LEN", rx_desc::kSize), field("RX_DESC_ETH_DST", rx_desc::kEthDst),
                field("RX_DESC_ETH_SRC", rx_desc::kEthSrc),
                field("RX_DESC_ETHERTYPE", rx_desc::kEtherType),

@@ -14,18 +14,19 @@
 //           engine (hls/csum, rtl/tcp_csum.sv), which then sums exactly the
 //           TCP segment plus any Ethernet padding.
 //   fa      (edge t) the frame's 94 header octets and its length.
-//   w[0]    (edge t+1) decode: the fixed fields into the descriptor, the
-//           Malformed checks 1..8, the IPv4 header sum, the pseudo-header
-//           sum less the padding's sum, and for each of the 40 option
-//           octets the class of an option starting there and where the next
-//           one would start.
+//   w[0]    (edge t+1) decode: the fixed fields into the descriptor
+//           (big-endian, as rx_descriptor.h packs them, so a header field's
+//           octets keep their frame order), the Malformed checks 1..8, the
+//           IPv4 header sum, the pseudo-header sum less the padding's sum,
+//           and for each of the 40 option octets the class of an option
+//           starting there and where the next one would start.
 //   w[1..5] (edges t+2..t+6) the option walk, 8 options per stage: 40 octets
 //           hold at most 40 options (NOPs), so 5 stages always finish it.
 //           w[3] also takes the engine's sum, which arrives 4 cycles after
 //           the last beat.
-//   final   (edge t+7) the verdict, the options' values, the descriptor into
-//           the output queue: m_desc_tvalid from cycle t+8, 8 cycles after
-//           the last beat, at every DATA_W.
+//   final   (edge t+7) the verdict, the options' values (big-endian too),
+//           the descriptor into the output queue: m_desc_tvalid from cycle
+//           t+8, 8 cycles after the last beat, at every DATA_W.
 // Nothing inside stalls. s_axis is ready while the output queue has room for
 // every frame already past the input plus one, so a stalled m_desc never
 // loses a descriptor and ready never depends on m_desc_tready
@@ -38,6 +39,7 @@
 #include "tcp_csum.h"
 #include "tcpoe/hls/csum_lib.h"
 #include "tcpoe/hls/types.h"
+#include "tcpoe/wire/bytes.h"
 #include "tcpoe/wire/layout.h"
 #include "tcpoe/wire/rx_descriptor.h"
 
@@ -347,11 +349,10 @@ class TcpRxParser {
     const bool tcp_ok = tcp_chk && csum::ones_add(z.csum, z.adj) == 0xffff;
     for (int i = 0; i < rd::kSize; ++i) out[i] = z.desc[i];
     if (ok) {
-      const auto put = [out](wire::Field f, uint32_t v) {
-        for (int i = 0; i < f.size; ++i) out[f.offset + i] = uint8_t(v >> (8 * i));
-      };
-      // Only positions of options that fit the area were recorded, so these
-      // reads stay inside it.
+      // Big-endian in the record, like every multi-octet field: the options'
+      // values are their octets in frame order. Only positions of options
+      // that fit the area were recorded, so these reads stay inside it.
+      const auto put = [out](wire::Field f, uint32_t v) { wire::set_field(out, f, v); };
       if (z.mss_f) put(rd::kOptMss, be(z.opt, z.mss_pos + 2, 2));
       if (z.ws_f) put(rd::kOptWindowScale, z.opt[z.ws_pos + 2]);
       if (z.ts_f) {

@@ -7,8 +7,15 @@
 //
 // pack() / unpack_rx_descriptor() convert (the TX record, the same
 // std::array type, owns plain unpack()).
-// Multi-octet numbers are little-endian (the host's order on x86 and Arm), so
-// a driver reads them with plain loads; MAC addresses stay in wire order.
+//
+// Multi-octet numbers are big-endian within the record (network order), the
+// one convention of every descriptor shared by hardware and host (the TX
+// record's too): a field copied from a header is that header's octets in the
+// same order (IP addresses, ports, seq/ack, window, ...), and the fields the
+// parser computes (payload length, the options' values) follow the same rule.
+// A driver reads them with be16/be32 accessors, as it reads sockaddr_in;
+// MAC addresses are octet strings in wire order.
+//
 // Fields of a malformed frame: the fixed header fields are whatever octets
 // sit at their place in the frame (zero past its end); options, payload
 // offset and payload length are zero.
@@ -17,6 +24,7 @@
 #include <array>
 #include <cstdint>
 
+#include "tcpoe/wire/bytes.h"
 #include "tcpoe/wire/layout.h"
 
 namespace tcpoe::wire {
@@ -87,7 +95,7 @@ struct RxDescriptor {
   uint16_t ethertype = 0;
   uint8_t ip_tos = 0;
   uint8_t ip_ttl = 0;
-  uint32_t ip_src = 0;  // host order: 192.0.2.1 is 0xc0000201
+  uint32_t ip_src = 0;  // as a number: 192.0.2.1 is 0xc0000201 (octets c0 00 02 01 in the record)
   uint32_t ip_dst = 0;
   uint16_t ip_total_len = 0;
   uint16_t ip_ident = 0;
@@ -124,97 +132,87 @@ struct RxDescriptor {
   friend bool operator!=(const RxDescriptor& a, const RxDescriptor& b) { return !(a == b); }
 };
 
-namespace rx_desc_detail {
-inline void put_le(RxDescriptorBytes& b, Field f, uint32_t v) {
-  for (uint16_t i = 0; i < f.size; ++i) b[f.offset + i] = static_cast<uint8_t>(v >> (8 * i));
-}
-inline uint32_t get_le(const RxDescriptorBytes& b, Field f) {
-  uint32_t v = 0;
-  for (uint16_t i = 0; i < f.size; ++i) v |= uint32_t{b[f.offset + i]} << (8 * i);
-  return v;
-}
-}  // namespace rx_desc_detail
-
 inline RxDescriptorBytes pack(const RxDescriptor& d) {
   using namespace rx_desc;
-  using rx_desc_detail::put_le;
   RxDescriptorBytes b{};
+  uint8_t* p = b.data();
   for (int i = 0; i < 6; ++i) {
-    b[kEthDst.offset + i] = d.eth_dst[i];
-    b[kEthSrc.offset + i] = d.eth_src[i];
+    p[kEthDst.offset + i] = d.eth_dst[i];
+    p[kEthSrc.offset + i] = d.eth_src[i];
   }
-  put_le(b, kEtherType, d.ethertype);
-  put_le(b, kIpTos, d.ip_tos);
-  put_le(b, kIpTtl, d.ip_ttl);
-  put_le(b, kIpSrc, d.ip_src);
-  put_le(b, kIpDst, d.ip_dst);
-  put_le(b, kIpTotalLen, d.ip_total_len);
-  put_le(b, kIpIdent, d.ip_ident);
-  put_le(b, kIpFlags, d.ip_flags);
-  put_le(b, kIpProtocol, d.ip_protocol);
-  put_le(b, kTcpDataOffset, uint32_t(d.tcp_data_offset & 0x0fu) | uint32_t(d.tcp_reserved) << 4);
-  put_le(b, kTcpFlags, d.tcp_flags);
-  put_le(b, kTcpSrcPort, d.tcp_src_port);
-  put_le(b, kTcpDstPort, d.tcp_dst_port);
-  put_le(b, kTcpSeq, d.tcp_seq);
-  put_le(b, kTcpAck, d.tcp_ack);
-  put_le(b, kTcpWindow, d.tcp_window);
-  put_le(b, kTcpUrgent, d.tcp_urgent);
-  put_le(b, kOptMss, d.opt_mss);
-  put_le(b, kOptWindowScale, d.opt_window_scale);
+  set_field(p, kEtherType, d.ethertype);
+  set_field(p, kIpTos, d.ip_tos);
+  set_field(p, kIpTtl, d.ip_ttl);
+  set_field(p, kIpSrc, d.ip_src);
+  set_field(p, kIpDst, d.ip_dst);
+  set_field(p, kIpTotalLen, d.ip_total_len);
+  set_field(p, kIpIdent, d.ip_ident);
+  set_field(p, kIpFlags, d.ip_flags);
+  set_field(p, kIpProtocol, d.ip_protocol);
+  set_field(p, kTcpDataOffset,
+            uint32_t(d.tcp_data_offset & 0x0fu) | uint32_t(d.tcp_reserved) << 4);
+  set_field(p, kTcpFlags, d.tcp_flags);
+  set_field(p, kTcpSrcPort, d.tcp_src_port);
+  set_field(p, kTcpDstPort, d.tcp_dst_port);
+  set_field(p, kTcpSeq, d.tcp_seq);
+  set_field(p, kTcpAck, d.tcp_ack);
+  set_field(p, kTcpWindow, d.tcp_window);
+  set_field(p, kTcpUrgent, d.tcp_urgent);
+  set_field(p, kOptMss, d.opt_mss);
+  set_field(p, kOptWindowScale, d.opt_window_scale);
   const uint32_t unknown = d.opt_unknown > opt_found::kUnknownMax ? opt_found::kUnknownMax
                                                                   : d.opt_unknown;
-  put_le(b, kOptFound, (d.opt_found & 0x0fu) | unknown << opt_found::kUnknownShift);
-  put_le(b, kOptTsVal, d.opt_ts_val);
-  put_le(b, kOptTsEcr, d.opt_ts_ecr);
-  put_le(b, kPayloadOffset, d.payload_offset);
-  put_le(b, kPayloadLen, d.payload_len);
-  put_le(b, kVerdict,
-         (static_cast<uint32_t>(d.malformed) & verdict::kMalformedMask) |
-             (d.ip_csum_checked ? verdict::kIpCsumChecked : 0u) |
-             (d.tcp_csum_checked ? verdict::kTcpCsumChecked : 0u) |
-             (d.ip_csum_ok ? verdict::kIpCsumOk : 0u) |
-             (d.tcp_csum_ok ? verdict::kTcpCsumOk : 0u));
+  set_field(p, kOptFound, (d.opt_found & 0x0fu) | unknown << opt_found::kUnknownShift);
+  set_field(p, kOptTsVal, d.opt_ts_val);
+  set_field(p, kOptTsEcr, d.opt_ts_ecr);
+  set_field(p, kPayloadOffset, d.payload_offset);
+  set_field(p, kPayloadLen, d.payload_len);
+  set_field(p, kVerdict,
+            (static_cast<uint32_t>(d.malformed) & verdict::kMalformedMask) |
+                (d.ip_csum_checked ? verdict::kIpCsumChecked : 0u) |
+                (d.tcp_csum_checked ? verdict::kTcpCsumChecked : 0u) |
+                (d.ip_csum_ok ? verdict::kIpCsumOk : 0u) |
+                (d.tcp_csum_ok ? verdict::kTcpCsumOk : 0u));
   return b;
 }
 
 inline RxDescriptor unpack_rx_descriptor(const RxDescriptorBytes& b) {
   using namespace rx_desc;
-  using rx_desc_detail::get_le;
+  const uint8_t* p = b.data();
   RxDescriptor d;
   for (int i = 0; i < 6; ++i) {
-    d.eth_dst[i] = b[kEthDst.offset + i];
-    d.eth_src[i] = b[kEthSrc.offset + i];
+    d.eth_dst[i] = p[kEthDst.offset + i];
+    d.eth_src[i] = p[kEthSrc.offset + i];
   }
-  d.ethertype = static_cast<uint16_t>(get_le(b, kEtherType));
-  d.ip_tos = static_cast<uint8_t>(get_le(b, kIpTos));
-  d.ip_ttl = static_cast<uint8_t>(get_le(b, kIpTtl));
-  d.ip_src = get_le(b, kIpSrc);
-  d.ip_dst = get_le(b, kIpDst);
-  d.ip_total_len = static_cast<uint16_t>(get_le(b, kIpTotalLen));
-  d.ip_ident = static_cast<uint16_t>(get_le(b, kIpIdent));
-  d.ip_flags = static_cast<uint8_t>(get_le(b, kIpFlags));
-  d.ip_protocol = static_cast<uint8_t>(get_le(b, kIpProtocol));
-  const uint32_t doff = get_le(b, kTcpDataOffset);
+  d.ethertype = static_cast<uint16_t>(get_field(p, kEtherType));
+  d.ip_tos = static_cast<uint8_t>(get_field(p, kIpTos));
+  d.ip_ttl = static_cast<uint8_t>(get_field(p, kIpTtl));
+  d.ip_src = get_field(p, kIpSrc);
+  d.ip_dst = get_field(p, kIpDst);
+  d.ip_total_len = static_cast<uint16_t>(get_field(p, kIpTotalLen));
+  d.ip_ident = static_cast<uint16_t>(get_field(p, kIpIdent));
+  d.ip_flags = static_cast<uint8_t>(get_field(p, kIpFlags));
+  d.ip_protocol = static_cast<uint8_t>(get_field(p, kIpProtocol));
+  const uint32_t doff = get_field(p, kTcpDataOffset);
   d.tcp_data_offset = static_cast<uint8_t>(doff & 0x0fu);
   d.tcp_reserved = static_cast<uint8_t>(doff >> 4);
-  d.tcp_flags = static_cast<uint8_t>(get_le(b, kTcpFlags));
-  d.tcp_src_port = static_cast<uint16_t>(get_le(b, kTcpSrcPort));
-  d.tcp_dst_port = static_cast<uint16_t>(get_le(b, kTcpDstPort));
-  d.tcp_seq = get_le(b, kTcpSeq);
-  d.tcp_ack = get_le(b, kTcpAck);
-  d.tcp_window = static_cast<uint16_t>(get_le(b, kTcpWindow));
-  d.tcp_urgent = static_cast<uint16_t>(get_le(b, kTcpUrgent));
-  d.opt_mss = static_cast<uint16_t>(get_le(b, kOptMss));
-  d.opt_window_scale = static_cast<uint8_t>(get_le(b, kOptWindowScale));
-  const uint32_t found = get_le(b, kOptFound);
+  d.tcp_flags = static_cast<uint8_t>(get_field(p, kTcpFlags));
+  d.tcp_src_port = static_cast<uint16_t>(get_field(p, kTcpSrcPort));
+  d.tcp_dst_port = static_cast<uint16_t>(get_field(p, kTcpDstPort));
+  d.tcp_seq = get_field(p, kTcpSeq);
+  d.tcp_ack = get_field(p, kTcpAck);
+  d.tcp_window = static_cast<uint16_t>(get_field(p, kTcpWindow));
+  d.tcp_urgent = static_cast<uint16_t>(get_field(p, kTcpUrgent));
+  d.opt_mss = static_cast<uint16_t>(get_field(p, kOptMss));
+  d.opt_window_scale = static_cast<uint8_t>(get_field(p, kOptWindowScale));
+  const uint32_t found = get_field(p, kOptFound);
   d.opt_found = static_cast<uint8_t>(found & 0x0fu);
   d.opt_unknown = static_cast<uint8_t>(found >> opt_found::kUnknownShift);
-  d.opt_ts_val = get_le(b, kOptTsVal);
-  d.opt_ts_ecr = get_le(b, kOptTsEcr);
-  d.payload_offset = static_cast<uint8_t>(get_le(b, kPayloadOffset));
-  d.payload_len = static_cast<uint16_t>(get_le(b, kPayloadLen));
-  const uint32_t v = get_le(b, kVerdict);
+  d.opt_ts_val = get_field(p, kOptTsVal);
+  d.opt_ts_ecr = get_field(p, kOptTsEcr);
+  d.payload_offset = static_cast<uint8_t>(get_field(p, kPayloadOffset));
+  d.payload_len = static_cast<uint16_t>(get_field(p, kPayloadLen));
+  const uint32_t v = get_field(p, kVerdict);
   d.malformed = static_cast<Malformed>(v & verdict::kMalformedMask);
   d.ip_csum_checked = (v & verdict::kIpCsumChecked) != 0;
   d.tcp_csum_checked = (v & verdict::kTcpCsumChecked) != 0;

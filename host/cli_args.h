@@ -1,0 +1,77 @@
+// What the command-line programs share: one way to refuse bad arguments
+// (message, usage, exit 2) and to read numbers, so every program answers a
+// user's mistake the same way; and the text they print for frames.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "tcpoe/wire/tcp.h"
+
+namespace tcpoe::cli {
+
+class Args {
+ public:
+  Args(const char* program, const char* usage, int argc, char** argv)
+      : program_(program), usage_(usage), argc_(argc), argv_(argv) {}
+
+  [[noreturn]] void usage_error(const std::string& msg) const {
+    std::fprintf(stderr, "%s: %s\n\n%s", program_, msg.c_str(), usage_);
+    std::exit(2);
+  }
+
+  // The value after the flag at argv[i]; advances i past it.
+  const char* value(int& i) const {
+    if (i + 1 >= argc_) usage_error(std::string(argv_[i]) + " needs a value");
+    return argv_[++i];
+  }
+
+  uint64_t parse_uint(const std::string& flag, const char* text, uint64_t min,
+                      uint64_t max) const {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long v = std::strtoull(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < min || v > max)
+      usage_error(flag + " wants a whole number from " + std::to_string(min) + " to " +
+                  std::to_string(max) + ", not '" + text + "'");
+    return v;
+  }
+
+  double parse_probability(const std::string& flag, const char* text) const {
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(v > 0.0 && v <= 1.0))
+      usage_error(flag + " wants a probability in (0, 1], not '" + text + "'");
+    return v;
+  }
+
+ private:
+  const char* program_;
+  const char* usage_;
+  int argc_;
+  char** argv_;
+};
+
+inline std::string ipv4_text(uint32_t a) {
+  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
+}
+
+// Control bits the way tcpdump prints them.
+inline std::string flags_text(uint8_t flags) {
+  namespace fl = tcpoe::wire::tcp::flag;
+  static const std::pair<uint8_t, const char*> names[] = {
+      {fl::kSyn, "SYN"}, {fl::kFin, "FIN"}, {fl::kRst, "RST"}, {fl::kPsh, "PSH"},
+      {fl::kAck, "ACK"}, {fl::kUrg, "URG"}, {fl::kEce, "ECE"}, {fl::kCwr, "CWR"}};
+  std::string s;
+  for (const auto& [bit, name] : names)
+    if (flags & bit) s += (s.empty() ? "" : ",") + std::string(name);
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace tcpoe::cli
