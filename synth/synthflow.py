@@ -19,6 +19,7 @@ Only the standard library; no network. See docs/synthesis.md.
 
 import argparse
 import concurrent.futures
+import functools
 import glob
 import hashlib
 import json
@@ -223,6 +224,7 @@ def _cached(keyfile, key, outputs):
         return False
 
 
+@functools.lru_cache(maxsize=None)
 def tool_version(tool, flag):
     return subprocess.run([tool, flag], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True).stdout.strip()
@@ -304,8 +306,6 @@ def synth_xilinx(files, top, params, workdir, options="", full=True):
     if not full:
         tag += "_front"
     stat = os.path.join(workdir, tag + ".stat.json")
-    if os.path.exists(stat):
-        os.remove(stat)
     script = read_script(files, top, params) + [
         f"{flow} -top {top} -run begin:prepare",
         f"log {ELABORATED}",

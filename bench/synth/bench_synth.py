@@ -11,7 +11,7 @@ rtl/tcp_csum.sv is measured against bench/synth/tcp_csum_naive.sv (same
 ports, same results, one stage). The goal is a tcp_csum that is both smaller
 (LUT/byte ratio < 1) and faster (Fmax ratio > 1). Uses synth/synthflow.py;
 run it with `cmake --build <build> --target bench-synth` or directly:
-  /usr/bin/python3 bench/synth/bench_synth.py [--work DIR] [--seeds N]
+  /usr/bin/python3 bench/synth/bench_synth.py [--work DIR] [--seeds N] [--fresh]
 """
 
 import argparse
@@ -41,7 +41,10 @@ def main():
     ap.add_argument("--work", default=os.path.join(synthflow.DEFAULT_WORK, "bench"))
     ap.add_argument("--seeds", type=int, default=synthflow.ICE40_SEEDS)
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--fresh", action="store_true",
+                    help="run every tool again, even where the inputs have not changed")
     args = ap.parse_args()
+    synthflow.USE_CACHE = not args.fresh
     os.makedirs(args.work, exist_ok=True)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
