@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
       max_len = cli.parse_uint(a, value(), 1, 1u << 20);
     } else if (a == "--data-width") {
       opt.data_width = int(cli.parse_uint(a, value(), 0, 4096));
-      if (!tcpoe::sim::is_supported_width(opt.data_width))
+      if (!tcpoe::sim::is_supported_data_width(opt.data_width))
         cli.usage_error("--data-width must be 64, 128, 256 or 512");
     } else if (a == "--valid-prob") {
       opt.valid_probability = cli.parse_probability(a, value());

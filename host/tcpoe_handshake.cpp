@@ -350,7 +350,7 @@ int main(int argc, char** argv) {
       close = true;
     } else if (a == "--data-width") {
       width = int(cli.parse_uint(a, value(), 0, 4096));
-      if (!sim::is_supported_parser_width(width))
+      if (!sim::is_supported_data_width(width))
         cli.usage_error("--data-width must be 64, 128, 256 or 512");
     } else if (a == "--pcap") {
       pcap_path = value();

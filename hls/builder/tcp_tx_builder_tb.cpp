@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tcp_tx_builder.h"
+#include "tx_descriptor_stimulus.h"
 #include "tcpoe/wire/frame.h"
 #include "tcpoe/wire/tx_descriptor.h"
 
@@ -19,30 +20,7 @@ using Beat = tcpoe::kernels::AxisBeat<kW>;
 namespace wire = tcpoe::wire;
 
 wire::TxDescriptor random_descriptor(std::mt19937_64& rng) {
-  wire::TxDescriptor d;
-  for (auto& b : d.eth_dst) b = uint8_t(rng());
-  for (auto& b : d.eth_src) b = uint8_t(rng());
-  d.ip_src = uint32_t(rng());
-  d.ip_dst = uint32_t(rng());
-  d.ttl = uint8_t(rng());
-  d.tos = uint8_t(rng());
-  d.ident = uint16_t(rng());
-  d.dont_frag = rng() & 1;
-  d.src_port = uint16_t(rng());
-  d.dst_port = uint16_t(rng());
-  d.seq = uint32_t(rng());
-  d.ack = uint32_t(rng());
-  d.tcp_flags = uint8_t(rng());
-  d.window = uint16_t(rng());
-  d.urgent = uint16_t(rng());
-  d.has_mss = rng() & 1;
-  d.mss = uint16_t(rng());
-  d.has_window_scale = rng() & 1;
-  d.window_scale = uint8_t(rng() % 15);
-  d.sack_permitted = rng() & 1;
-  d.has_timestamps = rng() & 1;
-  d.ts_val = uint32_t(rng());
-  d.ts_ecr = uint32_t(rng());
+  wire::TxDescriptor d = tcpoe::kernels::random_tx_descriptor(rng);
   const unsigned kind = rng() % 4;
   d.payload_len = kind == 0 ? 0 : kind == 1 ? uint16_t(1 + rng() % 64) : uint16_t(rng() % 2049);
   return d;

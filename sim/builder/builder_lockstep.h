@@ -14,6 +14,8 @@
 
 #include "tcpoe/wire/tx_descriptor.h"
 
+#include "data_width.h"
+
 namespace tcpoe::sim {
 
 struct TxSegment {

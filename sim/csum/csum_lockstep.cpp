@@ -197,7 +197,6 @@ class CsumBench {
 
 }  // namespace
 
-bool is_supported_width(int w) { return w == 64 || w == 128 || w == 256 || w == 512; }
 
 CsumRunReport run_csum(const std::vector<Packet>& packets, const CsumRunOptions& opt) {
   for (std::size_t i = 0; i < packets.size(); ++i) {

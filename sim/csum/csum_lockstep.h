@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "data_width.h"
+
 namespace tcpoe::sim {
 
 using Packet = std::vector<uint8_t>;
@@ -41,7 +43,6 @@ struct CsumRunReport {
   std::vector<uint32_t> latencies;  // per packet: last beat's handshake -> result's tvalid
 };
 
-bool is_supported_width(int data_width);
 CsumRunReport run_csum(const std::vector<Packet>& packets, const CsumRunOptions& options);
 
 }  // namespace tcpoe::sim

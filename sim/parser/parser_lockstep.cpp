@@ -201,7 +201,6 @@ class ParserBench {
 
 }  // namespace
 
-bool is_supported_parser_width(int w) { return w == 64 || w == 128 || w == 256 || w == 512; }
 
 ParserRunReport run_parser(const std::vector<Frame>& frames, const ParserRunOptions& opt) {
   for (std::size_t i = 0; i < frames.size(); ++i) {

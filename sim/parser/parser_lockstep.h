@@ -12,6 +12,8 @@
 
 #include "tcpoe/wire/rx_descriptor.h"
 
+#include "data_width.h"
+
 namespace tcpoe::sim {
 
 using Frame = std::vector<uint8_t>;
@@ -45,7 +47,6 @@ struct ParserRunReport {
   ParserCounters counters;          // the stat_* outputs at the end of the run
 };
 
-bool is_supported_parser_width(int data_width);
 ParserRunReport run_parser(const std::vector<Frame>& frames, const ParserRunOptions& options);
 
 }  // namespace tcpoe::sim
