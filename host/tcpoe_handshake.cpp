@@ -40,7 +40,8 @@ constexpr const char* kUsage =
     "  --peer P           who answers: linux (the kernel, in a network namespace\n"
     "                     behind a TAP device; needs root), scripted (a listener\n"
     "                     written on the wire layer), auto (linux when privileges\n"
-    "                     allow, else scripted; the default)\n"
+    "                     allow, else scripted; the default), silent (never\n"
+    "                     answers: shows the SYN retransmissions and the timeout)\n"
     "  --port N           destination port (default 5201, where the peer listens;\n"
     "                     any other port is closed and answers RST)\n"
     "  --src-port N       our port (default: random, 32768..60999)\n"
@@ -113,6 +114,25 @@ class LinuxPeer : public Peer {
 
  private:
   std::unique_ptr<sim::TapPeer> tap_;
+};
+
+// A peer that is not there (a host that is down, a firewall that drops): what
+// connect() does then, the retransmissions and the give-up, is worth seeing.
+class SilentPeer : public Peer {
+ public:
+  bool send(const Frame&) override { return true; }
+  std::optional<Frame> receive(std::chrono::milliseconds timeout) override {
+    std::this_thread::sleep_for(timeout);
+    return std::nullopt;
+  }
+  bool established(uint16_t, uint16_t, std::string* how) override {
+    *how = "a silent peer establishes nothing";
+    return false;
+  }
+  bool closed(std::string* how) override {
+    *how = "a silent peer closes nothing";
+    return false;
+  }
 };
 
 class ScriptedPeerAdapter : public Peer {
@@ -336,8 +356,10 @@ int main(int argc, char** argv) {
       return 0;
     } else if (a == "--peer") {
       peer_choice = value();
-      if (peer_choice != "auto" && peer_choice != "linux" && peer_choice != "scripted")
-        cli.usage_error("--peer must be auto, linux or scripted, not '" + peer_choice + "'");
+      if (peer_choice != "auto" && peer_choice != "linux" && peer_choice != "scripted" &&
+          peer_choice != "silent")
+        cli.usage_error("--peer must be auto, linux, scripted or silent, not '" + peer_choice +
+                        "'");
     } else if (a == "--port") {
       port = uint16_t(cli.parse_uint(a, value(), 1, 65535));
     } else if (a == "--src-port") {
@@ -401,7 +423,10 @@ int main(int argc, char** argv) {
   tap_cfg.listen_port = kListenPort;
   std::unique_ptr<Peer> peer;
   std::string why;
-  if (peer_choice != "scripted") {
+  if (peer_choice == "silent") {
+    std::printf("peer: silent (%s does not answer)\n", ipv4_text(tap_cfg.peer_ip).c_str());
+    peer = std::make_unique<SilentPeer>();
+  } else if (peer_choice != "scripted") {
     std::unique_ptr<sim::TapPeer> tap;
     if (peer_choice == "linux" || sim::TapPeer::privileges_ok(&why))
       tap = sim::TapPeer::open(tap_cfg, &why);

@@ -166,13 +166,34 @@ TEST_CASE("tcpoe-handshake reports the RST from a closed port and exits 1", "[ho
   CHECK((s[1].has('R') && s[1].has('A') && s[1].ack == 78 && s[1].tcp_csum == 1));
 }
 
+TEST_CASE("with no answer, tcpoe-handshake sends the same SYN twice more, then gives up",
+          "[host][handshake]") {
+  const std::string pcap = "test_host_handshake_silent.pcap";
+  const auto r = run_command(kCli + " --peer silent --timeout 400 --isn 4242 --pcap " + pcap +
+                             " 2>&1");
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.output, Catch::Contains("SYN again (retransmission 1"));
+  CHECK_THAT(r.output, Catch::Contains("SYN again (retransmission 2"));
+  CHECK_THAT(r.output, Catch::Contains("no SYN-ACK"));
+  // tshark sees three identical SYNs and nothing else.
+  const auto s = tshark_segments(pcap);
+  REQUIRE(s.size() == 3);
+  for (const auto& seg : s) {
+    CHECK(seg.has('S'));
+    CHECK_FALSE(seg.has('A'));
+    CHECK(seg.seq == 4242);
+    CHECK(seg.tcp_csum == 1);
+  }
+}
+
 TEST_CASE("tcpoe-handshake refuses bad arguments with a message and exit 2",
           "[host][handshake][bad-input]") {
   struct Case {
     std::string args, message;
   };
   const Case cases[] = {
-      {"--peer bsd", "--peer must be auto, linux or scripted, not 'bsd'"},
+      {"--peer bsd", "--peer must be auto, linux, scripted or silent, not 'bsd'"},
       {"--port 0", "--port wants a whole number from 1 to 65535"},
       {"--port 70000", "--port wants a whole number from 1 to 65535"},
       {"--src-port x", "--src-port wants a whole number"},
