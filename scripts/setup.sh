@@ -16,6 +16,7 @@ TCPOE_PACKAGES=(
   gtkwave                            # fst2vcd, and a viewer for the waveforms
   yosys nextpnr-ice40 fpga-icestorm iverilog  # synthesis and place & route
   iproute2                           # network namespaces for the Linux-kernel oracle
+  tcl                                # runs hls/*/run_hls.tcl with Vitis's commands stubbed
 )
 
 tcpoe_install_missing() {
