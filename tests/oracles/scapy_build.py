@@ -25,27 +25,7 @@ from scapy.layers.inet import IP, TCP
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
-
-def mac(hex12):
-    return ":".join(hex12[i:i + 2] for i in range(0, 12, 2))
-
-
-def dotted(hex8):
-    return ".".join(str(int(hex8[i:i + 2], 16)) for i in range(0, 8, 2))
-
-
-def options(mss, ws, sack, ts):
-    opts = []
-    if mss is not None:
-        opts.append(("MSS", mss))
-    if ts is not None:
-        opts += [("SAckOK", b"")] if sack else [("NOP", None), ("NOP", None)]
-        opts.append(("Timestamp", ts))
-    if ws is not None:
-        opts += [("NOP", None), ("WScale", ws)]
-    if sack and ts is None:
-        opts += [("NOP", None), ("NOP", None), ("SAckOK", b"")]
-    return opts
+from scapy_oracle_lib import dotted, linux_syn_options, mac_colons
 
 
 def build(line):
@@ -53,12 +33,12 @@ def build(line):
     num = lambda k: int(f[k])
     opt = lambda k: None if f[k] == "-" else int(f[k])
     ts = None if f["ts"] == "-" else tuple(int(x) for x in f["ts"].split(","))
-    pkt = (Ether(dst=mac(f["eth_dst"]), src=mac(f["eth_src"])) /
+    pkt = (Ether(dst=mac_colons(f["eth_dst"]), src=mac_colons(f["eth_src"])) /
            IP(src=dotted(f["ip_src"]), dst=dotted(f["ip_dst"]), ttl=num("ttl"), tos=num("tos"),
               id=num("ident"), flags="DF" if num("df") else 0) /
            TCP(sport=num("sport"), dport=num("dport"), seq=num("seq"), ack=num("ack"),
                flags=num("flags"), window=num("window"), urgptr=num("urgent"),
-               options=options(opt("mss"), opt("ws"), num("sack"), ts)))
+               options=linux_syn_options(opt("mss"), opt("ws"), num("sack"), ts)))
     if f["payload"] != "-":
         pkt = pkt / Raw(bytes.fromhex(f["payload"]))
     return bytes(pkt).hex()
