@@ -338,6 +338,11 @@ void on_signal(int) { g_interrupted = 1; }
 }  // namespace
 
 int main(int argc, char** argv) {
+  // ^C (SIGINT, to the whole foreground process group: the `ip` commands
+  // that set up the namespace get it too) and SIGTERM only set a flag, from
+  // the first instruction on: every wait ends on it, nothing is left behind.
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   const tcpoe::cli::Args cli("tcpoe-handshake", kUsage, argc, argv);
   std::random_device entropy;
   std::string peer_choice = "auto", pcap_path, trace_dir, tap_name = "tcpoe-hs";
@@ -415,8 +420,12 @@ int main(int argc, char** argv) {
 
   // From here on no exit(): the namespace must be deleted by the peer's
   // destructor, so ^C only ends the waits.
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  const auto interrupted = [] {
+    if (!g_interrupted) return false;
+    std::printf("interrupted\n");
+    return true;
+  };
+  if (interrupted()) return 1;
 
   sim::TapPeerConfig tap_cfg;
   tap_cfg.name = tap_name;
@@ -435,6 +444,8 @@ int main(int argc, char** argv) {
                   tap->netns().c_str(), ipv4_text(tap_cfg.peer_ip).c_str(), kListenPort,
                   tap_name.c_str());
       peer = std::make_unique<LinuxPeer>(std::move(tap));
+    } else if (interrupted()) {  // the set-up's commands got the ^C too
+      return 1;
     } else if (peer_choice == "linux") {
       std::fprintf(stderr, "tcpoe-handshake: --peer linux: cannot put the Linux kernel on the "
                            "wire: %s\n", why.c_str());
@@ -491,7 +502,8 @@ int main(int argc, char** argv) {
   const std::chrono::milliseconds total(timeout_ms);
   const std::chrono::milliseconds waits[] = {total / 4, total / 4, total / 2};
   std::optional<wire::RxDescriptor> synack;
-  for (std::size_t attempt = 0; attempt < std::size(waits) && !synack; ++attempt) {
+  for (std::size_t attempt = 0; attempt < std::size(waits) && !synack && !g_interrupted;
+       ++attempt) {
     if (attempt > 0) {
       std::printf("-> SYN again (retransmission %zu: no answer in %lld ms)\n", attempt,
                   (long long)waits[attempt - 1].count());
@@ -533,10 +545,7 @@ int main(int argc, char** argv) {
       synack = d;
     }
   }
-  if (g_interrupted) {
-    std::printf("interrupted\n");
-    return 1;
-  }
+  if (interrupted()) return 1;
   if (!synack) {
     std::printf("FAILED: no SYN-ACK in %llu ms (SYN sent %zu times)\n",
                 (unsigned long long)timeout_ms, std::size(waits));
@@ -561,6 +570,7 @@ int main(int argc, char** argv) {
 
   std::string how;
   if (!peer->established(src_port, port, &how)) {
+    if (interrupted()) return 1;
     std::printf("FAILED: the peer did not establish the connection: %s\n", how.c_str());
     return 1;
   }
@@ -595,6 +605,7 @@ int main(int argc, char** argv) {
     }
     if (d->opt_found & wire::rx_desc::opt_found::kTimestamps) peer_tsval = d->opt_ts_val;
   }
+  if (interrupted()) return 1;
   if (!(fin_acked && peer_fin)) {
     std::printf("FAILED: closing: %s within %llu ms\n",
                 fin_acked ? "no FIN from the peer" : "our FIN was not acknowledged",
@@ -610,6 +621,7 @@ int main(int argc, char** argv) {
   last.ts_ecr = peer_ts ? peer_tsval : 0;
   if (!s.transmit(last, "last-ack")) return 1;
   if (!peer->closed(&how)) {
+    if (interrupted()) return 1;
     std::printf("FAILED: the peer did not close the connection: %s\n", how.c_str());
     return 1;
   }

@@ -5,6 +5,8 @@
 // (ctest: skipped) without the privileges for a TAP device and a namespace.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -237,4 +239,43 @@ TEST_CASE("tcpoe-handshake without privileges: --peer linux exits 2 and auto fal
   CHECK_THAT(automatic.output, Catch::Contains("peer: scripted peer (10.77.0.2, listening on "
                                                "port 5201): needs CAP_NET_ADMIN"));
   CHECK_THAT(automatic.output, Catch::Contains("connection established"));
+}
+
+TEST_CASE("^C ends tcpoe-handshake's wait at once: exit 1, 'interrupted'", "[host][handshake]") {
+  // SIGINT, as a terminal's ^C sends it, 0.5 s into a wait of 60 s.
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = run_command("timeout --preserve-status --signal=INT 0.5 " + kCli +
+                             " --peer silent --timeout 60000 2>&1");
+  const auto took = std::chrono::steady_clock::now() - t0;
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.output, Catch::Contains("interrupted"));
+  CHECK_THAT(r.output, !Catch::Contains("no SYN-ACK"));
+  CHECK_THAT(r.output, !Catch::Contains("SYN again"));  // no retransmission after ^C
+  CHECK(took < std::chrono::seconds(10));
+}
+
+TEST_CASE("^C at any moment of a Linux-peer run leaves no namespace behind",
+          "[host][handshake][tap]") {
+  require_linux_peer();
+  // From while the namespace is being made to after the close: wherever the
+  // signal lands, the run ends (done or interrupted) and the namespace goes.
+  int interrupted = 0;
+  for (const char* delay : {"0.01", "0.05", "0.1", "0.2", "0.4", "0.8"}) {
+    const std::string tap = "tcpoe-int";
+    const auto r = run_command(std::string("timeout --preserve-status --signal=INT ") + delay + " " + kCli +
+                               " --peer linux --close --tap-name " + tap + " 2>&1");
+    INFO("SIGINT after " << delay << " s:\n" << r.output);
+    // 128 + SIGINT: the signal came before main() set its handler, while
+    // the program was still loading; then it printed and made nothing.
+    if (r.exit_code == 128 + SIGINT) CHECK(r.output.empty());
+    else CHECK((r.exit_code == 0 || r.exit_code == 1));
+    if (r.exit_code == 1) {
+      CHECK_THAT(r.output, Catch::Contains("interrupted"));
+      ++interrupted;
+    }
+    CHECK_FALSE(netns_exists(tap + "-ns"));
+  }
+  // At least one signal must have landed inside a run, or this proves nothing.
+  CHECK(interrupted > 0);
 }
