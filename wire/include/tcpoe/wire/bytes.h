@@ -141,4 +141,37 @@ constexpr void set_bits(uint8_t* p, BitField b, uint16_t value) {
   set_be16(p, b.offset, static_cast<uint16_t>((word & ~b.mask()) | placed));
 }
 
+// What every header view (EthernetFrame, Ipv4Packet, TcpSegment) is built on:
+// the bytes it looks at and typed access to the Fields and BitFields of
+// layout.h. A view over const bytes has no writers: put_*() fails to compile.
+template <typename Byte>
+class HeaderView {
+ public:
+  explicit constexpr HeaderView(BasicByteSpan<Byte> buffer) : buffer_(buffer) {}
+  constexpr BasicByteSpan<Byte> buffer() const { return buffer_; }
+
+ protected:
+  constexpr uint8_t bits(BitField b) const {
+    return static_cast<uint8_t>(get_bits(buffer_.data(), b));
+  }
+  constexpr uint16_t bits16(BitField b) const { return get_bits(buffer_.data(), b); }
+  constexpr uint8_t field8(Field f) const {
+    return static_cast<uint8_t>(get_field(buffer_.data(), f));
+  }
+  constexpr uint16_t field16(Field f) const {
+    return static_cast<uint16_t>(get_field(buffer_.data(), f));
+  }
+  constexpr uint32_t field32(Field f) const { return get_field(buffer_.data(), f); }
+  void put_bits(BitField b, uint16_t v) {
+    static_assert(!std::is_const_v<Byte>, "read-only view");
+    set_bits(buffer_.data(), b, v);
+  }
+  void put_field(Field f, uint32_t v) {
+    static_assert(!std::is_const_v<Byte>, "read-only view");
+    set_field(buffer_.data(), f, v);
+  }
+
+  BasicByteSpan<Byte> buffer_;
+};
+
 }  // namespace tcpoe::wire

@@ -19,27 +19,27 @@ static_assert(eth::kDst.size == eth::kSrc.size, "both addresses are MAC addresse
 // Unchecked accessors: call check_len() first (or build the view over a
 // buffer you sized yourself). Setters exist on the writable view only.
 template <typename Byte>
-class BasicEthernetFrame {
+class BasicEthernetFrame : public HeaderView<Byte> {
+  using Base = HeaderView<Byte>;
+  using Base::buffer_;
+  using Base::field16;
+  using Base::put_field;
+
  public:
-  explicit constexpr BasicEthernetFrame(BasicByteSpan<Byte> buffer) : buffer_(buffer) {}
+  explicit constexpr BasicEthernetFrame(BasicByteSpan<Byte> buffer) : Base(buffer) {}
+  using Base::buffer;
 
   constexpr bool check_len() const { return buffer_.size() >= eth::kHeaderLen; }
-  constexpr BasicByteSpan<Byte> buffer() const { return buffer_; }
 
   MacAddress dst_addr() const { return get_mac(eth::kDst); }
   MacAddress src_addr() const { return get_mac(eth::kSrc); }
-  constexpr uint16_t ethertype() const {
-    return static_cast<uint16_t>(get_field(buffer_.data(), eth::kEtherType));
-  }
+  constexpr uint16_t ethertype() const { return field16(eth::kEtherType); }
   // Everything after the header, padding included.
   constexpr BasicByteSpan<Byte> payload() const { return buffer_.subspan(eth::kHeaderLen); }
 
   void set_dst_addr(const MacAddress& mac) { put_mac(eth::kDst, mac); }
   void set_src_addr(const MacAddress& mac) { put_mac(eth::kSrc, mac); }
-  void set_ethertype(uint16_t value) {
-    static_assert(!std::is_const_v<Byte>, "read-only view");
-    set_field(buffer_.data(), eth::kEtherType, value);
-  }
+  void set_ethertype(uint16_t value) { put_field(eth::kEtherType, value); }
 
  private:
   MacAddress get_mac(Field f) const {
@@ -51,8 +51,6 @@ class BasicEthernetFrame {
     static_assert(!std::is_const_v<Byte>, "read-only view");
     for (std::size_t i = 0; i < mac.size(); ++i) buffer_[f.offset + i] = mac[i];
   }
-
-  BasicByteSpan<Byte> buffer_;
 };
 
 using EthernetFrame = BasicEthernetFrame<uint8_t>;

@@ -18,12 +18,22 @@ namespace tcpoe::wire {
 // are whatever the bytes say; payload() and verify_checksum() clamp them to
 // the buffer, so a lying header cannot make them read past it.
 template <typename Byte>
-class BasicIpv4Packet {
+class BasicIpv4Packet : public HeaderView<Byte> {
+  using Base = HeaderView<Byte>;
+  using Base::bits;
+  using Base::buffer_;
+  using Base::field16;
+  using Base::field32;
+  using Base::field8;
+  using Base::bits16;
+  using Base::put_bits;
+  using Base::put_field;
+
  public:
-  explicit constexpr BasicIpv4Packet(BasicByteSpan<Byte> buffer) : buffer_(buffer) {}
+  explicit constexpr BasicIpv4Packet(BasicByteSpan<Byte> buffer) : Base(buffer) {}
+  using Base::buffer;
 
   constexpr bool check_len() const { return buffer_.size() >= ipv4::kHeaderLen; }
-  constexpr BasicByteSpan<Byte> buffer() const { return buffer_; }
 
   constexpr uint8_t version() const { return bits(ipv4::kVersion); }
   constexpr uint8_t ihl() const { return bits(ipv4::kIhl); }
@@ -35,16 +45,12 @@ class BasicIpv4Packet {
   constexpr bool reserved_flag() const { return bits(ipv4::kReservedFlag) != 0; }
   constexpr bool dont_frag() const { return bits(ipv4::kDontFrag) != 0; }
   constexpr bool more_frags() const { return bits(ipv4::kMoreFrags) != 0; }
-  constexpr uint16_t frag_offset() const { return get_bits(buffer_.data(), ipv4::kFragOffset); }
-  constexpr uint8_t ttl() const {
-    return static_cast<uint8_t>(get_field(buffer_.data(), ipv4::kTtl));
-  }
-  constexpr uint8_t protocol() const {
-    return static_cast<uint8_t>(get_field(buffer_.data(), ipv4::kProtocol));
-  }
+  constexpr uint16_t frag_offset() const { return bits16(ipv4::kFragOffset); }
+  constexpr uint8_t ttl() const { return field8(ipv4::kTtl); }
+  constexpr uint8_t protocol() const { return field8(ipv4::kProtocol); }
   constexpr uint16_t checksum() const { return field16(ipv4::kChecksum); }
-  constexpr uint32_t src_addr() const { return get_field(buffer_.data(), ipv4::kSrcAddr); }
-  constexpr uint32_t dst_addr() const { return get_field(buffer_.data(), ipv4::kDstAddr); }
+  constexpr uint32_t src_addr() const { return field32(ipv4::kSrcAddr); }
+  constexpr uint32_t dst_addr() const { return field32(ipv4::kDstAddr); }
 
   // From the end of the header to total_len(), both cut short at the buffer's
   // end; the octets beyond total_len() (Ethernet padding) are not payload.
@@ -84,23 +90,6 @@ class BasicIpv4Packet {
     set_checksum(static_cast<uint16_t>(~csum::sum_bytes(header.data(), header.size())));
   }
 
- private:
-  constexpr uint8_t bits(BitField b) const {
-    return static_cast<uint8_t>(get_bits(buffer_.data(), b));
-  }
-  constexpr uint16_t field16(Field f) const {
-    return static_cast<uint16_t>(get_field(buffer_.data(), f));
-  }
-  void put_bits(BitField b, uint16_t v) {
-    static_assert(!std::is_const_v<Byte>, "read-only view");
-    set_bits(buffer_.data(), b, v);
-  }
-  void put_field(Field f, uint32_t v) {
-    static_assert(!std::is_const_v<Byte>, "read-only view");
-    set_field(buffer_.data(), f, v);
-  }
-
-  BasicByteSpan<Byte> buffer_;
 };
 
 using Ipv4Packet = BasicIpv4Packet<uint8_t>;

@@ -27,17 +27,25 @@ namespace tcpoe::wire {
 // buffer is the whole segment, header to last payload octet (the IPv4
 // payload), because the checksum covers exactly that.
 template <typename Byte>
-class BasicTcpSegment {
+class BasicTcpSegment : public HeaderView<Byte> {
+  using Base = HeaderView<Byte>;
+  using Base::bits;
+  using Base::buffer_;
+  using Base::field16;
+  using Base::field32;
+  using Base::put_bits;
+  using Base::put_field;
+
  public:
-  explicit constexpr BasicTcpSegment(BasicByteSpan<Byte> buffer) : buffer_(buffer) {}
+  explicit constexpr BasicTcpSegment(BasicByteSpan<Byte> buffer) : Base(buffer) {}
+  using Base::buffer;
 
   constexpr bool check_len() const { return buffer_.size() >= tcp::kHeaderLen; }
-  constexpr BasicByteSpan<Byte> buffer() const { return buffer_; }
 
   constexpr uint16_t src_port() const { return field16(tcp::kSrcPort); }
   constexpr uint16_t dst_port() const { return field16(tcp::kDstPort); }
-  constexpr uint32_t seq_number() const { return get_field(buffer_.data(), tcp::kSeqNum); }
-  constexpr uint32_t ack_number() const { return get_field(buffer_.data(), tcp::kAckNum); }
+  constexpr uint32_t seq_number() const { return field32(tcp::kSeqNum); }
+  constexpr uint32_t ack_number() const { return field32(tcp::kAckNum); }
   constexpr uint8_t data_offset() const { return bits(tcp::kDataOffset); }
   constexpr uint16_t header_len() const { return static_cast<uint16_t>(data_offset() * 4u); }
   constexpr uint8_t reserved() const { return bits(tcp::kReserved); }
@@ -98,25 +106,9 @@ class BasicTcpSegment {
                                                          static_cast<uint16_t>(buffer_.size()));
     return csum::sum_bytes(buffer_.data(), buffer_.size(), pseudo);
   }
-  constexpr uint8_t bits(BitField b) const {
-    return static_cast<uint8_t>(get_bits(buffer_.data(), b));
-  }
-  constexpr uint16_t field16(Field f) const {
-    return static_cast<uint16_t>(get_field(buffer_.data(), f));
-  }
   void set_flag(uint8_t mask, bool on) {
     set_flags(static_cast<uint8_t>(on ? (flags() | mask) : (flags() & ~mask)));
   }
-  void put_bits(BitField b, uint16_t v) {
-    static_assert(!std::is_const_v<Byte>, "read-only view");
-    set_bits(buffer_.data(), b, v);
-  }
-  void put_field(Field f, uint32_t v) {
-    static_assert(!std::is_const_v<Byte>, "read-only view");
-    set_field(buffer_.data(), f, v);
-  }
-
-  BasicByteSpan<Byte> buffer_;
 };
 
 using TcpSegment = BasicTcpSegment<uint8_t>;
