@@ -3,12 +3,27 @@
 //
 // One beat per clock, forever, including back-to-back one-beat packets. Four
 // cycles from the last beat's handshake to m_axis_tvalid, at every DATA_W.
-// The pipeline, stage by stage, and the C++ reference it must match cycle for
-// cycle, are in hls/csum/tcp_csum.h (class TcpCsum: same register names).
+// The C++ reference it must match cycle for cycle is hls/csum/tcp_csum.h
+// (class TcpCsum: same register names, same stages).
 //
 // Byte lane i is s_axis_tdata[8i+7:8i]; byte 0 of the packet is the high byte
 // of its first 16-bit word. Every beat but the last keeps all lanes; the last
 // keeps lanes 0..n-1, n >= 1 (checked by an assertion in simulation).
+//
+// The pipeline (W = DATA_W/16 words a beat, L = log2(W)):
+//   s1   the beat's octets, registered; a lane not kept is cleared by the
+//        flip-flops' synchronous reset (RFC 1071: it reads as zero).
+//   s2   two balanced trees of 2-input adders: the W high octets (even
+//        lanes) and the W low octets (odd lanes) of the beat, 8+L bits each.
+//   acc  two 16-bit ones' complement accumulators, each keeping its carry-out
+//        and adding it back as the next beat's carry-in (2^16 = 1 modulo
+//        0xffff): acc_lo sums the low octets, acc_hi the high octets times
+//        256 (a rotation by 8 bits modulo 0xffff). Cleared by the last beat,
+//        whose totals go to fin.
+//   fifo fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c are queued, 8 deep;
+//        m_axis_tdata adds the three up to 16 bits as it reads the head.
+// Every adder is one carry chain of at most 17 bits, so the design maps onto
+// carry chains (Xilinx CARRY4, iCE40 SB_CARRY) with one LUT per bit at most.
 module tcp_csum #(
   parameter int DATA_W = 64
 ) (
@@ -24,135 +39,158 @@ module tcp_csum #(
   input  logic                m_axis_tready
 );
 
-  localparam int WORDS       = DATA_W / 16;
-  localparam int GROUP_WORDS = 8;
-  localparam int GROUPS      = (WORDS + GROUP_WORDS - 1) / GROUP_WORDS;
-  localparam int PART_W      = 19;  // sum of up to 8 16-bit words
-  localparam int BEAT_W      = 21;  // sum of up to 4 parts
-  localparam int FIFO_DEPTH  = 8;
-  localparam int PTR_W       = 3;
+  localparam int LANES      = DATA_W / 8;
+  localparam int WORDS      = DATA_W / 16;     // octets of each parity in a beat
+  localparam int LEVELS     = $clog2(WORDS);
+  localparam int HALF_W     = 8 + LEVELS;      // the sum of WORDS octets
+  localparam int FIFO_DEPTH = 8;
+  localparam int PTR_W      = 3;               // pointers carry one more bit: 8 = full
+
+  // Adder tree of WORDS octets, flattened: level k (0 = the octets) holds
+  // WORDS >> k sums of 8+k bits each, from bit tree_off(k) on.
+  function automatic int tree_off(input int k);
+    tree_off = 0;
+    for (int j = 0; j < k; j++) tree_off = tree_off + (WORDS >> j) * (8 + j);
+  endfunction
+  localparam int TREE_W = tree_off(LEVELS + 1);
+  localparam int ROOT   = tree_off(LEVELS);
 
   // ---------------------------------------------------------------- s_axis -> s1
-  logic                  s1_valid, s1_last;
-  logic [GROUPS*PART_W-1:0] s1_part, part_in;  // GROUPS parts, part g at [g*PART_W +: PART_W]
-  logic [15:0]           word_in;
+  // pending: packet ends accepted whose result m_axis has not taken yet
+  // (those in s1, s2, fin and the queue). s_axis is ready while the queue
+  // has room for all of them plus one more, so a stalled m_axis never loses
+  // a result; ready comes from this register alone, never from m_axis_tready.
+  logic [3:0]        pending;
+  logic              s1_valid, s1_last;
+  logic [DATA_W-1:0] s1_byte;                  // lane l at [8l +: 8], 0 if not kept
+  logic              pop;
 
-  always_comb begin
-    part_in = '0;
-    word_in = '0;
-    for (int g = 0; g < GROUPS; g++) begin
-      for (int j = 0; j < GROUP_WORDS; j++) begin
-        if (g * GROUP_WORDS + j < WORDS) begin
-          // RFC 1071: lanes not kept read as zero (pads an odd last octet).
-          word_in[15:8] = s_axis_tkeep[2*(g*GROUP_WORDS+j)]
-                        ? s_axis_tdata[16*(g*GROUP_WORDS+j) +: 8] : 8'h00;
-          word_in[7:0]  = s_axis_tkeep[2*(g*GROUP_WORDS+j)+1]
-                        ? s_axis_tdata[16*(g*GROUP_WORDS+j)+8 +: 8] : 8'h00;
-          part_in[g*PART_W +: PART_W] = part_in[g*PART_W +: PART_W] + PART_W'(word_in);
-        end
-      end
-    end
-  end
+  assign s_axis_tready = !pending[3];          // pending < FIFO_DEPTH
 
-  logic [3:0] fifo_count;
-  logic [1:0] inflight_lasts;
-  logic       fin_valid;
-  logic       s2_valid, s2_last;
-
-  // Room in the result queue for every packet end already in the pipeline
-  // plus the beat offered now, so a stalled m_axis never drops a result.
-  always_comb begin
-    inflight_lasts = 2'(s1_valid && s1_last) + 2'(s2_valid && s2_last) + 2'(fin_valid);
-    s_axis_tready  = (4'(FIFO_DEPTH) - fifo_count) > 4'(inflight_lasts);
-  end
-
-  wire accept = s_axis_tvalid && s_axis_tready;
+  wire             accept = s_axis_tvalid && s_axis_tready;
+  wire             end_in = accept && s_axis_tlast;
+  wire [LANES-1:0] drop   = ~s_axis_tkeep & {LANES{accept}};
 
   always_ff @(posedge clk) begin
-    if (accept) begin
-      s1_last <= s_axis_tlast;
-      s1_part <= part_in;
+    // Written so that the clear maps onto the flip-flops' reset pin (one
+    // signal per lane) rather than onto a gate per bit.
+    for (int l = 0; l < LANES; l++) begin
+      if (drop[l]) s1_byte[8*l +: 8] <= 8'h00;
+      else if (accept) s1_byte[8*l +: 8] <= s_axis_tdata[8*l +: 8];
     end
+    if (accept) s1_last <= s_axis_tlast;
     s1_valid <= accept;
-    if (rst) s1_valid <= 1'b0;
+    // +1 for a packet end in, -1 for a result out: one 2-operand adder.
+    pending <= pending + {{3{pop && !end_in}}, pop ^ end_in};
+    if (rst) begin
+      s1_valid <= 1'b0;
+      pending  <= '0;
+    end
   end
 
   // ---------------------------------------------------------------- s1 -> s2
-  logic [BEAT_W-1:0] s2_sum, beat_sum;
+  // Byte 2i is the high octet of word i, byte 2i+1 its low octet.
+  logic [TREE_W-1:0] tree_hi /*verilator split_var*/, tree_lo /*verilator split_var*/;
 
-  always_comb begin
-    beat_sum = '0;
-    for (int g = 0; g < GROUPS; g++) beat_sum = beat_sum + BEAT_W'(s1_part[g*PART_W +: PART_W]);
+  for (genvar i = 0; i < WORDS; i++) begin : g_octet
+    assign tree_hi[8*i +: 8] = s1_byte[16*i +: 8];
+    assign tree_lo[8*i +: 8] = s1_byte[16*i+8 +: 8];
+  end
+  // Each node adds two nodes of the level below: ({0, a, 0} + {0, b, 0}) >> 1
+  // is a + b, written so that yosys keeps every node a 2-input adder on its
+  // own carry chain. (Its alumacc pass merges a + b whose operands are
+  // themselves whole sums into one multi-operand $macc, which maccmap builds
+  // out of full adders in LUTs: twice the LUTs.)
+  for (genvar k = 1; k <= LEVELS; k++) begin : g_level
+    for (genvar i = 0; i < (WORDS >> k); i++) begin : g_node
+      localparam int A = tree_off(k-1) + (7+k)*(2*i);  // the two nodes below
+      localparam int B = A + 7+k;
+      localparam int Y = tree_off(k) + (8+k)*i;        // this node
+      assign tree_hi[Y +: 8+k] = (8+k)'(({1'b0, tree_hi[A +: 7+k], 1'b0} +
+                                          {1'b0, tree_hi[B +: 7+k], 1'b0}) >> 1);
+      assign tree_lo[Y +: 8+k] = (8+k)'(({1'b0, tree_lo[A +: 7+k], 1'b0} +
+                                          {1'b0, tree_lo[B +: 7+k], 1'b0}) >> 1);
+    end
   end
 
+  logic              s2_valid, s2_last;
+  logic [HALF_W-1:0] s2_sum_hi, s2_sum_lo;     // sums of the high and low octets
+
   always_ff @(posedge clk) begin
-    if (s1_valid) s2_sum <= beat_sum;
+    if (s1_valid) begin
+      s2_sum_hi <= tree_hi[ROOT +: HALF_W];
+      s2_sum_lo <= tree_lo[ROOT +: HALF_W];
+    end
     s2_valid <= s1_valid;
     s2_last  <= s1_last;
     if (rst) s2_valid <= 1'b0;
   end
 
-  // ---------------------------------------------------------------- s2 -> s3 -> fin
-  // The accumulator keeps its carry-out apart and feeds it back as the next
-  // beat's carry-in: one carry chain per beat, no end-around adder in the loop.
-  logic        in_pkt;
-  logic [31:0] acc, fin_lo;
-  logic        acc_c, fin_c;
-  logic [32:0] acc_total;
+  // ---------------------------------------------------------------- s2 -> acc -> fin
+  // Each accumulator is a 16-bit value x and a carry c standing for x + c
+  // (modulo 0xffff): the carry-out of x + addend + c is the next c. Since
+  // every addend is <= 0xffff, c = 1 implies x <= 0xfffe.
+  logic [15:0] acc_lo, acc_hi, fin_lo, fin_hi;
+  logic        acc_lo_c, acc_hi_c, fin_lo_c, fin_hi_c, fin_valid;
 
-  always_comb begin
-    acc_total = (in_pkt ? {1'b0, acc} : 33'd0) + 33'(s2_sum) + 33'(in_pkt && acc_c);
-  end
+  // 256 * s2_sum_hi modulo 0xffff: its low 8 bits move up 8, the rest wrap
+  // around to bit 0 (2^16 = 1).
+  wire [15:0] add_lo = 16'(s2_sum_lo);
+  wire [15:0] add_hi = {s2_sum_hi[7:0], 8'(s2_sum_hi[HALF_W-1:8])};
+  wire [16:0] tot_lo = 17'(acc_lo) + 17'(add_lo) + 17'(acc_lo_c);
+  wire [16:0] tot_hi = 17'(acc_hi) + 17'(add_hi) + 17'(acc_hi_c);
+  wire        end_pkt = s2_valid && s2_last;
+  wire        acc_clr = rst || end_pkt;        // onto the reset pin, not a gate per bit
 
   always_ff @(posedge clk) begin
-    fin_valid <= 1'b0;
-    if (s2_valid) begin
-      if (s2_last) begin
-        fin_valid <= 1'b1;
-        {fin_c, fin_lo} <= acc_total;
-        in_pkt <= 1'b0;
-      end else begin
-        {acc_c, acc} <= acc_total;
-        in_pkt <= 1'b1;
-      end
+    if (acc_clr) begin
+      {acc_lo_c, acc_lo} <= '0;
+      {acc_hi_c, acc_hi} <= '0;
+    end else if (s2_valid) begin
+      {acc_lo_c, acc_lo} <= tot_lo;
+      {acc_hi_c, acc_hi} <= tot_hi;
     end
-    if (rst) begin
-      fin_valid <= 1'b0;
-      in_pkt    <= 1'b0;
+    if (end_pkt) begin
+      {fin_lo_c, fin_lo} <= tot_lo;
+      {fin_hi_c, fin_hi} <= tot_hi;
     end
+    fin_valid <= end_pkt;
+    if (rst) fin_valid <= 1'b0;
   end
 
   // ---------------------------------------------------------------- fin -> fifo -> m_axis
-  // 2^32 = 1 (mod 0xffff): fold the 33-bit total to 16 bits.
-  logic [16:0] fold_t;
-  logic [15:0] fin_sum;
+  // The packet's sum is fin_lo + fin_lo_c + fin_hi + fin_hi_c modulo 0xffff,
+  // added up in two carry chains, one on each side of the queue:
+  //   fin_fold = fin_lo + fin_hi + fin_lo_c <= 0x1fffe, and <= 0x1fffd when
+  //              fin_hi_c = 1 (fin_lo_c = 1 implies fin_lo <= 0xfffe, and
+  //              fin_hi_c = 1 implies fin_hi <= 0xfffe);
+  //   out      = fin_fold[15:0] + fin_fold[16] + fin_hi_c, as the head is read.
+  // With fin_fold[16] = 1, out <= 0xffff. With fin_fold[16] = 0, out reaches
+  // 0x10000 only from fin_fold = 0xffff and fin_hi_c = 1, whose folded sum
+  // is 1: out[15:0] | out[16] is the folded sum in every case, 0 only for an
+  // all-zero packet.
+  wire [16:0] fin_fold = 17'(fin_lo) + 17'(fin_hi) + 17'(fin_lo_c);
 
-  always_comb begin
-    fold_t  = 17'(fin_lo[15:0]) + 17'(fin_lo[31:16]) + 17'(fin_c);
-    fin_sum = fold_t[15:0] + 16'(fold_t[16]);
-  end
+  logic [17:0]    fifo_mem [FIFO_DEPTH];       // {fin_hi_c, fin_fold}
+  logic [PTR_W:0] fifo_rd, fifo_wr;
 
-  logic [15:0]      fifo_mem [FIFO_DEPTH];
-  logic [PTR_W-1:0] fifo_rd, fifo_wr;
-
-  wire pop = m_axis_tvalid && m_axis_tready;
+  assign pop = m_axis_tvalid && m_axis_tready;
 
   always_ff @(posedge clk) begin
-    if (fin_valid) begin
-      fifo_mem[fifo_wr] <= fin_sum;
-      fifo_wr <= fifo_wr + 1'b1;
-    end
-    if (pop) fifo_rd <= fifo_rd + 1'b1;
-    fifo_count <= fifo_count + 4'(fin_valid) - 4'(pop);
+    if (fin_valid) fifo_mem[fifo_wr[PTR_W-1:0]] <= {fin_hi_c, fin_fold};
+    fifo_wr <= fifo_wr + (PTR_W+1)'(fin_valid);
+    fifo_rd <= fifo_rd + (PTR_W+1)'(pop);
     if (rst) begin
-      fifo_rd    <= '0;
-      fifo_wr    <= '0;
-      fifo_count <= '0;
+      fifo_rd <= '0;
+      fifo_wr <= '0;
     end
   end
 
-  assign m_axis_tvalid = fifo_count != 0;
-  assign m_axis_tdata  = fifo_mem[fifo_rd];
+  wire [17:0] head = fifo_mem[fifo_rd[PTR_W-1:0]];
+  wire [16:0] out  = 17'(head[15:0]) + 17'(head[16]) + 17'(head[17]);
+
+  assign m_axis_tvalid = fifo_rd != fifo_wr;
+  assign m_axis_tdata  = out[15:0] | 16'(out[16]);
 
 `ifndef SYNTHESIS
   // Bad input is caught, never summed wrong: full beats before the last, and

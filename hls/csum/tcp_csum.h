@@ -4,15 +4,22 @@
 // the same name, and step() is one rising clock edge.
 //
 // Pipeline (a beat accepted at edge t gives its packet's result on m_axis from
-// the cycle after edge t+3, i.e. 4 cycles of latency at every DATA_W):
-//   s1  keep-masked words summed in groups of 8            (19-bit parts)
-//   s2  parts summed into the beat sum                     (21 bits)
-//   s3  beat sum added into the packet accumulator, carry deferred to the
-//       next beat's carry-in so each stage is one carry chain; on the last
-//       beat the 33-bit total moves to `fin`
-//   fifo  fin folded to 16 bits and queued; m_axis shows the head
-// s_axis is ready while the result queue has room for every packet end
-// already inside the pipeline plus one more, so ready never depends on
+// the cycle after edge t+3, i.e. 4 cycles of latency at every DATA_W; W =
+// DATA_W/16 words a beat, L = log2(W)):
+//   s1    the beat's octets, a lane not kept cleared to 0        (s1_byte)
+//   s2    the W high octets (even lanes) and the W low octets (odd lanes)
+//         summed by two balanced trees of 2-input adders
+//                                           (s2_sum_hi, s2_sum_lo: 8+L bits)
+//   acc   two 16-bit ones' complement accumulators, each keeping its
+//         carry-out and adding it back as the next beat's carry-in (2^16 = 1
+//         modulo 0xffff): acc_lo += the low octets' sum, acc_hi += 256 times
+//         the high octets' sum (a rotation by 8 modulo 0xffff). The last beat
+//         moves both totals to fin and clears the accumulators.
+//   fifo  fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c queued, 8 deep;
+//         m_axis shows the head added up to 16 bits.
+// Every adder is a single carry chain of at most 17 bits.
+// s_axis is ready while fewer than 8 packet ends are owed a result (`pending`:
+// those inside the pipeline and in the queue), so ready never depends on
 // m_axis_tready combinationally and a stalled consumer never loses a result.
 #pragma once
 
@@ -29,9 +36,8 @@ class TcpCsum {
                 "DATA_W is one of 64, 128, 256, 512");
 
  public:
+  static constexpr int kLanes = DATA_W / 8;
   static constexpr int kWords = DATA_W / 16;
-  static constexpr int kGroupWords = 8;
-  static constexpr int kGroups = (kWords + kGroupWords - 1) / kGroupWords;
   static constexpr int kFifoDepth = 8;
   static constexpr int kLatency = 4;
 
@@ -44,116 +50,112 @@ class TcpCsum {
 #pragma HLS INLINE
     // Everything is computed from the registers as they were before the edge
     // and committed at the end, as flip-flops do.
-    const unsigned inflight_lasts = unsigned(s1_valid && s1_last) +
-                                    unsigned(s2_valid && s2_last) + unsigned(fin_valid);
-    const bool s_ready = unsigned(kFifoDepth - fifo_count) > inflight_lasts;
+    const bool s_ready = pending < kFifoDepth;
 
-    // fifo -> m_axis
+    // fifo -> m_axis: the head, {fin_hi_c, fin_fold}, added up to 16 bits.
+    // fin_fold <= 0x1fffe, and <= 0x1fffd when fin_hi_c = 1 (see acc below),
+    // so out > 0xffff only as 0xffff + 0 + 1, whose folded sum is 1: out's
+    // low 16 bits ORed with its bit 16 are the folded checksum, 0 only for an
+    // all-zero packet.
     bool popped = false;
-    if (fifo_count != 0) popped = m_axis.write_nb(Sum(fifo_mem[fifo_rd]));
+    if (fifo_rd != fifo_wr) {
+      const uint32_t head = fifo_mem[fifo_rd % kFifoDepth];
+      const uint32_t out = (head & 0xffffu) + ((head >> 16) & 1u) + ((head >> 17) & 1u);
+      popped = m_axis.write_nb(Sum((out & 0xffffu) | (out >> 16)));
+    }
 
     // fin -> fifo
     const bool pushed = fin_valid;
-    const uint16_t pushed_sum = csum::fold33(fin_lo, fin_c);
+    const uint32_t fin_fold = fin_lo + fin_hi + fin_lo_c;  // 17 bits
+    const uint32_t pushed_entry = (fin_hi_c << 17) | fin_fold;
 
-    // s2 -> s3 (accumulator) -> fin
-    bool n_fin_valid = false;
-    uint32_t n_fin_lo = fin_lo, n_fin_c = fin_c;
-    bool n_in_pkt = in_pkt;
-    uint32_t n_acc = acc, n_acc_c = acc_c;
-    if (s2_valid) {
-      const uint64_t base = in_pkt ? acc : 0u;
-      const uint64_t cin = in_pkt ? acc_c : 0u;
-      const uint64_t total = base + s2_sum + cin;  // 33 bits
-      if (s2_last) {
-        n_fin_valid = true;
-        n_fin_lo = static_cast<uint32_t>(total);
-        n_fin_c = static_cast<uint32_t>(total >> 32);
-        n_in_pkt = false;
-      } else {
-        n_acc = static_cast<uint32_t>(total);
-        n_acc_c = static_cast<uint32_t>(total >> 32);
-        n_in_pkt = true;
-      }
+    // s2 -> acc -> fin. An accumulator is x (16 bits) and c, standing for
+    // x + c modulo 0xffff; {c', x'} = x + addend + c. Every addend is <= 0xffff,
+    // so c = 1 implies x <= 0xfffe.
+    const uint32_t add_lo = s2_sum_lo;
+    const uint32_t add_hi = ((s2_sum_hi & 0xffu) << 8) | (s2_sum_hi >> 8);  // 256 * hi
+    const uint32_t tot_lo = acc_lo + add_lo + acc_lo_c;                     // 17 bits
+    const uint32_t tot_hi = acc_hi + add_hi + acc_hi_c;
+    const bool end_pkt = s2_valid && s2_last;
+    uint32_t n_acc_lo = acc_lo, n_acc_lo_c = acc_lo_c;
+    uint32_t n_acc_hi = acc_hi, n_acc_hi_c = acc_hi_c;
+    uint32_t n_fin_lo = fin_lo, n_fin_lo_c = fin_lo_c;
+    uint32_t n_fin_hi = fin_hi, n_fin_hi_c = fin_hi_c;
+    if (end_pkt) {
+      n_acc_lo = n_acc_lo_c = n_acc_hi = n_acc_hi_c = 0;
+      n_fin_lo = tot_lo & 0xffffu;
+      n_fin_lo_c = tot_lo >> 16;
+      n_fin_hi = tot_hi & 0xffffu;
+      n_fin_hi_c = tot_hi >> 16;
+    } else if (s2_valid) {
+      n_acc_lo = tot_lo & 0xffffu;
+      n_acc_lo_c = tot_lo >> 16;
+      n_acc_hi = tot_hi & 0xffffu;
+      n_acc_hi_c = tot_hi >> 16;
     }
 
-    // s1 -> s2
-    uint32_t n_s2_sum = s2_sum;
+    // s1 -> s2: byte 2i is the high octet of word i, byte 2i+1 its low octet.
+    uint32_t n_s2_sum_hi = s2_sum_hi, n_s2_sum_lo = s2_sum_lo;
     if (s1_valid) {
-      uint32_t s = 0;
-      for (int g = 0; g < kGroups; ++g) {
+      uint32_t hi = 0, lo = 0;
+      for (int i = 0; i < kWords; ++i) {
 #pragma HLS UNROLL
-        s += s1_part[g];
+        hi += s1_byte[2 * i];
+        lo += s1_byte[2 * i + 1];
       }
-      n_s2_sum = s;
+      n_s2_sum_hi = hi;
+      n_s2_sum_lo = lo;
     }
 
-    // s_axis -> s1
+    // s_axis -> s1: lanes not kept read as zero (RFC 1071 pads an odd last
+    // octet with zero).
     Beat beat;
     bool accepted = false;
     if (s_ready) accepted = s_axis.read_nb(beat);
-    uint32_t n_part[kGroups];
-    for (int g = 0; g < kGroups; ++g) {
-#pragma HLS UNROLL
-      n_part[g] = s1_part[g];
-    }
-    if (accepted) {
-      for (int g = 0; g < kGroups; ++g) {
-#pragma HLS UNROLL
-        uint32_t p = 0;
-        for (int j = 0; j < kGroupWords; ++j) {
-#pragma HLS UNROLL
-          const int w = g * kGroupWords + j;
-          if (w < kWords) p += masked_word(beat, w);
-        }
-        n_part[g] = p;
-      }
-    }
+    const bool end_in = accepted && bool(beat.last[0]);
 
     // Commit (the clock edge).
-    if (pushed) {
-      fifo_mem[fifo_wr] = pushed_sum;
-      fifo_wr = (fifo_wr + 1) % kFifoDepth;
-    }
-    if (popped) fifo_rd = (fifo_rd + 1) % kFifoDepth;
-    fifo_count = fifo_count + unsigned(pushed) - unsigned(popped);
-    fin_valid = n_fin_valid;
+    if (pushed) fifo_mem[fifo_wr % kFifoDepth] = pushed_entry;
+    fifo_wr = (fifo_wr + unsigned(pushed)) % (2 * kFifoDepth);
+    fifo_rd = (fifo_rd + unsigned(popped)) % (2 * kFifoDepth);
+    pending = pending + unsigned(end_in) - unsigned(popped);
+    fin_valid = end_pkt;
     fin_lo = n_fin_lo;
-    fin_c = n_fin_c;
-    in_pkt = n_in_pkt;
-    acc = n_acc;
-    acc_c = n_acc_c;
+    fin_lo_c = n_fin_lo_c;
+    fin_hi = n_fin_hi;
+    fin_hi_c = n_fin_hi_c;
+    acc_lo = n_acc_lo;
+    acc_lo_c = n_acc_lo_c;
+    acc_hi = n_acc_hi;
+    acc_hi_c = n_acc_hi_c;
     s2_valid = s1_valid;
     s2_last = s1_last;
-    s2_sum = n_s2_sum;
+    s2_sum_hi = n_s2_sum_hi;
+    s2_sum_lo = n_s2_sum_lo;
     s1_valid = accepted;
-    s1_last = accepted ? bool(beat.last[0]) : s1_last;
-    for (int g = 0; g < kGroups; ++g) {
+    if (accepted) {
+      s1_last = bool(beat.last[0]);
+      for (int l = 0; l < kLanes; ++l) {
 #pragma HLS UNROLL
-      s1_part[g] = n_part[g];
+        s1_byte[l] = beat.keep[l] ? uint8_t(beat.data.range(8 * l + 7, 8 * l)) : uint8_t(0);
+      }
     }
-  }
-
-  // Word w of a beat, bytes 2w (high) and 2w+1 (low), lanes not kept read as
-  // zero: RFC 1071 pads an odd last octet with zero.
-  static uint32_t masked_word(const Beat& beat, int w) {
-    const uint32_t hi = beat.keep[2 * w] ? uint32_t(beat.data.range(16 * w + 7, 16 * w)) : 0u;
-    const uint32_t lo =
-        beat.keep[2 * w + 1] ? uint32_t(beat.data.range(16 * w + 15, 16 * w + 8)) : 0u;
-    return (hi << 8) | lo;
   }
 
  private:
+  // The RTL's s1_byte is one DATA_W-bit vector, lane l at bits [8l+7:8l].
+  uint8_t s1_byte[kLanes] = {};
   bool s1_valid = false, s1_last = false;
-  uint32_t s1_part[kGroups] = {};
   bool s2_valid = false, s2_last = false;
-  uint32_t s2_sum = 0;
-  bool in_pkt = false;
-  uint32_t acc = 0, acc_c = 0;
+  uint32_t s2_sum_hi = 0, s2_sum_lo = 0;
+  uint32_t acc_lo = 0, acc_lo_c = 0, acc_hi = 0, acc_hi_c = 0;
   bool fin_valid = false;
-  uint32_t fin_lo = 0, fin_c = 0;
-  uint16_t fifo_mem[kFifoDepth] = {};
-  unsigned fifo_rd = 0, fifo_wr = 0, fifo_count = 0;
+  uint32_t fin_lo = 0, fin_lo_c = 0, fin_hi = 0, fin_hi_c = 0;
+  uint32_t fifo_mem[kFifoDepth] = {};  // {fin_hi_c, fin_fold}: 18 bits
+  // Pointers count modulo 16 (one bit more than the address), so that equal
+  // pointers mean empty and 8 apart mean full.
+  unsigned fifo_rd = 0, fifo_wr = 0;
+  unsigned pending = 0;  // packet ends accepted whose result m_axis has not taken
 };
 
 }  // namespace tcpoe::kernels

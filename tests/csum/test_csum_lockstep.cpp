@@ -70,6 +70,38 @@ TEST_CASE("back-to-back one-beat packets: one beat and one result every cycle, f
   CHECK(r.cycles == r.last_beat_cycle + 4 + 1);
 }
 
+TEST_CASE("carries at the edges: all-ones and near-all-ones packets of every length",
+          "[csum][lockstep][carry]") {
+  // The accumulators keep their carries apart (x + c, c = 1 only with
+  // x <= fffe) and the result is only added back to 16 bits at the queue's
+  // head: octets of ff drive every adder to its carry-out as often as they
+  // can, and sums of 0 and 1 modulo ffff sit on both sides of the wrap.
+  const int w = GENERATE(64, 128, 256, 512);
+  const double ready_p = GENERATE(1.0, 0.3);
+  CsumRunOptions opt;
+  opt.data_width = w;
+  opt.ready_probability = ready_p;
+  opt.seed = uint64_t(w) + uint64_t(ready_p * 10);
+  std::vector<Packet> packets;
+  for (std::size_t n = 1; n <= std::size_t(3 * w / 8 + 1); ++n) packets.push_back(Packet(n, 0xff));
+  for (std::size_t n = 2; n <= 600; n += 2) {
+    Packet p(n, 0xff);
+    p[n - 1] = 0xfe;  // sum 0xfffe + 0xffff * k: one below the wrap
+    packets.push_back(p);
+    p[n - 2] = 0x00;
+    p[n - 1] = 0x01;  // 0x0001 + 0xffff * k
+    packets.push_back(p);
+  }
+  packets.push_back(Packet(3 * 65536 + 7, 0xff));  // every accumulator wraps, many times
+  packets.push_back(Packet(65536 * 2, 0x80));
+  const auto r = run_csum(packets, opt);
+  INFO("DATA_W=" << w << " ready " << ready_p << ": " << r.failure);
+  REQUIRE(r.ok);  // every sum also equals the RFC 1071 reference
+  REQUIRE(r.sums.size() == packets.size());
+  for (std::size_t i = 0; i < std::size_t(3 * w / 8 + 1); ++i)
+    CHECK(r.sums[i] == ((i + 1) % 2 ? 0xff00 : 0xffff));
+}
+
 TEST_CASE("latency from the last beat to the result is 4 cycles at every DATA_W",
           "[csum][latency]") {
   const int w = GENERATE(64, 128, 256, 512);
