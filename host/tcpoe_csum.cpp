@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -157,13 +156,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   } else {
-    std::mt19937_64 rng(opt.seed);
-    std::uniform_int_distribution<uint64_t> len(min_len, max_len);
-    packets.resize(random_count);
-    for (auto& p : packets) {
-      p.resize(len(rng));
-      for (auto& b : p) b = uint8_t(rng());
-    }
+    packets = tcpoe::sim::random_packets(random_count, min_len, max_len, opt.seed);
   }
 
   const auto r = tcpoe::sim::run_csum(packets, opt);

@@ -219,4 +219,16 @@ CsumRunReport run_csum(const std::vector<Packet>& packets, const CsumRunOptions&
   }
 }
 
+std::vector<Packet> random_packets(std::size_t n, std::size_t min_len, std::size_t max_len,
+                                   uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> len(min_len, max_len);
+  std::vector<Packet> out(n);
+  for (auto& p : out) {
+    p.resize(len(rng));
+    for (auto& b : p) b = static_cast<uint8_t>(rng());
+  }
+  return out;
+}
+
 }  // namespace tcpoe::sim

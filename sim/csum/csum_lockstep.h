@@ -45,4 +45,9 @@ struct CsumRunReport {
 
 CsumRunReport run_csum(const std::vector<Packet>& packets, const CsumRunOptions& options);
 
+// n packets of random octets, lengths uniform in [min_len, max_len]; the same
+// seed gives the same packets (the tests, the bench and tcpoe-csum --random).
+std::vector<Packet> random_packets(std::size_t n, std::size_t min_len, std::size_t max_len,
+                                   uint64_t seed);
+
 }  // namespace tcpoe::sim

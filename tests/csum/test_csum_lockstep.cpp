@@ -5,30 +5,14 @@
 
 #include <cstdio>
 #include <fstream>
-#include <random>
 
 #include "csum_lockstep.h"
 #include "../support/subprocess.h"
 
 using tcpoe::sim::CsumRunOptions;
 using tcpoe::sim::Packet;
+using tcpoe::sim::random_packets;
 using tcpoe::sim::run_csum;
-
-namespace {
-
-std::vector<Packet> random_packets(std::size_t n, std::size_t min_len, std::size_t max_len,
-                                   uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<std::size_t> len(min_len, max_len);
-  std::vector<Packet> out(n);
-  for (auto& p : out) {
-    p.resize(len(rng));
-    for (auto& b : p) b = static_cast<uint8_t>(rng());
-  }
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("RTL and HLS agree on random packets 1..9018 bytes with gaps and back-pressure",
           "[csum][lockstep]") {
