@@ -9,6 +9,7 @@
 #include "Vtcp_tx_builder_512.h"
 #include "Vtcp_tx_builder_64.h"
 #include "tcp_tx_builder.h"
+#include "data_width.h"
 #include "verilator_ports.h"
 #include "vl_clocked.h"
 
@@ -254,17 +255,12 @@ class BuilderBench {
 
 BuilderRunReport run_builder(const std::vector<TxSegment>& segments,
                              const BuilderRunOptions& opt) {
-  switch (opt.data_width) {
-    case 64: return BuilderBench<64, Vtcp_tx_builder_64>(segments, opt).run();
-    case 128: return BuilderBench<128, Vtcp_tx_builder_128>(segments, opt).run();
-    case 256: return BuilderBench<256, Vtcp_tx_builder_256>(segments, opt).run();
-    case 512: return BuilderBench<512, Vtcp_tx_builder_512>(segments, opt).run();
-    default: {
-      BuilderRunReport r;
-      r.failure = "DATA_W " + std::to_string(opt.data_width) + " is not one of 64, 128, 256, 512";
-      return r;
-    }
-  }
+  return dispatch_data_width<BuilderRunReport>(opt.data_width, [&](auto w) {
+    constexpr int W = decltype(w)::value;
+    using Top = VerilatedAt<W, Vtcp_tx_builder_64, Vtcp_tx_builder_128,  //
+                            Vtcp_tx_builder_256, Vtcp_tx_builder_512>;
+    return BuilderBench<W, Top>(segments, opt).run();
+  });
 }
 
 }  // namespace tcpoe::sim

@@ -8,6 +8,7 @@
 #include "Vtcp_csum_512.h"
 #include "Vtcp_csum_64.h"
 #include "tcp_csum.h"
+#include "data_width.h"
 #include "verilator_ports.h"
 #include "vl_clocked.h"
 
@@ -206,17 +207,11 @@ CsumRunReport run_csum(const std::vector<Packet>& packets, const CsumRunOptions&
       return r;
     }
   }
-  switch (opt.data_width) {
-    case 64: return CsumBench<64, Vtcp_csum_64>(packets, opt).run();
-    case 128: return CsumBench<128, Vtcp_csum_128>(packets, opt).run();
-    case 256: return CsumBench<256, Vtcp_csum_256>(packets, opt).run();
-    case 512: return CsumBench<512, Vtcp_csum_512>(packets, opt).run();
-    default: {
-      CsumRunReport r;
-      r.failure = "DATA_W " + std::to_string(opt.data_width) + " is not one of 64, 128, 256, 512";
-      return r;
-    }
-  }
+  return dispatch_data_width<CsumRunReport>(opt.data_width, [&](auto w) {
+    constexpr int W = decltype(w)::value;
+    using Top = VerilatedAt<W, Vtcp_csum_64, Vtcp_csum_128, Vtcp_csum_256, Vtcp_csum_512>;
+    return CsumBench<W, Top>(packets, opt).run();
+  });
 }
 
 std::vector<Packet> random_packets(std::size_t n, std::size_t min_len, std::size_t max_len,

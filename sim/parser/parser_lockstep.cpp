@@ -8,6 +8,7 @@
 #include "Vtcp_rx_parser_512.h"
 #include "Vtcp_rx_parser_64.h"
 #include "tcp_rx_parser.h"
+#include "data_width.h"
 #include "verilator_ports.h"
 #include "vl_clocked.h"
 
@@ -210,17 +211,12 @@ ParserRunReport run_parser(const std::vector<Frame>& frames, const ParserRunOpti
       return r;
     }
   }
-  switch (opt.data_width) {
-    case 64: return ParserBench<64, Vtcp_rx_parser_64>(frames, opt).run();
-    case 128: return ParserBench<128, Vtcp_rx_parser_128>(frames, opt).run();
-    case 256: return ParserBench<256, Vtcp_rx_parser_256>(frames, opt).run();
-    case 512: return ParserBench<512, Vtcp_rx_parser_512>(frames, opt).run();
-    default: {
-      ParserRunReport r;
-      r.failure = "DATA_W " + std::to_string(opt.data_width) + " is not one of 64, 128, 256, 512";
-      return r;
-    }
-  }
+  return dispatch_data_width<ParserRunReport>(opt.data_width, [&](auto w) {
+    constexpr int W = decltype(w)::value;
+    using Top = VerilatedAt<W, Vtcp_rx_parser_64, Vtcp_rx_parser_128,  //
+                            Vtcp_rx_parser_256, Vtcp_rx_parser_512>;
+    return ParserBench<W, Top>(frames, opt).run();
+  });
 }
 
 }  // namespace tcpoe::sim
