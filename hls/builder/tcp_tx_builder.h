@@ -11,22 +11,44 @@
 //
 // Descriptor path (a descriptor taken at edge t shows its first beat on
 // m_axis in the cycle after edge t+2: 3 cycles of latency when the output is
-// free and its payload, if any, is already summed):
-//   s1  the header octets laid out from the descriptor (checksums zero)
-//   s2  raw 32-bit sums of the IPv4 header and of pseudo-header + TCP header
-//   hq  header queue (kHqDepth): IPv4 checksum written in, TCP header sum
-//       folded; s_desc is ready while hq has room for s1, s2 and one more.
+// free and its payload, if any, is already summed). Each descriptor is
+// stored once, as it came; what is computed from it rides beside it:
+//   fq  the record (octets 0..54) as taken, in a queue of kFqDepth, until hd
+//       is free (at the earliest the edge after);
+//   hd  the head segment's header octets, laid out by assemble() as it moves
+//       from fq (checksum fields zero), shifted down by one beat for every
+//       beat sent, so octet 0 of the beat going out is hd[0]; with its
+//       option length, payload_len, the index of its last beat and the
+//       frame octets in that beat, and whether it is refused;
+//   s1  partial sums of the 16-bit words of its IPv4 header and of its TCP
+//       pseudo-header, header and options, straight from the record (five
+//       groups of at most five terms: the words that are constant or depend
+//       only on the option flags are one term each);
+//   s2  the raw sums of the IPv4 header and of the TCP segment's header;
+//   hq  their checksum queue (kHqDepth): the IPv4 checksum, the TCP header
+//       sum folded. hq_count != 0 means the oldest segment has its sums, and
+//       it is in hd.
+// s_desc is ready while fewer than kHqDepth segments are in flight (s1, s2,
+// hq: the same count as fq plus hd), never depending on m_axis. A descriptor
+// is ready to go out 3 cycles after its handshake, so back to back, besides
+// the frame going out, 3 cycles' worth of the shortest frames (kMinBeats
+// beats) are in flight: kHqDepth is 2 at DATA_W 64 and 128, 3 at 256, 4 at
+// 512.
 // Payload path (store and forward):
 //   s_axis beats are written to buf_mem (kBufWords words of DATA_W) as they
 //   come, lane 0 = payload octet 0, and their masked 16-bit words summed into
 //   p1; the next edge adds p1 into the packet accumulator, and on the last
 //   beat pushes {sum, octets, words, oversize} to the info queue.
-// Emitter: the head of hq is sent beat by beat from the cycle it is there;
-// a segment with payload waits for its payload's info. Beat k carries frame
-// octets [kB, kB+B): header octets, then payload octets read from the head
-// word of buf_mem and `carry` (the word popped before it), rotated by the
-// header length modulo B. The TCP checksum is the folded header sum plus the
-// payload's sum, added as the first beat goes out.
+//   `cur` is buf_mem's head word, read at every edge (a block RAM's
+//   registered read, read-first: a word written at the same edge shows a
+//   cycle later, before any beat can need it, as its packet is not complete).
+// Emitter: the segment in hd is sent beat by beat from the cycle hq holds
+// its sums; a segment with payload waits for its payload's info. Beat k
+// carries frame octets [kB, kB+B): header octets from hd, then payload
+// octets from `cur` and `carry` (the word popped before it), rotated by the
+// header length modulo B (six possible lengths: at most six rotations). The
+// checksums are inserted as the beat carrying them goes out; the TCP
+// checksum is the folded header sum plus the payload's sum.
 //
 // Bad input (never a hang, never a wrong frame): a descriptor with a window
 // scale option above 14 or a payload_len above PAYLOAD_DEPTH is dropped when
@@ -54,29 +76,39 @@ class TcpTxBuilder {
   static_assert(PAYLOAD_DEPTH >= 1 && PAYLOAD_DEPTH <= 65535 - 60,
                 "the largest frame's IPv4 total length must fit 16 bits");
 
- public:
-  static constexpr int kBytes = DATA_W / 8;
-  static constexpr int kLaneBits = DATA_W == 64 ? 3 : DATA_W == 128 ? 4 : DATA_W == 256 ? 5 : 6;
-  // MSS 4, NOP NOP TS 12, NOP WS 4: the longest option area of the layout.
-  static constexpr int kMaxOptLen = 20;
-  static constexpr int kHdrMax = wire::frame::kTcpOffset + wire::tcp::kHeaderLen + kMaxOptLen;
-  static constexpr int kHqDepth = 4;
-  static constexpr int kInfoDepth = 8;
-  static constexpr int kMaxWords = (PAYLOAD_DEPTH + kBytes - 1) / kBytes;
-  static constexpr int pow2_at_least(int x) {
-    int n = 1;
-    while (n < x) n *= 2;
+  static constexpr int clog2(long x) {
+    int n = 0;
+    while ((1L << n) < x) ++n;
     return n;
   }
-  static constexpr int kBufWords = pow2_at_least(kMaxWords);
+
+ public:
+  static constexpr int kBytes = DATA_W / 8;
+  static constexpr int kLaneBits = clog2(kBytes);
+  static constexpr int kHdrMin = wire::frame::kTcpOffset + wire::tcp::kHeaderLen;  // no options
+  // MSS 4, NOP NOP TS 12, NOP WS 4: the longest option area of the layout.
+  static constexpr int kMaxOptLen = 20;
+  static constexpr int kHdrMax = kHdrMin + kMaxOptLen;
+  // Octets of the record that matter: 55..63 are reserved.
+  static constexpr int kDescOctets = wire::txdesc::kWindowScale.offset + 1;
+  static constexpr int kMinBeats = (kHdrMin + kBytes - 1) / kBytes;  // of the shortest frame
+  static constexpr int kHqDepth = 1 + (3 + kMinBeats - 1) / kMinBeats;
+  static constexpr int kFqDepth = kHqDepth - 1;
+  static constexpr int kInfoDepth = 8;
+  static constexpr int kMaxWords = (PAYLOAD_DEPTH + kBytes - 1) / kBytes;
+  static constexpr int kBufWords = 1 << (kMaxWords <= 1 ? 1 : clog2(kMaxWords));
+  static constexpr int kBytesBits = clog2(long{kMaxWords} * kBytes + 1);  // octets of a packet
+  static constexpr int kAccBits = 16 + clog2(long{kMaxWords} * kBytes / 2);  // its word sum
+  static constexpr int kMaxBeats = (kHdrMax + PAYLOAD_DEPTH + kBytes - 1) / kBytes;  // of a frame
+  static constexpr int kBeatBits = clog2(kMaxBeats);  // em_k, hd_last
   static constexpr int kLatency = 3;  // descriptor handshake -> first beat
 
   using Beat = AxisBeat<DATA_W>;
   using Desc = ap_uint<512>;
 
-  struct Header {  // s1's result: the frame's header octets, checksums zero
-    uint8_t hdr[kHdrMax];
-    uint8_t hlen;
+  struct Header {  // assemble()'s result
+    uint8_t hdr[kHdrMax];  // checksum fields zero; octets past the header don't-care
+    uint8_t opt_words;     // option octets / 4: the header is kHdrMin + 4 * opt_words
     uint16_t plen;
     bool bad;
   };
@@ -86,17 +118,16 @@ class TcpTxBuilder {
             ::hls::stream<Beat>& m_axis) {
 #pragma HLS INLINE
     // ------------------------------------------------------------ emitter
-    const unsigned h = hq_rd;
-    const bool have = hq_count != 0;
-    const bool need_p = hq_plen[h] != 0;
+    const Info& info = info_mem[info_rd];
+    const bool have = hq_count != 0;  // then the segment in hd has its sums
+    const bool need_p = hd_plen != 0;
     const bool info_have = info_count != 0;
     const bool go = have && (!need_p || info_have);
-    const bool mismatch =
-        need_p && (info_over[info_rd] || info_bytes[info_rd] != hq_plen[h]);
-    const bool drop = go && (hq_bad[h] || mismatch);
+    const bool mismatch = need_p && (info.over || info.bytes != hd_plen);
+    const bool drop = go && (hd_bad || mismatch);
     const bool emit = go && !drop;
 
-    bool hq_pop = false, info_pop = false;
+    bool hq_pop = false, info_pop = false, sent = false;
     unsigned buf_pop = 0;
     bool carry_load = false;
     uint32_t n_em_k = em_k;
@@ -104,43 +135,49 @@ class TcpTxBuilder {
     if (drop) {
       hq_pop = true;
       info_pop = need_p;
-      buf_pop = need_p ? info_words[info_rd] : 0;
-      if (hq_bad[h])
+      buf_pop = need_p ? info.words : 0;
+      if (hd_bad)
         ++n_stat_bad_desc;
       else
         ++n_stat_bad_payload;
     }
     if (emit) {
-      const unsigned hlen = hq_hlen[h];
-      const unsigned len = hlen + hq_plen[h];
-      const unsigned nbeats = (len + kBytes - 1) >> kLaneBits;
-      const unsigned hb = hlen >> kLaneBits, sh = hlen & (kBytes - 1);
-      const bool last = em_k == nbeats - 1;
+      const unsigned hlen = kHdrMin + 4u * hd_words;
+      const unsigned sh = hlen & (kBytes - 1);  // the payload starts at lane sh of beat hb
+      const unsigned hb = hlen >> kLaneBits;
+      const bool last = em_k == hd_last;
+      const unsigned frame_lanes = last ? hd_last_lanes : unsigned(kBytes);
+      const uint16_t ip_csum = hq_ip_csum[hq_rd];
       const uint16_t tcp_csum = static_cast<uint16_t>(
-          ~csum::ones_add(hq_tcp_sum[h], need_p ? info_sum[info_rd] : uint16_t{0}));
+          ~csum::ones_add(hq_tcp_sum[hq_rd], need_p ? info.sum : uint16_t{0}));
       Beat out;
       for (int l = 0; l < kBytes; ++l) {
 #pragma HLS UNROLL
         const unsigned i = em_k * kBytes + l;
         uint8_t byte = 0;
         if (i < hlen) {
-          if (i == kTcpCsumOff)
+          if (i == kIpCsumOff)
+            byte = static_cast<uint8_t>(ip_csum >> 8);
+          else if (i == kIpCsumOff + 1u)
+            byte = static_cast<uint8_t>(ip_csum);
+          else if (i == kTcpCsumOff)
             byte = static_cast<uint8_t>(tcp_csum >> 8);
           else if (i == kTcpCsumOff + 1u)
             byte = static_cast<uint8_t>(tcp_csum);
           else
-            byte = hq_hdr[h][i];
-        } else if (i < len) {
+            byte = hd[l];
+        } else if (unsigned(l) < frame_lanes) {
           // Octet l of {head word, carry} rotated right by B - sh lanes.
           const unsigned src = l + kBytes - sh;
-          byte = src >= unsigned(kBytes) ? lane(buf_mem[buf_rd], src - kBytes) : lane(carry, src);
+          byte = src >= unsigned(kBytes) ? lane(cur, src - kBytes) : lane(carry, src);
         }
         out.data.range(8 * l + 7, 8 * l) = byte;
-        out.keep[l] = i < len;
+        out.keep[l] = unsigned(l) < frame_lanes;
       }
       out.last = last;
       if (m_axis.write_nb(out)) {
-        if (need_p && em_k >= hb && em_k - hb < info_words[info_rd]) {
+        sent = true;
+        if (need_p && em_k >= hb && em_k - hb < info.words) {
           buf_pop = 1;
           carry_load = true;
         }
@@ -154,37 +191,28 @@ class TcpTxBuilder {
       }
     }
 
-    // ------------------------------------------------------------ hq push (s2 ->)
+    // ------------------------------------------------------------ fq -> hd
+    const bool fq_pop = fq_count != 0 && (!hd_valid || hq_pop);
+    Header n_hd{};
+    if (fq_pop) n_hd = assemble(fq_desc[fq_rd]);
+
+    // ------------------------------------------------------------ s2 -> hq
     const bool hq_push = s2_valid;
-    uint8_t push_hdr[kHdrMax];
-    for (int i = 0; i < kHdrMax; ++i) push_hdr[i] = s2_hdr[i];
-    const uint16_t ip_csum = static_cast<uint16_t>(~csum::fold32(s2_ip_sum));
-    push_hdr[kIpCsumOff] = static_cast<uint8_t>(ip_csum >> 8);
-    push_hdr[kIpCsumOff + 1] = static_cast<uint8_t>(ip_csum);
+    const uint16_t push_ip_csum = static_cast<uint16_t>(~csum::fold32(s2_ip_sum));
     const uint16_t push_tcp_sum = csum::fold32(s2_tcp_sum);
 
-    // ------------------------------------------------------------ s1 -> s2
-    uint32_t n_ip_sum = s2_ip_sum, n_tcp_sum = s2_tcp_sum;
-    if (s1_valid) {
-      n_ip_sum = 0;
-      for (int w = 0; w < wire::ipv4::kHeaderLen / 2; ++w)
-        n_ip_sum += word_at(s1_hdr, wire::frame::kIpv4Offset + 2 * w);
-      const uint32_t tcp_len = s1_hlen - wire::frame::kTcpOffset + s1_plen;
-      const uint32_t src = get_be32(s1_hdr, kIpSrcOff), dst = get_be32(s1_hdr, kIpDstOff);
-      n_tcp_sum = (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu) +
-                  wire::ipv4::kProtocolTcp + tcp_len;
-      for (int w = 0; w < (kHdrMax - wire::frame::kTcpOffset) / 2; ++w)
-        n_tcp_sum += word_at(s1_hdr, wire::frame::kTcpOffset + 2 * w);
-    }
-
-    // ------------------------------------------------------------ s_desc -> s1
+    // ------------------------------------------------------------ s_desc -> fq, s1
     const bool desc_ready =
         hq_count + unsigned(s1_valid) + unsigned(s2_valid) < unsigned(kHqDepth);
     Desc d;
     bool desc_taken = false;
     if (desc_ready) desc_taken = s_desc.read_nb(d);
-    Header n_s1{};
-    if (desc_taken) n_s1 = assemble(d);
+    uint8_t db[kDescOctets] = {};
+    Sums n_s1{};
+    if (desc_taken) {
+      for (int i = 0; i < kDescOctets; ++i) db[i] = static_cast<uint8_t>(d.range(8 * i + 7, 8 * i));
+      n_s1 = partial_sums(db);
+    }
 
     // ------------------------------------------------------------ payload writer
     const bool p_ready =
@@ -205,28 +233,45 @@ class TcpTxBuilder {
       }
     }
     const uint32_t n_words = wr_words + unsigned(store);
-    const uint32_t n_bytes = (wr_bytes + (store ? beat_bytes : 0u)) & 0x1ffffu;  // 17 bits
+    const uint32_t n_bytes = (wr_bytes + (store ? beat_bytes : 0u)) & mask(kBytesBits);
     const bool n_over = wr_over || (p_taken && !store);
 
     // ------------------------------------------------------------ p1 -> info
     const bool info_push = p1_valid && p1_last;
-    const uint32_t acc_total = (acc_in_pkt ? acc : 0u) + p1_sum;
+    const uint32_t acc_total = ((acc_in_pkt ? acc : 0u) + p1_sum) & mask(kAccBits);
 
     // ------------------------------------------------------------ commit (the clock edge)
-    if (carry_load) carry = buf_mem[buf_rd];
+    if (carry_load) carry = cur;
+    buf_rd = (buf_rd + buf_pop) % kBufWords;
+    cur = buf_mem[buf_rd];  // read before this edge's write: read-first, as a block RAM
     if (store) buf_mem[buf_wr] = pb.data;
     buf_wr = (buf_wr + unsigned(store)) % kBufWords;
-    buf_rd = (buf_rd + buf_pop) % kBufWords;
     buf_count = buf_count + unsigned(store) - buf_pop;
     em_k = n_em_k;
     stat_bad_desc = n_stat_bad_desc;
     stat_bad_payload = n_stat_bad_payload;
 
+    if (fq_pop) {
+      for (int i = 0; i < kHdrMax; ++i) hd[i] = n_hd.hdr[i];
+      hd_words = n_hd.opt_words;
+      hd_plen = n_hd.plen;
+      const uint32_t len = kHdrMin + 4u * n_hd.opt_words + n_hd.plen;
+      hd_last = (((len + kBytes - 1) >> kLaneBits) - 1) & mask(kBeatBits);
+      hd_last_lanes = ((len - 1) & (kBytes - 1)) + 1;
+      hd_bad = n_hd.bad;
+    } else if (sent) {
+      for (int i = 0; i < kHdrMax; ++i) hd[i] = i + kBytes < kHdrMax ? hd[i + kBytes] : 0;
+    }
+    hd_valid = fq_pop || (hd_valid && !hq_pop);
+    if (desc_taken) {
+      for (int i = 0; i < kDescOctets; ++i) fq_desc[fq_wr][i] = db[i];
+      fq_wr = (fq_wr + 1) % kFqDepth;
+    }
+    if (fq_pop) fq_rd = (fq_rd + 1) % kFqDepth;
+    fq_count = fq_count + unsigned(desc_taken) - unsigned(fq_pop);
+
     if (hq_push) {
-      for (int i = 0; i < kHdrMax; ++i) hq_hdr[hq_wr][i] = push_hdr[i];
-      hq_hlen[hq_wr] = s2_hlen;
-      hq_plen[hq_wr] = s2_plen;
-      hq_bad[hq_wr] = s2_bad;
+      hq_ip_csum[hq_wr] = push_ip_csum;
       hq_tcp_sum[hq_wr] = push_tcp_sum;
       hq_wr = (hq_wr + 1) % kHqDepth;
     }
@@ -234,27 +279,21 @@ class TcpTxBuilder {
     hq_count = hq_count + unsigned(hq_push) - unsigned(hq_pop);
 
     if (s1_valid) {
-      for (int i = 0; i < kHdrMax; ++i) s2_hdr[i] = s1_hdr[i];
-      s2_hlen = s1_hlen;
-      s2_plen = s1_plen;
-      s2_bad = s1_bad;
+      s2_ip_sum = s1_addr_sum + s1_ip_sum;
+      s2_tcp_sum = s1_addr_sum + s1_tcp_sum0 + s1_tcp_sum1 + s1_tcp_sum2;
     }
-    s2_ip_sum = n_ip_sum;
-    s2_tcp_sum = n_tcp_sum;
     s2_valid = s1_valid;
     if (desc_taken) {
-      for (int i = 0; i < kHdrMax; ++i) s1_hdr[i] = n_s1.hdr[i];
-      s1_hlen = n_s1.hlen;
-      s1_plen = n_s1.plen;
-      s1_bad = n_s1.bad;
+      s1_addr_sum = n_s1.addr;
+      s1_ip_sum = n_s1.ip;
+      s1_tcp_sum0 = n_s1.tcp0;
+      s1_tcp_sum1 = n_s1.tcp1;
+      s1_tcp_sum2 = n_s1.tcp2;
     }
     s1_valid = desc_taken;
 
     if (info_push) {
-      info_sum[info_wr] = csum::fold32(acc_total);
-      info_words[info_wr] = p1_words;
-      info_bytes[info_wr] = p1_bytes;
-      info_over[info_wr] = p1_over;
+      info_mem[info_wr] = Info{csum::fold32(acc_total), p1_words, p1_bytes, p1_over};
       info_wr = (info_wr + 1) % kInfoDepth;
     }
     if (info_pop) info_rd = (info_rd + 1) % kInfoDepth;
@@ -282,35 +321,31 @@ class TcpTxBuilder {
     }
   }
 
-  // The header octets of the frame `d` describes, checksum fields zero, octets
-  // past the header zero; the lengths; and whether the descriptor is refused.
-  static Header assemble(const Desc& d) {
+  // The header octets of the frame the record `d` (octets 0..54) describes,
+  // checksum fields zero; the option length in words, payload_len, and
+  // whether the descriptor is refused. Octets past the header are
+  // don't-care: option slot s (4 octets) holds the one block that can be
+  // there whenever the options reach it, chosen as rtl/tcp_tx_hdr_assemble.sv
+  // chooses it.
+  static Header assemble(const uint8_t* d) {
     namespace td = wire::txdesc;
     namespace op = wire::tcp::opt;
     Header r{};
-    const auto db = [&d](int off) { return static_cast<uint8_t>(d.range(8 * off + 7, 8 * off)); };
-    const uint8_t of = db(td::kOptFlags.offset);
+    const uint8_t of = d[td::kOptFlags.offset];
     const bool df = (of >> td::opt_bit::kDontFrag) & 1u;
     const bool mss = (of >> td::opt_bit::kMss) & 1u;
     const bool ws = (of >> td::opt_bit::kWindowScale) & 1u;
     const bool sack = (of >> td::opt_bit::kSackPermitted) & 1u;
     const bool ts = (of >> td::opt_bit::kTimestamps) & 1u;
-    const uint8_t shift = db(td::kWindowScale.offset);
-    const uint16_t plen = static_cast<uint16_t>((db(td::kPayloadLen.offset) << 8) |
-                                                db(td::kPayloadLen.offset + 1));
-    // Linux's SYN layout (tcp_options_write()), as wire::emit_tcp_options():
-    // MSS; SACK-permitted or NOP NOP, then TS; NOP WS; NOP NOP SACK-permitted.
-    const unsigned off_ts = mss ? op::kMssLen : 0u;
-    const unsigned off_ws = off_ts + (ts ? 2u + op::kTimestampsLen : 0u);
-    const unsigned off_sack = off_ws + (ws ? 1u + op::kWindowScaleLen : 0u);
-    const unsigned opt_len = off_sack + (sack && !ts ? 2u + op::kSackPermittedLen : 0u);
-    const unsigned tcp_hlen = wire::tcp::kHeaderLen + opt_len;
-    r.hlen = static_cast<uint8_t>(wire::frame::kTcpOffset + tcp_hlen);
+    const uint8_t shift = d[td::kWindowScale.offset];
+    const uint16_t plen = get16(d, td::kPayloadLen.offset);
+    r.opt_words = opt_words(of);
+    const unsigned tcp_hlen = wire::tcp::kHeaderLen + 4u * r.opt_words;
     r.plen = plen;
     r.bad = (ws && shift > op::kMaxWindowScale) || plen > PAYLOAD_DEPTH;
 
     const auto copy = [&](int frame_off, wire::Field f) {
-      for (int i = 0; i < f.size; ++i) r.hdr[frame_off + i] = db(f.offset + i);
+      for (int i = 0; i < f.size; ++i) r.hdr[frame_off + i] = d[f.offset + i];
     };
     using namespace wire;
     constexpr int ip = frame::kIpv4Offset, tc = frame::kTcpOffset;
@@ -319,7 +354,7 @@ class TcpTxBuilder {
     put16(r.hdr, eth::kEtherType.offset, eth::kEtherTypeIpv4);
     put16(r.hdr, ip + ipv4::kVersion.offset,
           (ipv4::kVersion4 << ipv4::kVersion.shift) |
-              ((ipv4::kHeaderLen / 4) << ipv4::kIhl.shift) | db(td::kTos.offset));
+              ((ipv4::kHeaderLen / 4) << ipv4::kIhl.shift) | d[td::kTos.offset]);
     put16(r.hdr, ip + ipv4::kTotalLen.offset, ipv4::kHeaderLen + tcp_hlen + plen);
     copy(ip + ipv4::kIdent.offset, td::kIdent);
     put16(r.hdr, ip + ipv4::kDontFrag.offset, df ? 1u << ipv4::kDontFrag.shift : 0u);
@@ -333,39 +368,31 @@ class TcpTxBuilder {
     copy(tc + tcp::kAckNum.offset, td::kAck);
     put16(r.hdr, tc + tcp::kDataOffset.offset,
           ((tcp_hlen / 4) << tcp::kDataOffset.shift) |
-              (db(td::kTcpFlags.offset) << tcp::kFlags.shift));
+              (d[td::kTcpFlags.offset] << tcp::kFlags.shift));
     copy(tc + tcp::kWindow.offset, td::kWindow);
     copy(tc + tcp::kUrgentPtr.offset, td::kUrgent);
 
-    uint8_t* o = r.hdr + tc + tcp::kHeaderLen;
-    if (mss) {
-      o[0] = op::kMss;
-      o[1] = op::kMssLen;
-      o[2] = db(td::kMss.offset);
-      o[3] = db(td::kMss.offset + 1);
-    }
-    if (ts) {
-      o[off_ts + 0] = sack ? op::kSackPermitted : op::kNop;
-      o[off_ts + 1] = sack ? op::kSackPermittedLen : op::kNop;
-      o[off_ts + 2] = op::kTimestamps;
-      o[off_ts + 3] = op::kTimestampsLen;
-      for (int i = 0; i < 4; ++i) {
-        o[off_ts + 4 + i] = db(td::kTsVal.offset + i);
-        o[off_ts + 8 + i] = db(td::kTsEcr.offset + i);
-      }
-    }
-    if (ws) {
-      o[off_ws + 0] = op::kNop;
-      o[off_ws + 1] = op::kWindowScale;
-      o[off_ws + 2] = op::kWindowScaleLen;
-      o[off_ws + 3] = shift;
-    }
-    if (sack && !ts) {
-      o[off_sack + 0] = op::kNop;
-      o[off_sack + 1] = op::kNop;
-      o[off_sack + 2] = op::kSackPermitted;
-      o[off_sack + 3] = op::kSackPermittedLen;
-    }
+    // Linux's SYN layout (tcp_options_write()), as wire::emit_tcp_options(),
+    // in 4-octet blocks: MSS; SACK-permitted or NOP NOP, then TS (blocks TS0
+    // TS1 TS2); NOP WS; NOP NOP SACK-permitted when there is no TS.
+    const uint8_t mss_blk[4] = {op::kMss, op::kMssLen, d[td::kMss.offset],
+                                d[td::kMss.offset + 1]};
+    const uint8_t ts0_blk[4] = {sack ? op::kSackPermitted : op::kNop,
+                                sack ? op::kSackPermittedLen : op::kNop, op::kTimestamps,
+                                op::kTimestampsLen};
+    const uint8_t* ts1_blk = d + td::kTsVal.offset;
+    const uint8_t* ts2_blk = d + td::kTsEcr.offset;
+    const uint8_t ws_blk[4] = {op::kNop, op::kWindowScale, op::kWindowScaleLen, shift};
+    const uint8_t sack_blk[4] = {op::kNop, op::kNop, op::kSackPermitted, op::kSackPermittedLen};
+    const uint8_t* slot[5] = {
+        mss ? mss_blk : ts ? ts0_blk : ws ? ws_blk : sack_blk,
+        ts ? (mss ? ts0_blk : ts1_blk) : (mss && ws ? ws_blk : sack_blk),
+        ts ? (mss ? ts1_blk : ts2_blk) : sack_blk,
+        mss ? ts2_blk : ws_blk,
+        ws_blk,
+    };
+    for (int s = 0; s < 5; ++s)
+      for (int i = 0; i < 4; ++i) r.hdr[kHdrMin + 4 * s + i] = slot[s][i];
     return r;
   }
 
@@ -375,41 +402,91 @@ class TcpTxBuilder {
  private:
   static constexpr unsigned kIpCsumOff = wire::frame::kIpv4Offset + wire::ipv4::kChecksum.offset;
   static constexpr unsigned kTcpCsumOff = wire::frame::kTcpOffset + wire::tcp::kChecksum.offset;
-  static constexpr int kIpSrcOff = wire::frame::kIpv4Offset + wire::ipv4::kSrcAddr.offset;
-  static constexpr int kIpDstOff = wire::frame::kIpv4Offset + wire::ipv4::kDstAddr.offset;
 
+  struct Sums {  // s1's partial sums
+    uint32_t addr, ip, tcp0, tcp1, tcp2;
+  };
+  struct Info {  // one payload packet
+    uint16_t sum;
+    uint32_t words, bytes;
+    bool over;
+  };
+
+  static constexpr uint32_t mask(int bits) { return bits >= 32 ? ~0u : (1u << bits) - 1u; }
   template <typename V>
   static uint8_t lane(const V& v, int l) {
     return static_cast<uint8_t>(v.range(8 * l + 7, 8 * l));
   }
-  static uint32_t word_at(const uint8_t* p, int off) { return (uint32_t{p[off]} << 8) | p[off + 1]; }
-  static uint32_t get_be32(const uint8_t* p, int off) {
-    return (word_at(p, off) << 16) | word_at(p, off + 2);
-  }
+  static uint32_t get16(const uint8_t* p, int off) { return (uint32_t{p[off]} << 8) | p[off + 1]; }
   static void put16(uint8_t* p, int off, unsigned v) {
     p[off] = static_cast<uint8_t>(v >> 8);
     p[off + 1] = static_cast<uint8_t>(v);
   }
+  static uint8_t opt_words(uint8_t of) {
+    namespace ob = wire::txdesc::opt_bit;
+    const bool ts = (of >> ob::kTimestamps) & 1u;
+    return static_cast<uint8_t>(((of >> ob::kMss) & 1u) + (ts ? 3u : 0u) +
+                                ((of >> ob::kWindowScale) & 1u) +
+                                (((of >> ob::kSackPermitted) & 1u) && !ts ? 1u : 0u));
+  }
 
-  // Descriptor pipeline.
+  // s1: the 16-bit words of the IPv4 header (checksum zero) and of the TCP
+  // pseudo-header, header (checksum zero) and options of the record `d`,
+  // summed in the groups rtl/tcp_tx_builder.sv adds them in. Every word is
+  // counted once, so s2's totals are those of the header's words.
+  static Sums partial_sums(const uint8_t* d) {
+    namespace td = wire::txdesc;
+    namespace ob = td::opt_bit;
+    const uint8_t of = d[td::kOptFlags.offset];
+    const bool df = (of >> ob::kDontFrag) & 1u, mss = (of >> ob::kMss) & 1u;
+    const bool ws = (of >> ob::kWindowScale) & 1u, sack = (of >> ob::kSackPermitted) & 1u;
+    const bool ts = (of >> ob::kTimestamps) & 1u;
+    const uint32_t words = opt_words(of);
+    const auto w = [d](int off) { return get16(d, off); };
+    const int src = td::kIpSrc.offset, dst = td::kIpDst.offset;
+    // Version/IHL, protocol, the header part of the total length, DF.
+    const uint32_t c_ip = 0x4500u + wire::ipv4::kProtocolTcp + wire::ipv4::kHeaderLen +
+                          wire::tcp::kHeaderLen + 4 * words + (df ? 0x4000u : 0u);
+    // Protocol and the header part of the TCP length (pseudo-header), data
+    // offset, option kinds, lengths and NOPs.
+    const uint32_t c_tcp = (wire::ipv4::kProtocolTcp + wire::tcp::kHeaderLen + 4 * words +
+                            ((5 + words) << 12) + (mss ? 0x0204u : 0u) +
+                            (ts ? (sack ? 0x0402u : 0x0101u) + 0x080au : 0u) +
+                            (ws ? 0x0103u + 0x0300u : 0u) + (sack && !ts ? 0x0101u + 0x0402u : 0u)) &
+                           0xffffu;
+    Sums r;
+    r.addr = w(src) + w(src + 2) + w(dst) + w(dst + 2) + w(td::kPayloadLen.offset);
+    r.ip = c_ip + ((uint32_t{d[td::kTtl.offset]} << 8) | d[td::kTos.offset]) +
+           w(td::kIdent.offset);
+    r.tcp0 = c_tcp + w(td::kSrcPort.offset) + w(td::kDstPort.offset) + w(td::kSeq.offset) +
+             w(td::kSeq.offset + 2);
+    r.tcp1 = w(td::kAck.offset) + w(td::kAck.offset + 2) + d[td::kTcpFlags.offset] +
+             (ws ? d[td::kWindowScale.offset] : 0u) + w(td::kWindow.offset) +
+             w(td::kUrgent.offset);
+    r.tcp2 = (mss ? w(td::kMss.offset) : 0u) +
+             (ts ? w(td::kTsVal.offset) + w(td::kTsVal.offset + 2) + w(td::kTsEcr.offset) +
+                       w(td::kTsEcr.offset + 2)
+                 : 0u);
+    return r;
+  }
+
+  // Descriptor path.
   bool s1_valid = false;
-  uint8_t s1_hdr[kHdrMax] = {};
-  uint8_t s1_hlen = 0;
-  uint16_t s1_plen = 0;
-  bool s1_bad = false;
+  uint32_t s1_addr_sum = 0, s1_ip_sum = 0, s1_tcp_sum0 = 0, s1_tcp_sum1 = 0, s1_tcp_sum2 = 0;
   bool s2_valid = false;
-  uint8_t s2_hdr[kHdrMax] = {};
-  uint8_t s2_hlen = 0;
-  uint16_t s2_plen = 0;
-  bool s2_bad = false;
   uint32_t s2_ip_sum = 0, s2_tcp_sum = 0;
-  // Header queue.
-  uint8_t hq_hdr[kHqDepth][kHdrMax] = {};
-  uint8_t hq_hlen[kHqDepth] = {};
-  uint16_t hq_plen[kHqDepth] = {};
-  bool hq_bad[kHqDepth] = {};
+  uint16_t hq_ip_csum[kHqDepth] = {};
   uint16_t hq_tcp_sum[kHqDepth] = {};
   unsigned hq_rd = 0, hq_wr = 0, hq_count = 0;
+  uint8_t fq_desc[kFqDepth][kDescOctets] = {};
+  unsigned fq_rd = 0, fq_wr = 0, fq_count = 0;
+  bool hd_valid = false;
+  uint8_t hd[kHdrMax] = {};
+  uint8_t hd_words = 0;
+  uint16_t hd_plen = 0;
+  uint32_t hd_last = 0;        // index of the frame's last beat
+  uint32_t hd_last_lanes = 0;  // frame octets in it, 1..B
+  bool hd_bad = false;
   // Payload writer, sum stage, info queue, buffer.
   uint32_t wr_words = 0, wr_bytes = 0;
   bool wr_over = false;
@@ -417,15 +494,13 @@ class TcpTxBuilder {
   uint32_t p1_sum = 0, p1_words = 0, p1_bytes = 0;
   bool acc_in_pkt = false;
   uint32_t acc = 0;
-  uint16_t info_sum[kInfoDepth] = {};
-  uint32_t info_words[kInfoDepth] = {};
-  uint32_t info_bytes[kInfoDepth] = {};
-  bool info_over[kInfoDepth] = {};
+  Info info_mem[kInfoDepth] = {};
   unsigned info_rd = 0, info_wr = 0, info_count = 0;
   ap_uint<DATA_W> buf_mem[kBufWords];
   unsigned buf_rd = 0, buf_wr = 0, buf_count = 0;
   // Emitter.
   uint32_t em_k = 0;
+  ap_uint<DATA_W> cur;    // buf_mem[buf_rd], read at every edge (registered)
   ap_uint<DATA_W> carry;
   uint32_t stat_bad_desc = 0, stat_bad_payload = 0;
 };
