@@ -262,7 +262,8 @@ TEST_CASE("^C at any moment of a Linux-peer run leaves no namespace behind",
   // signal lands, the run ends (done or interrupted) and the namespace goes.
   int interrupted = 0;
   for (const char* delay : {"0.01", "0.05", "0.1", "0.2", "0.4", "0.8"}) {
-    const std::string tap = "tcpoe-int";
+    // Unique per process: another build's run of this test may be running too.
+    const std::string tap = "tcpoe-i" + std::to_string(getpid() % 100000);
     const auto r = run_command(std::string("timeout --preserve-status --signal=INT ") + delay + " " + kCli +
                                " --peer linux --close --tap-name " + tap + " 2>&1");
     INFO("SIGINT after " << delay << " s:\n" << r.output);
