@@ -13,9 +13,30 @@
 // descriptor per clock. m_desc_tvalid rises 8 cycles after the frame's last
 // beat, at every DATA_W. The stages, and the C++ reference this module must
 // match cycle for cycle, are in hls/parser/tcp_rx_parser.h (class
-// TcpRxParser: the same register names; w_<name> stage s here is
-// w[s].<name> there). Nothing inside stalls; s_axis_tready falls only when
-// the output queue could not hold every frame already inside plus one more.
+// TcpRxParser: the same register names; w_<name> of pipeline stage s and
+// u_<name> of walk unit k here are w[s].<name> and u[k].<name> there).
+// Nothing inside stalls; s_axis_tready falls only when the output queue could
+// not hold every frame already inside plus one more.
+//
+// Where the area goes, and why it is small:
+// - the header is kept once (`hdr`), and the decode reads it in the cycle
+//   after the last beat; the fixed fields go straight into the output
+//   queue's memory (`fix_mem`), and what the last stage needs of the decode
+//   waits in small memories (`dec_mem`, `opt_mem`) rather than in pipeline
+//   registers;
+// - the option area is walked one octet position at a time, 7 positions a
+//   cycle (a window), with the position of the next option's start, so each
+//   position costs a comparison and a small update rather than a lookup;
+//   the MSS and window-scale values are picked up where their options start,
+//   only the timestamps value is shifted out at the end;
+// - a walk unit keeps a frame for several windows where frames that need
+//   the walk cannot come every cycle: one unit for all 6 windows at
+//   DATA_W=64, 2 at 128, 3 at 256, 6 (a plain pipeline) at 512. The windows
+//   read the option octets in `hdr` while the next frame has not yet
+//   overwritten them, copies only where it has;
+// - the checksum engine is given only the TCP segment (octets before it and
+//   Ethernet padding read as zero), so its sum and the pseudo-header's decide
+//   the TCP verdict with one comparison.
 //
 // Frames of any length (1 octet up, jumbo and beyond: the length saturates
 // where it can no longer pass the total-length check) never hang the block
@@ -40,24 +61,52 @@ module tcp_rx_parser #(
 );
 
   localparam int BYTES       = DATA_W / 8;
+  localparam int LANE_W      = $clog2(BYTES);
   localparam int IP_OFF      = tcpoe_wire_pkg::FRAME_IPV4_OFF;                          // 14
   localparam int TCP_OFF     = tcpoe_wire_pkg::FRAME_TCP_OFF;                           // 34
   localparam int OPT_OFF     = tcpoe_wire_pkg::FRAME_MIN_TCP_FRAME_LEN;                 // 54
   localparam int HDR         = TCP_OFF + tcpoe_wire_pkg::TCP_MAX_HEADER_LEN;            // 94
   localparam int OPT         = tcpoe_wire_pkg::TCP_MAX_HEADER_LEN - tcpoe_wire_pkg::TCP_HEADER_LEN;
   localparam int MIN_FRAME   = tcpoe_wire_pkg::ETH_MIN_FRAME_LEN;                       // 60
-  localparam int PAD_BYTES   = MIN_FRAME - TCP_OFF;                                     // 26
   localparam int DESC_W      = 8 * tcpoe_wire_pkg::RX_DESC_LEN;
-  localparam int WALK_STEPS  = 8;
-  localparam int WALK_STAGES = 5;   // 40 option octets hold at most 40 options
-  localparam int NS          = WALK_STAGES + 1;  // w[0] decode, w[1..5] walk
+  // The record in two parts: octets 0..47 (the fixed fields) are written when
+  // the frame is decoded, octets 48..63 (options, payload, verdict) at the end.
+  localparam int FIX_W       = 8 * tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF;                 // 384
+  localparam int VAR_W       = DESC_W - FIX_W;                                          // 128
+  localparam int VAR_OFF     = tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF;                     // 48
+  localparam int NS          = 6;   // the frame pipeline: w[0] decode .. w[5]
   localparam int CSUM_STAGE  = 3;   // loaded when tcp_csum's sum shows (4 cycles)
   localparam int FIFO_DEPTH  = 16;
   localparam int PTR_W       = 4;
   localparam int LEN_W       = 17;  // frame length, saturating
   localparam int POS_W       = 6;
-  localparam int CLS_W       = 3;
   localparam int UNK_W       = 5;   // at most 20 options of 2 octets
+  localparam int VAL         = 2;   // an option's value follows its kind and length
+  localparam int XO          = OPT - VAL;  // option octets 2..39: where values can be
+  // The option walk: window j (walked in cycle t+1+j, the frame's last beat
+  // taken at edge t) is positions Q*j .. Q*j+6 (positions 40, 41 lie past
+  // every option area). A frame that needs the walk (well-formed as far as
+  // check 8 and with options: 58 octets or more) comes at most once per
+  // SPACING beats, so one walk unit can take a frame for M consecutive
+  // windows: NU = NWIN / M units.
+  localparam int Q           = 7;
+  localparam int NWIN        = 6;
+  localparam int SPACING     = (OPT_OFF + 4 + BYTES - 1) / BYTES;                   // 8, 4, 2, 1
+  localparam int M           = SPACING >= 6 ? 6 : (SPACING >= 3 ? 3 : SPACING);      // 6, 3, 2, 1
+  localparam int NU          = NWIN / M;
+  localparam int C_W         = 3;
+  // Windows J0 on are no longer in hdr when walked (see in_hdr): copies.
+  localparam int J0          = BYTES == 64 ? 1 : (BYTES == 32 ? 3 : NWIN);
+  // The option octets 2..39 are still in `hdr` when the last stage reads
+  // them (octet 56 is in beat 7) at DATA_W=64; otherwise they wait in opt_mem.
+  localparam bit XO_HDR      = (OPT_OFF + VAL) / BYTES >= NS;
+  // dec_mem word: payload offset, payload length, code, IPv4 verdict.
+  localparam int DM_PLO      = 0;
+  localparam int DM_PLL      = DM_PLO + 8;
+  localparam int DM_CODE     = DM_PLL + 16;
+  localparam int DM_IPCHK    = DM_CODE + 4;
+  localparam int DM_IPOK     = DM_IPCHK + 1;
+  localparam int DM_W        = DM_IPOK + 1;
 
   // Frame offsets of the fields (octets).
   localparam int ETHERTYPE = tcpoe_wire_pkg::ETH_ETHERTYPE_OFF;
@@ -78,21 +127,26 @@ module tcp_rx_parser #(
   localparam int T_WIN     = TCP_OFF + tcpoe_wire_pkg::TCP_WINDOW_OFF;
   localparam int T_URG     = TCP_OFF + tcpoe_wire_pkg::TCP_URGENT_PTR_OFF;
 
-  // Option classes of the walk table.
-  localparam logic [CLS_W-1:0] CLS_STOP = 3'd0, CLS_NOP = 3'd1, CLS_MSS = 3'd2, CLS_WS = 3'd3,
-                               CLS_SACK = 3'd4, CLS_TS = 3'd5, CLS_UNK = 3'd6, CLS_BAD = 3'd7;
+  // Window j's octets are still in `hdr` in cycle t+1+j: the next frame has
+  // not yet overwritten them (octet b arrives in beat b / BYTES, and octets
+  // from 54 on are not cleared when a frame starts). True for every window
+  // at DATA_W 64 and 128, for windows 0..2 at 256 and window 0 at 512; the
+  // others read copies taken at the decode and handed from unit to unit.
+  function automatic bit in_hdr(input int j);
+    in_hdr = (OPT_OFF + Q * j) / BYTES >= j;
+  endfunction
 
   // ================================================================ input
-  logic [3:0]       in_beat;   // beat index in the frame, saturating at 15
-  logic [LEN_W-1:0] in_bytes;  // octets before this beat, saturating
-  logic [8*HDR-1:0] hdr, n_hdr;
-  logic [7:0]       lanes;
-  logic [LEN_W:0]   len_sum;
-  logic [LEN_W-1:0] n_len;
-  logic [4:0]       fifo_count;
-  logic [3:0]       inflight;
-  logic             fa_valid;
-  logic [NS-1:0]    w_valid;
+  logic [3:0]        in_beat;   // beat index in the frame, saturating at 15
+  logic [LEN_W-1:0]  in_bytes;  // octets before this beat, saturating
+  logic [8*HDR-1:0]  hdr;       // octets 0..93 of the frame; 0..53 zero past its end
+  logic [7:0]        lanes;
+  logic [LEN_W:0]    len_sum;
+  logic [LEN_W-1:0]  n_len;
+  logic [4:0]        fifo_count;
+  logic [3:0]        inflight;
+  logic              fa_valid;
+  logic [NS-1:0]     w_valid;
 
   always_comb begin
     inflight = 4'(fa_valid);
@@ -108,19 +162,23 @@ module tcp_rx_parser #(
     for (int l = 0; l < BYTES; l++) lanes = lanes + 8'(s_axis_tkeep[l]);
     len_sum = {1'b0, in_bytes} + (LEN_W+1)'(lanes);
     n_len   = len_sum[LEN_W] ? {LEN_W{1'b1}} : len_sum[LEN_W-1:0];
-    for (int b = 0; b < HDR; b++) begin
-      if (32'(in_beat) == 32'(b / BYTES))
-        n_hdr[8*b +: 8] = s_axis_tkeep[b % BYTES] ? s_axis_tdata[8*(b % BYTES) +: 8] : 8'h00;
-      else if (in_beat == 4'd0)
-        n_hdr[8*b +: 8] = 8'h00;  // a new frame: nothing of the previous one shows through
-      else
-        n_hdr[8*b +: 8] = hdr[8*b +: 8];
-    end
   end
 
+  // Octet b arrives in beat b / BYTES. The first beat of a frame clears
+  // octets 0..53, so nothing of the previous frame shows through in the
+  // fixed fields; the option octets (54 on) are only ever read inside a
+  // well-formed frame's option area and stay until overwritten, so the walk
+  // can read them while the next frame comes in. The frame's octets 0..53
+  // stay in `hdr` until the next beat is taken: the decode reads them in the
+  // cycle after the last beat (fa_valid).
   always_ff @(posedge clk) begin
     if (accept) begin
-      hdr      <= n_hdr;
+      for (int b = 0; b < HDR; b++) begin
+        if (32'(in_beat) == 32'(b / BYTES) && s_axis_tkeep[b % BYTES])
+          hdr[8*b +: 8] <= s_axis_tdata[8*(b % BYTES) +: 8];
+        else if (32'(in_beat) == 32'(b / BYTES) || (in_beat == 4'd0 && b < OPT_OFF))
+          hdr[8*b +: 8] <= 8'h00;  // a lane not kept; the previous frame's octets
+      end
       in_beat  <= frame_end ? 4'd0 : (in_beat == 4'd15 ? in_beat : in_beat + 4'd1);
       in_bytes <= frame_end ? '0 : n_len;
     end
@@ -131,16 +189,36 @@ module tcp_rx_parser #(
   end
 
   // ---------------------------------------------------------------- checksum engine
-  // It sums the TCP segment plus any padding: octets 0..33 read as zero. It
-  // is always ready: its result queue is drained every cycle.
-  logic [DATA_W-1:0] csum_data;
-  logic              csum_ready, csum_valid;
-  logic [15:0]       csum_sum;
+  // It sums the TCP segment only: octets 0..33 and the Ethernet padding (from
+  // octet 14 + total length up to octet 59; a frame with padding is at most
+  // 60 octets long whenever the TCP checksum is judged) read as zero. The
+  // total length (octets 16..17) is in this beat or already in hdr. The
+  // engine is always ready: its result queue is drained every cycle.
+  logic [DATA_W-1:0]  csum_data;
+  logic               csum_ready, csum_valid;
+  logic [15:0]        csum_sum;
+  logic [15:0]        tl_now;
+  logic [6:0]         seg_end;   // 14 + total length, when below 64
+  logic [LANE_W+3:0]  idx;
 
   always_comb begin
-    for (int l = 0; l < BYTES; l++)
-      csum_data[8*l +: 8] = (32'(in_beat) * 32'(BYTES) + 32'(l) < 32'(TCP_OFF))
-                          ? 8'h00 : s_axis_tdata[8*l +: 8];
+    for (int i = 0; i < 2; i++) begin
+      if (32'(in_beat) == 32'((IP_TLEN + i) / BYTES))
+        tl_now[8*(1-i) +: 8] = s_axis_tkeep[(IP_TLEN + i) % BYTES]
+                             ? s_axis_tdata[8*((IP_TLEN + i) % BYTES) +: 8] : 8'h00;
+      else
+        tl_now[8*(1-i) +: 8] = hdr[8*(IP_TLEN + i) +: 8];
+    end
+    seg_end = 7'(tl_now[5:0]) + 7'(IP_OFF);
+    for (int l = 0; l < BYTES; l++) begin
+      idx = {in_beat, LANE_W'(l)};
+      if (idx < (LANE_W+4)'(TCP_OFF)
+          || (idx < (LANE_W+4)'(MIN_FRAME) && tl_now[15:6] == 10'd0
+              && (LANE_W+4)'(seg_end) <= idx))
+        csum_data[8*l +: 8] = 8'h00;
+      else
+        csum_data[8*l +: 8] = s_axis_tdata[8*l +: 8];
+    end
   end
 
   tcp_csum #(.DATA_W(DATA_W)) u_csum (
@@ -157,56 +235,47 @@ module tcp_rx_parser #(
   );
 
   // ================================================================ fa: a frame has ended
-  logic [8*HDR-1:0] fa_hdr;
   logic [LEN_W-1:0] fa_len;
 
   always_ff @(posedge clk) begin
-    if (frame_end) begin
-      fa_hdr <= n_hdr;
-      fa_len <= n_len;
-    end
+    if (frame_end) fa_len <= n_len;
     fa_valid <= frame_end;
     if (rst) fa_valid <= 1'b0;
   end
 
   // ================================================================ fa -> w[0]: decode
-  logic [15:0]         ethertype, tl, fragw, seg_len;
-  logic [3:0]          version, ihl, doff;
-  logic [7:0]          proto;
-  logic [31:0]         ip_src, ip_dst;
-  logic [LEN_W:0]      l3, tl_end;
-  logic [3:0]          d_code;
-  logic                d_ip_chk, d_ip_ok;
-  logic [19:0]         ip_acc, pad_acc, ps_acc;
-  logic [16:0]         fold_t;
-  logic [15:0]         ip_sum, pad_sum, pad_inv, pseudo, d_adj;
-  logic [16:0]         adj_t;
-  logic [7:0]          d_pl_off;
-  logic [15:0]         d_pl_len;
-  logic [POS_W-1:0]    opt_len;
-  logic [7:0]          okind, olen;
-  logic [CLS_W*OPT-1:0] d_cls;
-  logic [POS_W*OPT-1:0] d_nxt;
-  logic [8*OPT-1:0]    d_opt;
-  logic [DESC_W-1:0]   d_desc;
-  logic [POS_W-1:0]    onext;
+  logic [15:0]       ethertype, tl, fragw;
+  logic [3:0]        version, ihl, doff;
+  logic [7:0]        proto;
+  logic [LEN_W:0]    tl_end;
+  logic [6:0]        doff_end;  // 20 + 4 x data offset
+  logic [3:0]        d_code;
+  logic              d_ip_chk, d_ip_ok;
+  logic [17:0]       sd_acc;    // the addresses' words, shared by both sums
+  logic [19:0]       ip_acc;
+  logic [18:0]       ps_acc;
+  logic [16:0]       ps_t;
+  logic [15:0]       d_p16;     // pseudo-header sum, folded
+  logic [7:0]        d_pl_off;
+  logic [15:0]       d_pl_len;
+  logic [FIX_W-1:0]  d_fix;
+  logic [DM_W-1:0]   d_dm;
 
   always_comb begin
-    ethertype = {fa_hdr[8*ETHERTYPE +: 8], fa_hdr[8*(ETHERTYPE+1) +: 8]};
-    version   = fa_hdr[8*IP_VIHL + 4 +: 4];
-    ihl       = fa_hdr[8*IP_VIHL +: 4];
-    tl        = {fa_hdr[8*IP_TLEN +: 8], fa_hdr[8*(IP_TLEN+1) +: 8]};
-    fragw     = {fa_hdr[8*IP_FRAG +: 8], fa_hdr[8*(IP_FRAG+1) +: 8]};
-    proto     = fa_hdr[8*IP_PROTO +: 8];
-    for (int i = 0; i < 4; i++) begin
-      ip_src[8*(3-i) +: 8] = fa_hdr[8*(IP_SRC+i) +: 8];
-      ip_dst[8*(3-i) +: 8] = fa_hdr[8*(IP_DST+i) +: 8];
-    end
-    doff     = fa_hdr[8*T_DOFF + 4 +: 4];
-    l3       = {1'b0, fa_len} - (LEN_W+1)'(IP_OFF);
-    seg_len  = tl - 16'(tcpoe_wire_pkg::IPV4_HEADER_LEN);
+    ethertype = {hdr[8*ETHERTYPE +: 8], hdr[8*(ETHERTYPE+1) +: 8]};
+    version   = hdr[8*IP_VIHL + 4 +: 4];
+    ihl       = hdr[8*IP_VIHL +: 4];
+    tl        = {hdr[8*IP_TLEN +: 8], hdr[8*(IP_TLEN+1) +: 8]};
+    fragw     = {hdr[8*IP_FRAG +: 8], hdr[8*(IP_FRAG+1) +: 8]};
+    proto     = hdr[8*IP_PROTO +: 8];
+    doff      = hdr[8*T_DOFF + 4 +: 4];
+    tl_end    = (LEN_W+1)'(tl) + (LEN_W+1)'(IP_OFF);
+    doff_end  = 7'(tcpoe_wire_pkg::IPV4_HEADER_LEN) + 7'({doff, 2'b00});
 
-    // The Malformed checks, in code order: the first that applies.
+    // The Malformed checks, in code order: the first that applies. (Check 8
+    // is parse_frame's "segment below 20, data offset below 5 or past the
+    // segment", written for a total length of at least 20, which check 5
+    // has made sure of.)
     if (fa_len < LEN_W'(tcpoe_wire_pkg::FRAME_MIN_TCP_FRAME_LEN))
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_SHORT_FRAME);
     else if (ethertype != 16'(tcpoe_wire_pkg::ETH_ETHERTYPE_IPV4)
@@ -216,332 +285,451 @@ module tcp_rx_parser #(
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_IP_HEADER_LEN);
     else if (ihl > 4'd5)
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_IP_OPTIONS);
-    else if (tl < 16'(tcpoe_wire_pkg::IPV4_HEADER_LEN) || (LEN_W+1)'(tl) > l3
-             || ((LEN_W+1)'(tl) < l3 && fa_len > LEN_W'(MIN_FRAME)))
+    else if (tl < 16'(tcpoe_wire_pkg::IPV4_HEADER_LEN) || tl_end > (LEN_W+1)'(fa_len)
+             || (tl_end < (LEN_W+1)'(fa_len) && fa_len > LEN_W'(MIN_FRAME)))
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_IP_TOTAL_LEN);
     else if (fragw[tcpoe_wire_pkg::IPV4_MORE_FRAGS_SHIFT] || fragw[12:0] != 13'd0)
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_FRAGMENT);
     else if (proto != 8'(tcpoe_wire_pkg::IPV4_PROTOCOL_TCP))
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_NOT_TCP);
-    else if (seg_len < 16'(tcpoe_wire_pkg::TCP_HEADER_LEN) || doff < 4'd5
-             || 16'({doff, 2'b00}) > seg_len)
+    else if (doff < 4'd5 || tl < 16'(doff_end))
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_TCP_DATA_OFFSET);
     else
       d_code = 4'(tcpoe_wire_pkg::MALFORMED_NONE);
 
-    // The IPv4 header sum (judged once the header is known to be 20 octets).
-    ip_acc = '0;
-    for (int i = 0; i < 10; i++)
-      ip_acc = ip_acc + 20'({fa_hdr[8*(IP_OFF+2*i) +: 8], fa_hdr[8*(IP_OFF+2*i+1) +: 8]});
-    fold_t   = 17'(ip_acc[15:0]) + 17'(ip_acc[19:16]);
-    ip_sum   = fold_t[15:0] + 16'(fold_t[16]);
+    // Both sums are judged modulo 0xffff (ones' complement): a sum whose
+    // folded value is 0xffff. The IPv4 header (judged once it is known to be
+    // 20 octets; never all zero then: version 4) sums to 0xffff when its
+    // 20-bit total H:L has L = 0xffff - H.
+    sd_acc = 18'({hdr[8*IP_SRC +: 8], hdr[8*(IP_SRC+1) +: 8]})
+           + 18'({hdr[8*(IP_SRC+2) +: 8], hdr[8*(IP_SRC+3) +: 8]})
+           + 18'({hdr[8*IP_DST +: 8], hdr[8*(IP_DST+1) +: 8]})
+           + 18'({hdr[8*(IP_DST+2) +: 8], hdr[8*(IP_DST+3) +: 8]});
+    ip_acc = 20'(sd_acc);
+    for (int i = 0; i < 6; i++)
+      ip_acc = ip_acc + 20'({hdr[8*(IP_OFF+2*i) +: 8], hdr[8*(IP_OFF+2*i+1) +: 8]});
     d_ip_chk = d_code == 4'd0 || d_code >= 4'(tcpoe_wire_pkg::MALFORMED_IP_TOTAL_LEN);
-    d_ip_ok  = d_ip_chk && ip_sum == 16'hFFFF;
+    d_ip_ok  = d_ip_chk && ip_acc[15:0] == {12'hFFF, ~ip_acc[19:16]};
 
-    // tcp_csum also summed the padding (octets 14 + total length up to the
-    // frame's end, all below 60 whenever the TCP checksum is judged); its sum
-    // comes off again here, and the pseudo-header's goes on.
-    tl_end  = (LEN_W+1)'(tl) + (LEN_W+1)'(IP_OFF);
-    pad_acc = '0;
-    for (int i = 0; i < PAD_BYTES; i++) begin
-      if ((LEN_W+1)'(TCP_OFF + i) >= tl_end && LEN_W'(TCP_OFF + i) < fa_len) begin
-        if (i % 2 == 0) pad_acc = pad_acc + 20'({fa_hdr[8*(TCP_OFF+i) +: 8], 8'h00});
-        else            pad_acc = pad_acc + 20'(fa_hdr[8*(TCP_OFF+i) +: 8]);
-      end
-    end
-    fold_t  = 17'(pad_acc[15:0]) + 17'(pad_acc[19:16]);
-    pad_sum = fold_t[15:0] + 16'(fold_t[16]);
-    ps_acc  = 20'(ip_src[31:16]) + 20'(ip_src[15:0]) + 20'(ip_dst[31:16]) + 20'(ip_dst[15:0])
-            + 20'(tcpoe_wire_pkg::IPV4_PROTOCOL_TCP) + 20'(seg_len);
-    fold_t  = 17'(ps_acc[15:0]) + 17'(ps_acc[19:16]);
-    pseudo  = fold_t[15:0] + 16'(fold_t[16]);
-    pad_inv = ~pad_sum;  // ones' complement subtraction
-    adj_t   = 17'(pad_inv) + 17'(pseudo);
-    d_adj   = adj_t[15:0] + 16'(adj_t[16]);
+    // The pseudo-header: addresses, protocol 6, segment length total - 20;
+    // 6 - 20 = -14 = 0xfff1 modulo 0xffff. Folded to 16 bits, never zero.
+    ps_acc = 19'(sd_acc) + 19'(tl) + 19'(16'hFFF1);
+    ps_t   = 17'(ps_acc[15:0]) + 17'(ps_acc[18:16]);
+    d_p16  = ps_t[15:0] + 16'(ps_t[16]);
 
     d_pl_off = 8'(TCP_OFF) + 8'({doff, 2'b00});
-    d_pl_len = seg_len - 16'({doff, 2'b00});
-
-    // The option table: what an option starting at octet p would be, given
-    // the option area's length; octets at or past it stop the walk.
-    opt_len = doff >= 4'd5 ? POS_W'({doff, 2'b00}) - POS_W'(tcpoe_wire_pkg::TCP_HEADER_LEN) : '0;
-    for (int p = 0; p < OPT; p++) begin
-      okind = fa_hdr[8*(OPT_OFF+p) +: 8];
-      olen  = (p + 1 < OPT) ? fa_hdr[8*(OPT_OFF+p+1) +: 8] : 8'h00;
-      onext = POS_W'(p) + olen[POS_W-1:0];  // used when olen <= 40 - p
-      d_opt[8*p +: 8] = okind;
-      d_nxt[POS_W*p +: POS_W] = '0;
-      if (POS_W'(p) >= opt_len || okind == 8'(tcpoe_wire_pkg::TCP_OPT_EOL)) begin
-        d_cls[CLS_W*p +: CLS_W] = CLS_STOP;
-      end else if (okind == 8'(tcpoe_wire_pkg::TCP_OPT_NOP)) begin
-        d_cls[CLS_W*p +: CLS_W] = CLS_NOP;
-        d_nxt[POS_W*p +: POS_W] = POS_W'(p + 1);
-      end else if (POS_W'(p + 1) >= opt_len || olen < 8'd2
-                   || olen > 8'(opt_len) - 8'(p)) begin
-        d_cls[CLS_W*p +: CLS_W] = CLS_BAD;
-      end else begin
-        d_nxt[POS_W*p +: POS_W] = onext;
-        if (okind == 8'(tcpoe_wire_pkg::TCP_OPT_MSS))
-          d_cls[CLS_W*p +: CLS_W] = olen == 8'(tcpoe_wire_pkg::TCP_OPT_MSS_LEN) ? CLS_MSS : CLS_BAD;
-        else if (okind == 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE))
-          d_cls[CLS_W*p +: CLS_W] = olen == 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE_LEN)
-                                  ? CLS_WS : CLS_BAD;
-        else if (okind == 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED))
-          d_cls[CLS_W*p +: CLS_W] = olen == 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED_LEN)
-                                  ? CLS_SACK : CLS_BAD;
-        else if (okind == 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS))
-          d_cls[CLS_W*p +: CLS_W] = olen == 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS_LEN)
-                                  ? CLS_TS : CLS_BAD;
-        else
-          d_cls[CLS_W*p +: CLS_W] = CLS_UNK;
-        if (d_cls[CLS_W*p +: CLS_W] == CLS_BAD) d_nxt[POS_W*p +: POS_W] = '0;
-      end
-    end
+    d_pl_len = tl - 16'(doff_end);
 
     // The fixed fields, placed in the record. Multi-octet fields are
     // big-endian there, as in the frame: their octets are copied in order.
-    d_desc = '0;
+    d_fix = '0;
     for (int i = 0; i < 6; i++) begin
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_ETH_DST_OFF+i) +: 8] =
-          fa_hdr[8*(tcpoe_wire_pkg::ETH_DST_OFF+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_ETH_SRC_OFF+i) +: 8] =
-          fa_hdr[8*(tcpoe_wire_pkg::ETH_SRC_OFF+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_ETH_DST_OFF+i) +: 8] = hdr[8*(tcpoe_wire_pkg::ETH_DST_OFF+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_ETH_SRC_OFF+i) +: 8] = hdr[8*(tcpoe_wire_pkg::ETH_SRC_OFF+i) +: 8];
     end
     for (int i = 0; i < 2; i++) begin
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_ETHERTYPE_OFF+i) +: 8]    = fa_hdr[8*(ETHERTYPE+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_TOTAL_LEN_OFF+i) +: 8] = fa_hdr[8*(IP_TLEN+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_IDENT_OFF+i) +: 8]     = fa_hdr[8*(IP_IDENT+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_SRC_PORT_OFF+i) +: 8] = fa_hdr[8*(T_SPORT+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_DST_PORT_OFF+i) +: 8] = fa_hdr[8*(T_DPORT+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_WINDOW_OFF+i) +: 8]   = fa_hdr[8*(T_WIN+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_URGENT_OFF+i) +: 8]   = fa_hdr[8*(T_URG+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_ETHERTYPE_OFF+i) +: 8]    = hdr[8*(ETHERTYPE+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_IP_TOTAL_LEN_OFF+i) +: 8] = hdr[8*(IP_TLEN+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_IP_IDENT_OFF+i) +: 8]     = hdr[8*(IP_IDENT+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_TCP_SRC_PORT_OFF+i) +: 8] = hdr[8*(T_SPORT+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_TCP_DST_PORT_OFF+i) +: 8] = hdr[8*(T_DPORT+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_TCP_WINDOW_OFF+i) +: 8]   = hdr[8*(T_WIN+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_TCP_URGENT_OFF+i) +: 8]   = hdr[8*(T_URG+i) +: 8];
     end
     for (int i = 0; i < 4; i++) begin
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_SRC_OFF+i) +: 8]  = fa_hdr[8*(IP_SRC+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_IP_DST_OFF+i) +: 8]  = fa_hdr[8*(IP_DST+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_SEQ_OFF+i) +: 8] = fa_hdr[8*(T_SEQ+i) +: 8];
-      d_desc[8*(tcpoe_wire_pkg::RX_DESC_TCP_ACK_OFF+i) +: 8] = fa_hdr[8*(T_ACK+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_IP_SRC_OFF+i) +: 8]  = hdr[8*(IP_SRC+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_IP_DST_OFF+i) +: 8]  = hdr[8*(IP_DST+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_TCP_SEQ_OFF+i) +: 8] = hdr[8*(T_SEQ+i) +: 8];
+      d_fix[8*(tcpoe_wire_pkg::RX_DESC_TCP_ACK_OFF+i) +: 8] = hdr[8*(T_ACK+i) +: 8];
     end
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_TOS_OFF +: 8] = fa_hdr[8*IP_TOS +: 8];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_TTL_OFF +: 8] = fa_hdr[8*IP_TTL +: 8];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_DF_BIT] =
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_IP_TOS_OFF +: 8] = hdr[8*IP_TOS +: 8];
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_IP_TTL_OFF +: 8] = hdr[8*IP_TTL +: 8];
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_DF_BIT] =
         fragw[tcpoe_wire_pkg::IPV4_DONT_FRAG_SHIFT];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_MF_BIT] =
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_MF_BIT] =
         fragw[tcpoe_wire_pkg::IPV4_MORE_FRAGS_SHIFT];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_RESERVED_BIT] =
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_IP_FLAGS_OFF + tcpoe_wire_pkg::RX_DESC_IP_FLAG_RESERVED_BIT] =
         fragw[tcpoe_wire_pkg::IPV4_RESERVED_FLAG_SHIFT];
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_IP_PROTOCOL_OFF +: 8]     = proto;
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_DATA_OFFSET_OFF +: 8] =
-        {fa_hdr[8*T_DOFF +: 4], doff};  // [3:0] data offset, [7:4] reserved bits
-    d_desc[8*tcpoe_wire_pkg::RX_DESC_TCP_FLAGS_OFF +: 8]    = fa_hdr[8*(T_DOFF+1) +: 8];
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_IP_PROTOCOL_OFF +: 8]     = proto;
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_TCP_DATA_OFFSET_OFF +: 8] =
+        {hdr[8*T_DOFF +: 4], doff};  // [3:0] data offset, [7:4] reserved bits
+    d_fix[8*tcpoe_wire_pkg::RX_DESC_TCP_FLAGS_OFF +: 8]    = hdr[8*(T_DOFF+1) +: 8];
+
+    // What the last stage needs of the decode.
+    d_dm = {d_ip_ok, d_ip_chk, d_code, d_pl_len, d_pl_off};
   end
 
-  // ================================================================ w[0..5]: the option walk
-  logic [DESC_W*NS-1:0]      w_desc;
-  logic [8*OPT*NS-1:0]       w_opt;
-  logic [CLS_W*OPT*NS-1:0]   w_cls;
-  logic [POS_W*OPT*NS-1:0]   w_nxt;
-  logic [4*NS-1:0]           w_code;
-  logic [NS-1:0]             w_ip_chk, w_ip_ok;
-  logic [16*NS-1:0]          w_adj, w_csum, w_pl_len;
-  logic [8*NS-1:0]           w_pl_off;
-  logic [POS_W*NS-1:0]       w_ptr, w_mss_pos, w_ws_pos, w_ts_pos;
-  logic [NS-1:0]             w_done, w_bad, w_mss_f, w_ws_f, w_sack_f, w_ts_f;
-  logic [UNK_W*NS-1:0]       w_unk;
+  // ================================================================ the option walk
+  // Position p of the option area is octet 54 + p; the area is L = 4 x data
+  // offset - 20 octets long. A window walks its Q positions with nr, where
+  // the next option starts relative to the window: an option starts at
+  // position i of the window (p = Q*j + i) when nr = i. There, a position at
+  // or past L ends the walk (bad if past L: the option before ran past the
+  // header), EOL stops it, NOP moves the start to the next position and an
+  // option of length 2..63 that many on (below 64 positions past the
+  // window, or it ran past the header); length 0 or 1, and MSS, window
+  // scale, SACK-permitted or timestamps with another length, are bad and
+  // stop the walk. After the last window, a start past L is bad. What
+  // starts inside the area is recorded, the last MSS, window scale and
+  // timestamps found winning as in parse_tcp_options(): the MSS and window
+  // scale values (octets 2.. of the option, which the window's octets
+  // reach), the timestamps option's position; unknown kinds are counted.
+  //
+  // Unit u walks windows u*M .. u*M+M-1 of a frame, one per cycle: it takes
+  // the frame from unit u-1 (from the decode for unit 0) the cycle after
+  // u_fin[u-1], and holds its state for unit u+1 and, the last unit, for the
+  // last stage (t+7), which it reaches before the next frame can come.
+  localparam int WIN = Q + 3;   // a window's octets: its positions, then up to the MSS value's end
+  logic [NU-1:0]          u_busy, u_fin, u_stop, u_bad, u_mss_f, u_ws_f, u_sack_f, u_ts_f;
+  logic [C_W*NU-1:0]      u_c;      // the window (in the unit) it walks next, when busy
+  logic [POS_W*NU-1:0]    u_nr, u_ts_pos;
+  logic [4*NU-1:0]        u_doff;
+  logic [16*NU-1:0]       u_mss;    // MSS value: option octet 2 in [15:8], 3 in [7:0]
+  logic [8*NU-1:0]        u_ws;     // window scale shift
+  logic [UNK_W*NU-1:0]    u_unk;
+  logic [8*OPT*NU-1:0]    u_opt;    // copies of octets windows J0.. read
 
-  // Next walk state of stage s (1..5) from stage s-1: WALK_STEPS options.
-  logic [POS_W*NS-1:0]       wn_ptr, wn_mss_pos, wn_ws_pos, wn_ts_pos;
-  logic [NS-1:0]             wn_done, wn_bad, wn_mss_f, wn_ws_f, wn_sack_f, wn_ts_f;
-  logic [UNK_W*NS-1:0]       wn_unk;
-  logic [POS_W-1:0]          k_ptr, k_nxt;
-  logic [CLS_W-1:0]          k_cls;
+  logic                   claim;    // the decoded frame needs the walk
+  logic [NU-1:0]          k_first, k_act, k_new;
+  logic [C_W*NU-1:0]      k_c;
+  logic [8*OPT*NU-1:0]    k_copy;   // the copies unit u reads: the incoming or its own
+  logic [NU-1:0]          un_stop, un_bad, un_mss_f, un_ws_f, un_sack_f, un_ts_f;
+  logic [POS_W*NU-1:0]    un_nr, un_ts_pos;
+  logic [4*NU-1:0]        un_doff;
+  logic [16*NU-1:0]       un_mss;
+  logic [8*NU-1:0]        un_ws;
+  logic [UNK_W*NU-1:0]    un_unk;
+  logic [8*WIN-1:0]       k_win;    // the window's octets
+  logic [Q-1:0]           k_past, k_beyond;  // position i at or past L, past L
+  logic [POS_W-1:0]       k_base, k_nr;
+  logic [3:0]             k_doff;
+  logic                   k_stop, k_last;
+  logic [Q-1:0]           k_hit;    // an option starts at position i, inside the area
+  logic [2:0]             k_cnt;
+  logic [7:0]             k_kind, k_len;
+  logic [6:0]             k_next;
+  logic                   k_bad_opt;
 
   always_comb begin
-    wn_ptr = '0; wn_mss_pos = '0; wn_ws_pos = '0; wn_ts_pos = '0;
-    wn_done = '0; wn_bad = '0; wn_mss_f = '0; wn_ws_f = '0; wn_sack_f = '0; wn_ts_f = '0;
-    wn_unk = '0;
-    k_ptr = '0; k_nxt = '0; k_cls = CLS_STOP;
-    for (int s = 1; s < NS; s++) begin
-      wn_ptr[POS_W*s +: POS_W]     = w_ptr[POS_W*(s-1) +: POS_W];
-      wn_mss_pos[POS_W*s +: POS_W] = w_mss_pos[POS_W*(s-1) +: POS_W];
-      wn_ws_pos[POS_W*s +: POS_W]  = w_ws_pos[POS_W*(s-1) +: POS_W];
-      wn_ts_pos[POS_W*s +: POS_W]  = w_ts_pos[POS_W*(s-1) +: POS_W];
-      wn_done[s]   = w_done[s-1];
-      wn_bad[s]    = w_bad[s-1];
-      wn_mss_f[s]  = w_mss_f[s-1];
-      wn_ws_f[s]   = w_ws_f[s-1];
-      wn_sack_f[s] = w_sack_f[s-1];
-      wn_ts_f[s]   = w_ts_f[s-1];
-      wn_unk[UNK_W*s +: UNK_W] = w_unk[UNK_W*(s-1) +: UNK_W];
-      for (int k = 0; k < WALK_STEPS; k++) begin
-        k_ptr = wn_ptr[POS_W*s +: POS_W];
-        k_cls = CLS_STOP;  // past the table (pointer 40)
-        k_nxt = '0;
-        for (int q = 0; q < OPT; q++) begin
-          if (k_ptr == POS_W'(q)) begin
-            k_cls = w_cls[CLS_W*(OPT*(s-1) + q) +: CLS_W];
-            k_nxt = w_nxt[POS_W*(OPT*(s-1) + q) +: POS_W];
+    claim = fa_valid && (M == 1 || (d_code == 4'(tcpoe_wire_pkg::MALFORMED_NONE) && doff > 4'd5));
+    k_copy = '0;
+    un_stop = '0; un_bad = '0; un_mss_f = '0; un_ws_f = '0; un_sack_f = '0; un_ts_f = '0;
+    un_nr = '0; un_ts_pos = '0; un_doff = '0; un_mss = '0; un_ws = '0; un_unk = '0;
+    k_first = '0; k_act = '0; k_new = '0; k_c = '0;
+    k_win = '0; k_past = '0; k_beyond = '0; k_base = '0; k_hit = '0;
+    k_kind = '0; k_len = '0; k_next = '0; k_bad_opt = 1'b0; k_last = 1'b0;
+    for (int u = 0; u < NU; u++) begin
+      // The unit walks a window when a frame comes in (k_first) or while it
+      // has one (M > 1). The state it walks from: the incoming frame's
+      // unless busy (for unit 0 that does not wait for the decode's verdict).
+      k_first[u] = u == 0 ? claim : u_fin[u-1];
+      k_act[u]   = k_first[u] || (M > 1 && u_busy[u]);
+      k_new[u]   = M == 1 || (u == 0 ? !u_busy[u] : u_fin[u-1]);
+      if (u == 0) begin
+        k_stop = 1'b0;
+        k_nr   = '0;
+        k_doff = doff;
+      end else begin
+        k_stop = u_stop[u-1];
+        k_nr   = u_nr[POS_W*(u-1) +: POS_W];
+        k_doff = u_doff[4*(u-1) +: 4];
+        un_bad[u]    = u_bad[u-1];
+        un_mss_f[u]  = u_mss_f[u-1];
+        un_ws_f[u]   = u_ws_f[u-1];
+        un_sack_f[u] = u_sack_f[u-1];
+        un_ts_f[u]   = u_ts_f[u-1];
+        un_mss[16*u +: 16]           = u_mss[16*(u-1) +: 16];
+        un_ws[8*u +: 8]              = u_ws[8*(u-1) +: 8];
+        un_ts_pos[POS_W*u +: POS_W]  = u_ts_pos[POS_W*(u-1) +: POS_W];
+        un_unk[UNK_W*u +: UNK_W]     = u_unk[UNK_W*(u-1) +: UNK_W];
+      end
+      if (!k_new[u]) begin
+        k_stop = u_stop[u];
+        k_nr   = u_nr[POS_W*u +: POS_W];
+        k_doff = u_doff[4*u +: 4];
+        un_bad[u]    = u_bad[u];
+        un_mss_f[u]  = u_mss_f[u];
+        un_ws_f[u]   = u_ws_f[u];
+        un_sack_f[u] = u_sack_f[u];
+        un_ts_f[u]   = u_ts_f[u];
+        un_mss[16*u +: 16]           = u_mss[16*u +: 16];
+        un_ws[8*u +: 8]              = u_ws[8*u +: 8];
+        un_ts_pos[POS_W*u +: POS_W]  = u_ts_pos[POS_W*u +: POS_W];
+        un_unk[UNK_W*u +: UNK_W]     = u_unk[UNK_W*u +: UNK_W];
+      end
+      k_c[C_W*u +: C_W] = k_new[u] ? '0 : u_c[C_W*u +: C_W];
+      if (u == 0)
+        k_copy[0 +: 8*OPT] = hdr[8*OPT_OFF +: 8*OPT];
+      else if (k_new[u])
+        k_copy[8*OPT*u +: 8*OPT] = u_opt[8*OPT*(u-1) +: 8*OPT];
+      else
+        k_copy[8*OPT*u +: 8*OPT] = u_opt[8*OPT*u +: 8*OPT];
+      // The window j = u*M + c: its octets from hdr or the copies, where the
+      // area ends.
+      for (int c = 0; c < M; c++) begin
+        if (k_c[C_W*u +: C_W] == C_W'(c)) begin
+          k_base = POS_W'(Q * (u * M + c));
+          k_last = u * M + c == NWIN - 1;
+          for (int i = 0; i < WIN; i++) begin
+            if (Q * (u * M + c) + i >= OPT)
+              k_win[8*i +: 8] = 8'h00;
+            else if (u * M + c < J0)
+              k_win[8*i +: 8] = hdr[8*(OPT_OFF + Q * (u * M + c) + i) +: 8];
+            else
+              k_win[8*i +: 8] = k_copy[8*(OPT*u + Q * (u * M + c) + i) +: 8];
+          end
+          for (int i = 0; i < Q; i++) begin
+            // p >= L = 4 x data offset - 20, and p > L (L is a multiple of 4).
+            k_past[i]   = k_doff <= 4'(5 + (Q * (u * M + c) + i) / 4);
+            k_beyond[i] = Q * (u * M + c) + i > 0
+                          && k_doff <= 4'(5 + (Q * (u * M + c) + i - 1) / 4);
           end
         end
-        if (!wn_done[s]) begin
-          case (k_cls)
-            CLS_STOP: wn_done[s] = 1'b1;
-            CLS_BAD: begin
-              wn_done[s] = 1'b1;
-              wn_bad[s]  = 1'b1;
-            end
-            CLS_MSS: begin
-              wn_mss_f[s] = 1'b1;
-              wn_mss_pos[POS_W*s +: POS_W] = k_ptr;
-            end
-            CLS_WS: begin
-              wn_ws_f[s] = 1'b1;
-              wn_ws_pos[POS_W*s +: POS_W] = k_ptr;
-            end
-            CLS_SACK: wn_sack_f[s] = 1'b1;
-            CLS_TS: begin
-              wn_ts_f[s] = 1'b1;
-              wn_ts_pos[POS_W*s +: POS_W] = k_ptr;
-            end
-            CLS_UNK: wn_unk[UNK_W*s +: UNK_W] = wn_unk[UNK_W*s +: UNK_W] + 1'b1;
-            default: ;  // NOP
-          endcase
-          if (!wn_done[s]) wn_ptr[POS_W*s +: POS_W] = k_nxt;
+      end
+      // The chain: where the options start.
+      for (int i = 0; i < Q; i++) begin
+        k_kind   = k_win[8*i +: 8];
+        k_len    = k_win[8*(i+1) +: 8];
+        k_next   = 7'(i) + 7'(k_len[POS_W-1:0]);
+        k_bad_opt = k_len < 8'd2 || k_len[7:6] != 2'd0 || k_next[POS_W]
+            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_MSS)
+                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_MSS_LEN))
+            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)
+                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE_LEN))
+            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED)
+                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED_LEN))
+            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS)
+                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS_LEN));
+        k_hit[i] = 1'b0;
+        if (!k_stop && k_nr == POS_W'(i)) begin
+          k_hit[i] = !k_past[i];
+          if (k_past[i]) begin
+            if (k_beyond[i]) un_bad[u] = 1'b1;
+            k_stop = 1'b1;
+          end else if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_EOL)) begin
+            k_stop = 1'b1;
+          end else if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_NOP)) begin
+            k_nr = POS_W'(i + 1);
+          end else if (k_bad_opt) begin
+            un_bad[u] = 1'b1;
+            k_stop = 1'b1;
+          end else begin
+            k_nr = k_next[POS_W-1:0];
+          end
         end
       end
+      // After the last window (based at Q*(NWIN-1)): a start past L is bad.
+      if (k_last && !k_stop
+          && 7'(k_nr) + 7'(Q * (NWIN - 1) + tcpoe_wire_pkg::TCP_HEADER_LEN) > 7'({k_doff, 2'b00}))
+        un_bad[u] = 1'b1;
+      // On to the next window (the next start lies past this one).
+      un_stop[u] = k_stop;
+      un_nr[POS_W*u +: POS_W] = k_nr - POS_W'(Q);
+      un_doff[4*u +: 4]       = k_doff;
+      // What was found: the options that started in this window.
+      k_cnt = '0;
+      for (int i = 0; i < Q; i++) begin
+        k_kind = k_win[8*i +: 8];
+        if (k_hit[i]) begin
+          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_MSS)) begin
+            un_mss_f[u] = 1'b1;
+            un_mss[16*u +: 16] = {k_win[8*(i + VAL) +: 8], k_win[8*(i + VAL + 1) +: 8]};
+          end
+          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)) begin
+            un_ws_f[u] = 1'b1;
+            un_ws[8*u +: 8] = k_win[8*(i + VAL) +: 8];
+          end
+          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED)) un_sack_f[u] = 1'b1;
+          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS)) begin
+            un_ts_f[u] = 1'b1;
+            un_ts_pos[POS_W*u +: POS_W] = k_base + POS_W'(i);
+          end
+        end
+        k_cnt = k_cnt + 3'(k_hit[i] && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_EOL)
+                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_NOP)
+                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_MSS)
+                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)
+                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED)
+                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS));
+      end
+      un_unk[UNK_W*u +: UNK_W] = un_unk[UNK_W*u +: UNK_W] + UNK_W'(k_cnt);
     end
   end
 
   always_ff @(posedge clk) begin
-    w_valid[0]                 <= fa_valid;
-    w_desc[0 +: DESC_W]        <= d_desc;
-    w_opt[0 +: 8*OPT]          <= d_opt;
-    w_cls[0 +: CLS_W*OPT]      <= d_cls;
-    w_nxt[0 +: POS_W*OPT]      <= d_nxt;
-    w_code[0 +: 4]             <= d_code;
-    w_ip_chk[0]                <= d_ip_chk;
-    w_ip_ok[0]                 <= d_ip_ok;
-    w_adj[0 +: 16]             <= d_adj;
-    w_csum[0 +: 16]            <= '0;
-    w_pl_off[0 +: 8]           <= d_pl_off;
-    w_pl_len[0 +: 16]          <= d_pl_len;
-    for (int s = 1; s < NS; s++) begin
-      w_valid[s]                         <= w_valid[s-1];
-      w_desc[DESC_W*s +: DESC_W]         <= w_desc[DESC_W*(s-1) +: DESC_W];
-      w_opt[8*OPT*s +: 8*OPT]            <= w_opt[8*OPT*(s-1) +: 8*OPT];
-      w_cls[CLS_W*OPT*s +: CLS_W*OPT]    <= w_cls[CLS_W*OPT*(s-1) +: CLS_W*OPT];
-      w_nxt[POS_W*OPT*s +: POS_W*OPT]    <= w_nxt[POS_W*OPT*(s-1) +: POS_W*OPT];
-      w_code[4*s +: 4]                   <= w_code[4*(s-1) +: 4];
-      w_ip_chk[s]                        <= w_ip_chk[s-1];
-      w_ip_ok[s]                         <= w_ip_ok[s-1];
-      w_adj[16*s +: 16]                  <= w_adj[16*(s-1) +: 16];
-      w_csum[16*s +: 16]                 <= s == CSUM_STAGE ? csum_sum : w_csum[16*(s-1) +: 16];
-      w_pl_off[8*s +: 8]                 <= w_pl_off[8*(s-1) +: 8];
-      w_pl_len[16*s +: 16]               <= w_pl_len[16*(s-1) +: 16];
+    for (int u = 0; u < NU; u++) begin
+      u_fin[u] <= 1'b0;
+      if (k_act[u]) begin
+        u_stop[u]    <= un_stop[u];
+        u_bad[u]     <= un_bad[u];
+        u_mss_f[u]   <= un_mss_f[u];
+        u_ws_f[u]    <= un_ws_f[u];
+        u_sack_f[u]  <= un_sack_f[u];
+        u_ts_f[u]    <= un_ts_f[u];
+        u_nr[POS_W*u +: POS_W]     <= un_nr[POS_W*u +: POS_W];
+        u_doff[4*u +: 4]           <= un_doff[4*u +: 4];
+        u_mss[16*u +: 16]          <= un_mss[16*u +: 16];
+        u_ws[8*u +: 8]             <= un_ws[8*u +: 8];
+        u_ts_pos[POS_W*u +: POS_W] <= un_ts_pos[POS_W*u +: POS_W];
+        u_unk[UNK_W*u +: UNK_W]    <= un_unk[UNK_W*u +: UNK_W];
+        if (k_c[C_W*u +: C_W] == C_W'(M - 1)) begin
+          u_busy[u] <= 1'b0;
+          u_fin[u]  <= 1'b1;
+        end else begin
+          u_busy[u] <= 1'b1;
+          u_c[C_W*u +: C_W] <= k_c[C_W*u +: C_W] + 1'b1;
+        end
+      end
+      // The copies, taken with the frame: octets of windows J0 on that this
+      // unit (after its first window) and the later units read. (With M = 1
+      // every cycle: shift registers without an enable.)
+      if (M == 1 || k_first[u]) begin
+        for (int p = 0; p < OPT; p++)
+          u_opt[8*(OPT*u + p) +: 8] <= p >= Q * (u * M + 1 > J0 ? u * M + 1 : J0)
+                                       ? k_copy[8*(OPT*u + p) +: 8] : 8'h00;
+      end
     end
-    // The walk state: stage 0 starts at octet 0 with nothing found (wn_* [0] is zero).
-    w_ptr     <= wn_ptr;
-    w_mss_pos <= wn_mss_pos;
-    w_ws_pos  <= wn_ws_pos;
-    w_ts_pos  <= wn_ts_pos;
-    w_done    <= wn_done;
-    w_bad     <= wn_bad;
-    w_mss_f   <= wn_mss_f;
-    w_ws_f    <= wn_ws_f;
-    w_sack_f  <= wn_sack_f;
-    w_ts_f    <= wn_ts_f;
-    w_unk     <= wn_unk;
+    if (rst) begin
+      u_busy <= '0;
+      u_fin  <= '0;
+    end
+  end
+
+  // ================================================================ w[0..5]: the frame pipeline
+  logic [NS-1:0]          w_walked;   // the frame went through the walk units
+  logic [16*NS-1:0]       w_p16;      // the pseudo-header sum, up to w[CSUM_STAGE-1]
+  logic [NS-1:0]          w_tsum_ok;  // from w[CSUM_STAGE]: segment + pseudo-header = 0xffff
+
+  always_ff @(posedge clk) begin
+    w_valid[0]     <= fa_valid;
+    w_walked[0]    <= claim;
+    w_p16[0 +: 16] <= d_p16;
+    w_tsum_ok[0]   <= 1'b0;
+    for (int s = 1; s < NS; s++) begin
+      w_valid[s]  <= w_valid[s-1];
+      w_walked[s] <= w_walked[s-1];
+      w_p16[16*s +: 16] <= s < CSUM_STAGE ? w_p16[16*(s-1) +: 16] : 16'h0000;
+      // The TCP verdict's sums meet in w[CSUM_STAGE].
+      if (s == CSUM_STAGE)
+        w_tsum_ok[s] <= csum_sum == ~w_p16[16*(s-1) +: 16]
+                        || (csum_sum == 16'hFFFF && w_p16[16*(s-1) +: 16] == 16'hFFFF);
+      else
+        w_tsum_ok[s] <= s > CSUM_STAGE ? w_tsum_ok[s-1] : 1'b0;
+    end
     if (rst) w_valid <= '0;
   end
 
   // ================================================================ w[5] -> final -> queue
-  localparam int Z = NS - 1;
-  logic [3:0]        f_code;
-  logic              f_ok, f_tcp_chk, f_tcp_ok;
-  logic [16:0]       f_t;
-  logic [15:0]       f_tcp_sum;
-  logic [DESC_W-1:0] f_desc;
-  // The options' values as octets in record order (octet 0 at [7:0]), i.e.
-  // big-endian once placed, as they were in the option.
-  logic [15:0]       f_mss;
-  logic [7:0]        f_ws;
-  logic [31:0]       f_tsval, f_tsecr;
-  logic [3:0]        f_unk;
+  localparam int Z  = NS - 1;
+  localparam int UZ = NU - 1;   // the last walk unit: the walk's result
+  localparam int TS_W = 8;      // timestamps value: TSval, TSecr
+  logic [DM_W-1:0]     dm;            // dec_mem of the frame at the end
+  logic [8*XO-1:0]     xo;            // its option octets 2..39
+  logic [3:0]          f_code;
+  logic                f_ok, f_tcp_chk, f_tcp_ok;
+  logic                f_bad, f_mss_f, f_ws_f, f_sack_f, f_ts_f;
+  logic [VAR_W-1:0]    f_var;
+  // The timestamps value: octets 2..9 of the option at the recorded
+  // position, in frame order (the record is big-endian like the option),
+  // picked by a shifter that halves the candidates per position bit.
+  logic [8*(XO+16)-1:0] sh_ts;
+  logic [3:0]          f_unk;
+
+  logic [DM_W-1:0]     dec_mem [FIFO_DEPTH];
+  logic [FIX_W-1:0]    fix_mem [FIFO_DEPTH];
+  logic [VAR_W-1:0]    var_mem [FIFO_DEPTH];
+  logic [PTR_W-1:0]    fifo_rd, fifo_wr, fix_wr;
+
+  assign dm = dec_mem[fifo_wr];
+
+  if (XO_HDR) begin : g_xo_hdr
+    assign xo = hdr[8*(OPT_OFF+VAL) +: 8*XO];
+  end else begin : g_xo_mem
+    logic [8*XO-1:0] opt_mem [FIFO_DEPTH];
+    always_ff @(posedge clk) if (fa_valid) opt_mem[fix_wr] <= hdr[8*(OPT_OFF+VAL) +: 8*XO];
+    assign xo = opt_mem[fifo_wr];
+  end
 
   always_comb begin
-    f_code = w_code[4*Z +: 4] != 4'd0 ? w_code[4*Z +: 4]
-           : (w_bad[Z] ? 4'(tcpoe_wire_pkg::MALFORMED_TCP_OPTION) : 4'd0);
+    // A frame that did not go through the walk has no options to report.
+    f_bad    = w_walked[Z] && u_bad[UZ];
+    f_mss_f  = w_walked[Z] && u_mss_f[UZ];
+    f_ws_f   = w_walked[Z] && u_ws_f[UZ];
+    f_sack_f = w_walked[Z] && u_sack_f[UZ];
+    f_ts_f   = w_walked[Z] && u_ts_f[UZ];
+    f_unk    = !w_walked[Z] ? 4'd0
+             : u_unk[UNK_W*UZ +: UNK_W] > UNK_W'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX)
+             ? 4'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX) : u_unk[UNK_W*UZ +: 4];
+
+    f_code = dm[DM_CODE +: 4] != 4'd0 ? dm[DM_CODE +: 4]
+           : (f_bad ? 4'(tcpoe_wire_pkg::MALFORMED_TCP_OPTION) : 4'd0);
     f_ok      = f_code == 4'd0;
     f_tcp_chk = f_ok || f_code == 4'(tcpoe_wire_pkg::MALFORMED_TCP_DATA_OFFSET)
                      || f_code == 4'(tcpoe_wire_pkg::MALFORMED_TCP_OPTION);
-    f_t       = 17'(w_csum[16*Z +: 16]) + 17'(w_adj[16*Z +: 16]);
-    f_tcp_sum = f_t[15:0] + 16'(f_t[16]);
-    f_tcp_ok  = f_tcp_chk && f_tcp_sum == 16'hFFFF;
+    f_tcp_ok  = f_tcp_chk && w_tsum_ok[Z];
 
-    // Values at the recorded positions, their octets in frame order (the
-    // record is big-endian like the option); only options that fit the area
-    // were recorded, so the candidates stop where a whole option still fits.
-    f_mss = '0; f_ws = '0; f_tsval = '0; f_tsecr = '0;
-    for (int q = 0; q + 4 <= OPT; q++)
-      if (w_mss_pos[POS_W*Z +: POS_W] == POS_W'(q))
-        f_mss = w_opt[8*(OPT*Z+q+2) +: 16];
-    for (int q = 0; q + 3 <= OPT; q++)
-      if (w_ws_pos[POS_W*Z +: POS_W] == POS_W'(q)) f_ws = w_opt[8*(OPT*Z+q+2) +: 8];
-    for (int q = 0; q + 10 <= OPT; q++) begin
-      if (w_ts_pos[POS_W*Z +: POS_W] == POS_W'(q)) begin
-        f_tsval = w_opt[8*(OPT*Z+q+2) +: 32];
-        f_tsecr = w_opt[8*(OPT*Z+q+6) +: 32];
-      end
+    // Timestamps options that fit the area start at 30 or before.
+    sh_ts = (8*(XO+16))'(xo);
+    for (int k = POS_W - 2; k >= 0; k--) begin
+      for (int j = 0; j + (1 << k) < XO + 16; j++)
+        if (u_ts_pos[POS_W*UZ + k]) sh_ts[8*j +: 8] = sh_ts[8*(j + (1 << k)) +: 8];
     end
-    f_unk = w_unk[UNK_W*Z +: UNK_W] > UNK_W'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX)
-          ? 4'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX) : w_unk[UNK_W*Z +: 4];
 
-    f_desc = w_desc[DESC_W*Z +: DESC_W];
+    f_var = '0;
     if (f_ok) begin
-      if (w_mss_f[Z]) f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF +: 16] = f_mss;
-      if (w_ws_f[Z])  f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_WINDOW_SCALE_OFF +: 8] = f_ws;
-      if (w_ts_f[Z]) begin
-        f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_TS_VAL_OFF +: 32] = f_tsval;
-        f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_TS_ECR_OFF +: 32] = f_tsecr;
-      end
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_MSS_BIT]
-          = w_mss_f[Z];
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_WS_BIT]
-          = w_ws_f[Z];
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_SACK_BIT]
-          = w_sack_f[Z];
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_TS_BIT]
-          = w_ts_f[Z];
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF + tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_SHIFT
-             +: 4] = f_unk;
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_PAYLOAD_OFFSET_OFF +: 8] = w_pl_off[8*Z +: 8];
-      f_desc[8*tcpoe_wire_pkg::RX_DESC_PAYLOAD_LEN_OFF +: 16]   =  // big-endian
-          {w_pl_len[16*Z +: 8], w_pl_len[16*Z+8 +: 8]};
+      if (f_mss_f)
+        f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF - VAR_OFF) +: 16] =  // big-endian
+            {u_mss[16*UZ +: 8], u_mss[16*UZ + 8 +: 8]};
+      if (f_ws_f)
+        f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_WINDOW_SCALE_OFF - VAR_OFF) +: 8] = u_ws[8*UZ +: 8];
+      if (f_ts_f)
+        f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_TS_VAL_OFF - VAR_OFF) +: 8*TS_W] = sh_ts[0 +: 8*TS_W];
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
+            + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_MSS_BIT] = f_mss_f;
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
+            + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_WS_BIT] = f_ws_f;
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
+            + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_SACK_BIT] = f_sack_f;
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
+            + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_TS_BIT] = f_ts_f;
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
+            + tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_SHIFT +: 4] = f_unk;
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_PAYLOAD_OFFSET_OFF - VAR_OFF) +: 8] = dm[DM_PLO +: 8];
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_PAYLOAD_LEN_OFF - VAR_OFF) +: 16] =  // big-endian
+          {dm[DM_PLL +: 8], dm[DM_PLL + 8 +: 8]};
     end
-    f_desc[8*tcpoe_wire_pkg::RX_DESC_VERDICT_OFF +: 4] = f_code;
-    f_desc[8*tcpoe_wire_pkg::RX_DESC_VERDICT_OFF + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_CHECKED_BIT]
-        = w_ip_chk[Z];
-    f_desc[8*tcpoe_wire_pkg::RX_DESC_VERDICT_OFF + tcpoe_wire_pkg::RX_DESC_VERDICT_TCP_CHECKED_BIT]
-        = f_tcp_chk;
-    f_desc[8*tcpoe_wire_pkg::RX_DESC_VERDICT_OFF + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_OK_BIT]
-        = w_ip_ok[Z];
-    f_desc[8*tcpoe_wire_pkg::RX_DESC_VERDICT_OFF + tcpoe_wire_pkg::RX_DESC_VERDICT_TCP_OK_BIT]
-        = f_tcp_ok;
+    f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF) +: 4] = f_code;
+    f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
+          + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_CHECKED_BIT] = dm[DM_IPCHK];
+    f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
+          + tcpoe_wire_pkg::RX_DESC_VERDICT_TCP_CHECKED_BIT] = f_tcp_chk;
+    f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
+          + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_OK_BIT] = dm[DM_IPOK];
+    f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
+          + tcpoe_wire_pkg::RX_DESC_VERDICT_TCP_OK_BIT] = f_tcp_ok;
   end
 
-  logic [DESC_W-1:0] fifo_mem [FIFO_DEPTH];
-  logic [PTR_W-1:0]  fifo_rd, fifo_wr;
-
+  // ---------------------------------------------------------------- the output queue
+  // Frame n owns slot n mod 16 from its decode until its descriptor is
+  // taken: fix_mem, dec_mem (and opt_mem) are written then (at fix_wr),
+  // var_mem when the frame leaves w[5] (at fifo_wr). s_axis_tready keeps the
+  // frames in the queue plus those inside at 16 or fewer, so a slot is never
+  // written while it still holds a descriptor not yet taken.
   wire push = w_valid[Z];
   wire pop  = m_desc_tvalid && m_desc_tready;
 
   always_ff @(posedge clk) begin
+    if (fa_valid) begin
+      fix_mem[fix_wr] <= d_fix;
+      dec_mem[fix_wr] <= d_dm;
+      fix_wr          <= fix_wr + 1'b1;
+    end
     if (push) begin
-      fifo_mem[fifo_wr] <= f_desc;
+      var_mem[fifo_wr]  <= f_var;
       fifo_wr           <= fifo_wr + 1'b1;
       stat_frames       <= stat_frames + 32'd1;
       stat_malformed    <= stat_malformed + 32'(!f_ok);
-      stat_ip_csum_bad  <= stat_ip_csum_bad + 32'(w_ip_chk[Z] && !w_ip_ok[Z]);
+      stat_ip_csum_bad  <= stat_ip_csum_bad + 32'(dm[DM_IPCHK] && !dm[DM_IPOK]);
       stat_tcp_csum_bad <= stat_tcp_csum_bad + 32'(f_tcp_chk && !f_tcp_ok);
     end
     if (pop) fifo_rd <= fifo_rd + 1'b1;
@@ -549,6 +737,7 @@ module tcp_rx_parser #(
     if (rst) begin
       fifo_rd           <= '0;
       fifo_wr           <= '0;
+      fix_wr            <= '0;
       fifo_count        <= '0;
       stat_frames       <= '0;
       stat_malformed    <= '0;
@@ -558,22 +747,31 @@ module tcp_rx_parser #(
   end
 
   assign m_desc_tvalid = fifo_count != 5'd0;
-  assign m_desc_tdata  = fifo_mem[fifo_rd];
+  assign m_desc_tdata  = {var_mem[fifo_rd], fix_mem[fifo_rd]};
 
 `ifndef SYNTHESIS
-  // The sum and its frame meet in w[CSUM_STAGE]; the engine never refuses.
+  // The sum and its frame meet in w[CSUM_STAGE]; the engine never refuses; a
+  // walk unit is free when a frame comes to it.
   always_ff @(posedge clk) begin
     if (!rst) begin
       assert (csum_valid == w_valid[CSUM_STAGE-1])
         else $error("tcp_rx_parser: checksum engine out of step with the header pipeline");
       if (accept)
         assert (csum_ready) else $error("tcp_rx_parser: checksum engine not ready");
+      for (int u = 0; u < NU; u++)
+        assert (!(k_first[u] && u_busy[u])) else $error("tcp_rx_parser: walk unit %0d busy", u);
     end
   end
 `endif
 
   if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512) begin : g_bad_width
     $error("tcp_rx_parser: DATA_W must be 64, 128, 256 or 512");
+  end
+  // A unit keeps a frame for M windows: no longer than frames needing the
+  // walk are apart; copies exactly for the windows hdr no longer holds.
+  if (M > SPACING || NU * M != NWIN || Q * NWIN < OPT + 2 || !in_hdr(J0 - 1)
+      || (J0 < NWIN && in_hdr(J0))) begin : g_bad_walk
+    $error("tcp_rx_parser: the walk units do not fit this DATA_W");
   end
 
 endmodule

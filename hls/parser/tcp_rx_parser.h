@@ -3,35 +3,49 @@
 // frame, in order, malformed frames included. The rules it applies are
 // parse_frame()'s (wire/include/tcpoe/wire/frame.h). This is the bit- and
 // cycle-level reference of rtl/tcp_rx_parser.sv: every member below is a
-// register of that module with the same name (the walk stages' registers
-// w_<name>[s] in the RTL are w[s].<name> here), and step() is one rising
-// clock edge.
+// register (or memory) of that module with the same name (the registers
+// w_<name> of pipeline stage s and u_<name> of walk unit k in the RTL are
+// w[s].<name> and u[k].<name> here), and step() is one rising clock edge.
 //
 // Pipeline, for a frame whose last beat is taken at edge t:
 //   in      every beat: octets 0..93 (Ethernet + IPv4 + the longest TCP
-//           header) kept in `hdr`, lanes past the frame's end zero; the
-//           octet count; the beat, octets 0..33 zeroed, into the checksum
-//           engine (hls/csum, rtl/tcp_csum.sv), which then sums exactly the
-//           TCP segment plus any Ethernet padding.
-//   fa      (edge t) the frame's 94 header octets and its length.
-//   w[0]    (edge t+1) decode: the fixed fields into the descriptor
-//           (big-endian, as rx_descriptor.h packs them, so a header field's
-//           octets keep their frame order), the Malformed checks 1..8, the
-//           IPv4 header sum, the pseudo-header sum less the padding's sum,
-//           and for each of the 40 option octets the class of an option
-//           starting there and where the next one would start.
-//   w[1..5] (edges t+2..t+6) the option walk, 8 options per stage: 40 octets
-//           hold at most 40 options (NOPs), so 5 stages always finish it.
-//           w[3] also takes the engine's sum, which arrives 4 cycles after
-//           the last beat.
-//   final   (edge t+7) the verdict, the options' values (big-endian too),
-//           the descriptor into the output queue: m_desc_tvalid from cycle
-//           t+8, 8 cycles after the last beat, at every DATA_W.
+//           header) kept in `hdr` (octets 0..53 zero past the frame's end;
+//           the option octets, 54 on, stay until a later frame overwrites
+//           them); the octet count; the beat into the checksum engine
+//           (hls/csum, rtl/tcp_csum.sv) with octets 0..33 and any Ethernet
+//           padding (octets 14 + total length .. 59) zeroed, so that it sums
+//           exactly the TCP segment.
+//   fa      (edge t) the frame's length; `hdr` holds the frame until the
+//           next beat is taken.
+//   w[0]    (edge t+1) decode, from `hdr`: the fixed fields into the output
+//           queue's memory (`fix_mem`, big-endian as rx_descriptor.h packs
+//           them, so a header field's octets keep their frame order); the
+//           Malformed checks 1..8, the IPv4 header verdict, payload offset
+//           and length into `dec_mem` (and the option octets 2..39 into
+//           `opt_mem` where they would not stay in hdr), where the last
+//           stage reads them; the pseudo-header sum.
+//   walk    (cycles t+1..t+6) the option walk, window j = positions 7j..7j+6
+//           in cycle t+1+j, in walk units (`u`): unit k takes a frame for
+//           windows k*kM .. k*kM+kM-1, kM = 6, 3, 2, 1 at DATA_W 64, 128,
+//           256, 512 (a frame that needs the walk comes at most once per 8,
+//           4, 2, 1 beats), so 1, 2, 3, 6 units. Windows read the option
+//           octets in hdr while the next frame has not overwritten them, later
+//           ones copies taken at the decode and handed on with the frame.
+//   w[1..5] (edges t+2..t+6) the frame's place in the pipeline; w[3] takes
+//           the engine's sum (4 cycles after the last beat) and judges the
+//           TCP checksum.
+//   final   (edge t+7) the verdict, the options' values (big-endian too:
+//           MSS and window scale as the walk found them, timestamps from the
+//           option octets at the position it recorded), the rest of the
+//           record into the queue (`var_mem`): m_desc_tvalid from cycle t+8,
+//           8 cycles after the last beat, at every DATA_W.
 // Nothing inside stalls. s_axis is ready while the output queue has room for
 // every frame already past the input plus one, so a stalled m_desc never
 // loses a descriptor and ready never depends on m_desc_tready
-// combinationally. One beat per clock, so back-to-back one-beat frames give
-// one descriptor per clock.
+// combinationally; it also keeps the frames in the queue plus those inside
+// at 16 or fewer, so frame n owns queue slot n mod 16 from its decode on.
+// One beat per clock, so back-to-back one-beat frames give one descriptor
+// per clock.
 #pragma once
 
 #include <cstdint>
@@ -57,21 +71,42 @@ class TcpRxParser {
   static constexpr int kOptOff = wire::frame::kMinTcpFrameLen;                          // 54
   static constexpr int kTcpOff = wire::frame::kTcpOffset;                               // 34
   static constexpr int kIpOff = wire::frame::kIpv4Offset;                               // 14
-  static constexpr int kWalkSteps = 8;
-  static constexpr int kWalkStages = 5;
-  static_assert(kWalkSteps * kWalkStages >= kOptBytes, "the walk always finishes");
+  static constexpr int kStages = 6;  // the frame pipeline w[0..5]
+  // The option walk: window j is positions kQ*j .. kQ*j+6, walked in cycle
+  // t+1+j. A frame that needs it (well-formed as far as check 8, with
+  // options: 58 octets or more) comes at most once per kSpacing beats, so a
+  // walk unit can keep a frame for kM windows.
+  static constexpr int kQ = 7;
+  static constexpr int kWindows = 6;
+  static constexpr int kWin = kQ + 3;  // a window's octets: its positions, to the MSS value's end
+  static constexpr int kSpacing = (kOptOff + 4 + kBytes - 1) / kBytes;  // 8, 4, 2, 1
+  static constexpr int kM = kSpacing >= 6 ? 6 : (kSpacing >= 3 ? 3 : kSpacing);  // 6, 3, 2, 1
+  static constexpr int kUnits = kWindows / kM;
+  // Window j's octets are still in hdr in cycle t+1+j (the next frame has
+  // not overwritten them) for j < kJ0; later windows read copies taken at the
+  // decode and handed from unit to unit with the frame.
+  static constexpr bool in_hdr(int j) { return (kOptOff + kQ * j) / kBytes >= j; }
+  static constexpr int kJ0 = kBytes == 64 ? 1 : (kBytes == 32 ? 3 : kWindows);
+  static_assert(kM <= kSpacing && kUnits * kM == kWindows && kQ * kWindows >= kOptBytes + 2,
+                "the walk units fit");
+  static_assert(in_hdr(kJ0 - 1) && (kJ0 == kWindows || !in_hdr(kJ0)),
+                "copies exactly where hdr no longer holds the window");
+  static constexpr int kVal = 2;  // an option's value follows its kind and length
+  static constexpr int kXo = kOptBytes - kVal;  // option octets 2..39: the values
+  // They are still in hdr when the last stage reads them at DATA_W=64.
+  static constexpr bool kXoHdr = (kOptOff + kVal) / kBytes >= kStages;
   static constexpr int kCsumStage = 3;  // w[kCsumStage] is loaded when the sum arrives
   // w[s] is loaded at edge t+1+s; the sum shows at cycle t+4, so w[3] takes it.
   static_assert(1 + kCsumStage == TcpCsum<DATA_W>::kLatency, "the sum meets its frame");
   static constexpr int kFifoDepth = 16;
-  static constexpr int kInflightMax = 2 + kWalkStages;  // fa, w[0..5]
+  static constexpr int kInflightMax = 1 + kStages;  // fa, w[0..5]
   static_assert(kFifoDepth > kInflightMax, "full rate with a ready consumer");
-  static constexpr int kLatency = 2 + kWalkStages + 1;  // last beat -> m_desc_tvalid
-  static constexpr uint32_t kLenMax = (1u << 17) - 1;    // frame length saturates here
-  static constexpr int kBeatMax = 15;                    // beat index saturates here
-
-  // Option classes of the walk table.
-  enum : uint8_t { kClsStop = 0, kClsNop, kClsMss, kClsWs, kClsSack, kClsTs, kClsUnknown, kClsBad };
+  static constexpr int kLatency = 2 + kStages;     // last beat -> m_desc_tvalid
+  static constexpr uint32_t kLenMax = (1u << 17) - 1;  // frame length saturates here
+  static constexpr int kBeatMax = 15;                  // beat index saturates here
+  // The record in two parts: octets 0..47 written at the decode, 48..63 at the end.
+  static constexpr int kFixBytes = wire::rx_desc::kOptMss.offset;  // 48
+  static constexpr int kVarBytes = wire::rx_desc::kSize - kFixBytes;
 
   using Beat = AxisBeat<DATA_W>;
   using Desc = ap_uint<8 * wire::rx_desc::kSize>;
@@ -82,14 +117,15 @@ class TcpRxParser {
 #pragma HLS INLINE
     // ---- outputs of this cycle, from the registers before the edge
     unsigned inflight = unsigned(fa_valid);
-    for (int s = 0; s <= kWalkStages; ++s) inflight += unsigned(w[s].valid);
+    for (int s = 0; s < kStages; ++s) inflight += unsigned(w[s].valid);
     const bool s_ready = unsigned(kFifoDepth - fifo_count) > inflight;
 
     bool popped = false;
     if (fifo_count != 0) {
       Desc d;
-      for (int i = 0; i < wire::rx_desc::kSize; ++i)
-        d.range(8 * i + 7, 8 * i) = fifo_mem[fifo_rd][i];
+      for (int i = 0; i < kFixBytes; ++i) d.range(8 * i + 7, 8 * i) = fix_mem[fifo_rd][i];
+      for (int i = 0; i < kVarBytes; ++i)
+        d.range(8 * (kFixBytes + i) + 7, 8 * (kFixBytes + i)) = var_mem[fifo_rd][i];
       popped = m_desc.write_nb(d);
     }
 
@@ -98,27 +134,38 @@ class TcpRxParser {
     bool accepted = false;
     if (s_ready) accepted = s_axis.read_nb(beat);
 
-    uint8_t n_hdr[kHdrBytes];
+    uint8_t kept[kBytes];
     unsigned lanes = 0;
-    for (int l = 0; l < kBytes; ++l) lanes += unsigned(accepted && beat.keep[l]);
+    for (int l = 0; l < kBytes; ++l) {
+      kept[l] = accepted && beat.keep[l] ? uint8_t(beat.data.range(8 * l + 7, 8 * l)) : 0;
+      lanes += unsigned(accepted && beat.keep[l]);
+    }
+    uint8_t n_hdr[kHdrBytes];
     for (int b = 0; b < kHdrBytes; ++b) {
-      const int l = b % kBytes;
-      if (accepted && int(in_beat) == b / kBytes)
-        n_hdr[b] = beat.keep[l] ? uint8_t(beat.data.range(8 * l + 7, 8 * l)) : 0;
-      else if (accepted && in_beat == 0)
-        n_hdr[b] = 0;  // a new frame: nothing of the previous one shows through
-      else
-        n_hdr[b] = hdr[b];
+      if (accepted && int(in_beat) == b / kBytes) n_hdr[b] = kept[b % kBytes];
+      else if (accepted && in_beat == 0 && b < kOptOff) n_hdr[b] = 0;  // a new frame
+      else n_hdr[b] = hdr[b];
     }
     const uint32_t len_sum = in_bytes + lanes;
     const uint32_t n_len = len_sum > kLenMax ? kLenMax : len_sum;
     const bool frame_end = accepted && beat.last[0];
 
-    // The engine sums the TCP segment: octets before it read as zero.
+    // The engine sums the TCP segment: octets before it, and the Ethernet
+    // padding (octets from 14 + total length to 59), read as zero.
     if (accepted) {
+      constexpr int kTl = kIpOff + wire::ipv4::kTotalLen.offset;  // 16
+      uint8_t tl_now[2];
+      for (int i = 0; i < 2; ++i)
+        tl_now[i] = int(in_beat) == (kTl + i) / kBytes ? kept[(kTl + i) % kBytes] : hdr[kTl + i];
+      const uint32_t tl16 = uint32_t(tl_now[0]) << 8 | tl_now[1];
+      const uint32_t seg_end = (tl16 & 63u) + kIpOff;  // 14 + total length, when below 64
       Beat cb = beat;
-      for (int l = 0; l < kBytes; ++l)
-        if (int(in_beat) * kBytes + l < kTcpOff) cb.data.range(8 * l + 7, 8 * l) = 0;
+      for (int l = 0; l < kBytes; ++l) {
+        const uint32_t idx = uint32_t(in_beat) * kBytes + uint32_t(l);
+        if (idx < uint32_t(kTcpOff) ||
+            (idx < uint32_t(wire::eth::kMinFrameLen) && (tl16 >> 6) == 0 && seg_end <= idx))
+          cb.data.range(8 * l + 7, 8 * l) = 0;
+      }
       csum_in.write(cb);
     }
     csum.step(csum_in, csum_out);
@@ -130,24 +177,118 @@ class TcpRxParser {
     const bool csum_valid = csum_out.read_nb(csum_sum);
     if (csum_valid != w[kCsumStage - 1].valid) internal_error = true;
 
-    // ---- fa -> w[0]: decode
-    Stage n_w[kWalkStages + 1];
-    decode(n_w[0]);
-    // ---- w[s-1] -> w[s]: the option walk
-    for (int s = 1; s <= kWalkStages; ++s) {
-      n_w[s] = w[s - 1];
-      walk(n_w[s]);
-      if (s == kCsumStage) n_w[s].csum = uint16_t(csum_sum.to_uint());
+    // ---- fa -> w[0]: decode (from hdr, which still holds the frame)
+    uint8_t d_fix[kFixBytes];
+    Dec d_dm;
+    uint16_t d_p16 = 0;
+    bool d_ok8 = false;  // no Malformed code from checks 1..8
+    uint8_t d_doff = 0;
+    decode(d_fix, d_dm, d_p16, d_ok8, d_doff);
+    const bool claim = fa_valid && (kM == 1 || (d_ok8 && d_doff > 5));
+
+    // ---- the walk units: each walks one window when it has a frame
+    Unit n_u[kUnits];
+    bool first[kUnits], act[kUnits], fresh[kUnits];
+    unsigned cw[kUnits];
+    for (int k = 0; k < kUnits; ++k) {
+      // It walks a window when a frame comes in (first) or while it has one;
+      // from the incoming frame's state unless busy (`fresh`: for unit 0 it
+      // does not depend on the decode's verdict).
+      first[k] = k == 0 ? claim : u[k - 1].fin;
+      act[k] = first[k] || (kM > 1 && u[k].busy);
+      fresh[k] = kM == 1 || (k == 0 ? !u[k].busy : u[k - 1].fin);
+      cw[k] = fresh[k] ? 0 : u[k].c;
+      n_u[k] = u[k];
+      n_u[k].fin = false;
+      if (act[k]) {
+        Unit in = u[k];
+        if (fresh[k] && k == 0) {
+          in.stop = false;
+          in.nr = 0;
+          in.doff = d_doff;
+          in.bad = in.mss_f = in.ws_f = in.sack_f = in.ts_f = false;
+          in.mss = 0;
+          in.ws = 0;
+          in.ts_pos = 0;
+          in.unk = 0;
+        } else if (fresh[k]) {
+          in = u[k - 1];
+        }
+        const int j = k * kM + int(cw[k]);
+        // The copies it reads: the incoming ones with a new frame, else its own.
+        const uint8_t* copy = k == 0 ? hdr + kOptOff : (fresh[k] ? u[k - 1].opt : u[k].opt);
+        uint8_t win[kWin];
+        for (int i = 0; i < kWin; ++i) {
+          const int q = kQ * j + i;
+          win[i] = q >= kOptBytes ? 0 : (j < kJ0 ? hdr[kOptOff + q] : copy[q]);
+        }
+        walk_window(in, win, j);
+        n_u[k].stop = in.stop;
+        n_u[k].nr = in.nr;
+        n_u[k].doff = in.doff;
+        n_u[k].bad = in.bad;
+        n_u[k].mss_f = in.mss_f, n_u[k].ws_f = in.ws_f;
+        n_u[k].sack_f = in.sack_f, n_u[k].ts_f = in.ts_f;
+        n_u[k].mss = in.mss, n_u[k].ws = in.ws, n_u[k].ts_pos = in.ts_pos;
+        n_u[k].unk = in.unk;
+        if (cw[k] == unsigned(kM - 1)) {
+          n_u[k].busy = false;
+          n_u[k].fin = true;
+        } else {
+          n_u[k].busy = true;
+          n_u[k].c = uint8_t(cw[k] + 1);
+        }
+      }
+      if (first[k] && u[k].busy) internal_error = true;  // a unit taken while in use
+      // The copies, taken with the frame: octets of windows kJ0 on that this
+      // unit (after its first window) and the later units read (every cycle
+      // when kM = 1).
+      if (kM == 1 || first[k]) {
+        const uint8_t* in_copy = k == 0 ? hdr + kOptOff : u[k - 1].opt;
+        const int keep_from = kQ * (k * kM + 1 > kJ0 ? k * kM + 1 : kJ0);
+        for (int q = 0; q < kOptBytes; ++q) n_u[k].opt[q] = q >= keep_from ? in_copy[q] : 0;
+      }
     }
+
+    // ---- w[0..5]: the frame's place in the pipeline; the TCP verdict's sums
+    //      meet in w[kCsumStage]
+    Stage n_w[kStages];
+    n_w[0].valid = fa_valid;
+    n_w[0].walked = claim;
+    n_w[0].p16 = d_p16;
+    n_w[0].tsum_ok = false;
+    for (int s = 1; s < kStages; ++s) {
+      n_w[s].valid = w[s - 1].valid;
+      n_w[s].walked = w[s - 1].walked;
+      n_w[s].p16 = s < kCsumStage ? w[s - 1].p16 : 0;
+      if (s == kCsumStage) {
+        // The segment's sum plus the pseudo-header's is 0xffff (modulo
+        // 0xffff: the pseudo-header's folded sum is never zero).
+        const uint16_t c = uint16_t(csum_sum.to_uint()), p = w[s - 1].p16;
+        n_w[s].tsum_ok = c == uint16_t(~p) || (c == 0xffff && p == 0xffff);
+      } else {
+        n_w[s].tsum_ok = s > kCsumStage ? w[s - 1].tsum_ok : false;
+      }
+    }
+
     // ---- w[5] -> final -> output queue
-    const Stage& z = w[kWalkStages];
-    uint8_t fin_desc[wire::rx_desc::kSize];
+    const Stage& z = w[kStages - 1];
+    const Dec& dm = dec_mem[fifo_wr];
+    const uint8_t* xo = kXoHdr ? hdr + kOptOff + kVal : opt_mem[fifo_wr];
+    uint8_t f_var[kVarBytes];
     bool mal = false, ip_bad = false, tcp_bad = false;
-    if (z.valid) finish(z, fin_desc, mal, ip_bad, tcp_bad);
+    if (z.valid) finish(z, u[kUnits - 1], dm, xo, f_var, mal, ip_bad, tcp_bad);
 
     // ---- commit (the clock edge)
+    if (fa_valid) {
+      for (int i = 0; i < kFixBytes; ++i) fix_mem[fix_wr][i] = d_fix[i];
+      dec_mem[fix_wr] = d_dm;
+      if (!kXoHdr)
+        for (int i = 0; i < kXo; ++i) opt_mem[fix_wr][i] = hdr[kOptOff + kVal + i];
+      fix_wr = (fix_wr + 1) % kFifoDepth;
+    }
     if (z.valid) {
-      for (int i = 0; i < wire::rx_desc::kSize; ++i) fifo_mem[fifo_wr][i] = fin_desc[i];
+      for (int i = 0; i < kVarBytes; ++i) var_mem[fifo_wr][i] = f_var[i];
       fifo_wr = (fifo_wr + 1) % kFifoDepth;
       stat_frames += 1;
       stat_malformed += uint32_t(mal);
@@ -156,11 +297,9 @@ class TcpRxParser {
     }
     if (popped) fifo_rd = (fifo_rd + 1) % kFifoDepth;
     fifo_count = fifo_count + unsigned(z.valid) - unsigned(popped);
-    for (int s = 0; s <= kWalkStages; ++s) w[s] = n_w[s];
-    if (frame_end) {
-      for (int b = 0; b < kHdrBytes; ++b) fa_hdr[b] = n_hdr[b];
-      fa_len = n_len;
-    }
+    for (int k = 0; k < kUnits; ++k) u[k] = n_u[k];
+    for (int s = 0; s < kStages; ++s) w[s] = n_w[s];
+    if (frame_end) fa_len = n_len;
     fa_valid = frame_end;
     if (accepted) {
       for (int b = 0; b < kHdrBytes; ++b) hdr[b] = n_hdr[b];
@@ -174,29 +313,41 @@ class TcpRxParser {
   uint32_t malformed() const { return stat_malformed; }
   uint32_t ip_csum_bad() const { return stat_ip_csum_bad; }
   uint32_t tcp_csum_bad() const { return stat_tcp_csum_bad; }
-  // C-sim only: the engine's sum did not meet its frame (a broken invariant).
+  // C-sim only: the engine's sum did not meet its frame, or a walk unit was
+  // given a frame while in use (broken invariants).
   bool had_internal_error() const { return internal_error; }
 
  private:
-  // The registers of one stage from w[0] (decode) to w[5] (walk done).
+  // The registers of one stage of the frame pipeline, w[0] to w[5].
   struct Stage {
     bool valid = false;
-    uint8_t desc[wire::rx_desc::kSize] = {};  // fixed fields placed, the rest zero
-    uint8_t opt[kOptBytes] = {};               // the option area, for the values
-    uint8_t cls[kOptBytes] = {};               // class of an option starting at p
-    uint8_t nxt[kOptBytes] = {};               // where the next one starts
-    uint8_t code = 0;                          // Malformed checks 1..8
-    bool ip_chk = false, ip_ok = false;
-    uint16_t adj = 0;  // pseudo-header sum +' ~(padding sum)
-    uint16_t csum = 0;  // from w[kCsumStage] on: the engine's sum
+    bool walked = false;   // the frame went through the walk units
+    uint16_t p16 = 0;      // pseudo-header sum, up to w[kCsumStage - 1]
+    bool tsum_ok = false;  // from w[kCsumStage]: segment + pseudo-header sum to 0xffff
+  };
+  // The registers of one walk unit.
+  struct Unit {
+    bool busy = false, fin = false;  // walking a frame; gave it on last cycle
+    uint8_t c = 0;                   // the window (in the unit) it walks next
+    // Walk state: the next option starts at position nr of the next window
+    // (unless stop); the data offset, for the option area's end.
+    bool stop = false;
+    uint8_t nr = 0;
+    uint8_t doff = 0;
+    bool bad = false;
+    bool mss_f = false, ws_f = false, sack_f = false, ts_f = false;
+    uint16_t mss = 0;     // MSS value
+    uint8_t ws = 0;       // window scale shift
+    uint8_t ts_pos = 0;   // position of the timestamps option
+    uint8_t unk = 0;
+    uint8_t opt[kOptBytes] = {};  // copies for windows kJ0 on: its later ones and the next units
+  };
+  // One dec_mem word: what the last stage needs of the decode.
+  struct Dec {
     uint8_t pl_off = 0;
     uint16_t pl_len = 0;
-    // Walk state.
-    uint8_t ptr = 0;
-    bool done = false, bad = false;
-    bool mss_f = false, ws_f = false, sack_f = false, ts_f = false;
-    uint8_t mss_pos = 0, ws_pos = 0, ts_pos = 0;
-    uint8_t unk = 0;
+    uint8_t code = 0;  // Malformed checks 1..8
+    bool ip_chk = false, ip_ok = false;
   };
 
   static uint32_t be(const uint8_t* h, int off, int n) {
@@ -205,10 +356,10 @@ class TcpRxParser {
     return v;
   }
 
-  void decode(Stage& o) const {
+  void decode(uint8_t* fix, Dec& dm, uint16_t& p16, bool& ok8, uint8_t& doff_out) const {
     namespace w4 = wire::ipv4;
     namespace wt = wire::tcp;
-    const uint8_t* h = fa_hdr;
+    const uint8_t* h = hdr;
     const uint32_t fl = fa_len;
     const uint32_t ethertype = be(h, wire::eth::kEtherType.offset, 2);
     const uint32_t vihl = h[kIpOff];
@@ -222,73 +373,40 @@ class TcpRxParser {
     const uint32_t dst = be(h, kIpOff + w4::kDstAddr.offset, 4);
     const uint32_t doff_byte = h[kTcpOff + wt::kDataOffset.offset];
     const uint32_t doff = doff_byte >> 4;
-    const uint32_t l3 = fl - kIpOff;  // fl >= 54 wherever it is used
+    const uint32_t tl_end = tl + kIpOff;
+    const uint32_t doff_end = w4::kHeaderLen + 4 * doff;
 
+    // Check 8 written for tl >= 20 (check 5 has made sure of it): a segment
+    // below 20 octets, a data offset below 5 or past the segment.
     uint8_t code = 0;
     if (fl < wire::frame::kMinTcpFrameLen) code = 1;
     else if (ethertype != wire::eth::kEtherTypeIpv4 || version != w4::kVersion4) code = 2;
     else if (ihl < 5) code = 3;
     else if (ihl > 5) code = 4;
-    else if (tl < w4::kHeaderLen || tl > l3 || (tl < l3 && fl > wire::eth::kMinFrameLen)) code = 5;
+    else if (tl < w4::kHeaderLen || tl_end > fl || (tl_end < fl && fl > wire::eth::kMinFrameLen))
+      code = 5;
     else if (mf || frag_off != 0) code = 6;
     else if (proto != w4::kProtocolTcp) code = 7;
-    else if (tl - w4::kHeaderLen < wt::kHeaderLen || doff < 5 || 4 * doff > tl - w4::kHeaderLen)
-      code = 8;
-    o.valid = fa_valid;
-    o.code = code;
-    o.ip_chk = code == 0 || code >= 5;
-    o.ip_ok = o.ip_chk && csum::sum_bytes(h + kIpOff, w4::kHeaderLen) == 0xffff;
+    else if (doff < 5 || tl < doff_end) code = 8;
 
-    // The padding (octets from 14 + total length to the frame's end) lies
-    // within octets 34..59 whenever the TCP checksum is judged; the engine
-    // summed it, so it is taken out again here.
-    uint8_t pad[wire::eth::kMinFrameLen - kTcpOff];
-    for (int i = 0; i < wire::eth::kMinFrameLen - kTcpOff; ++i) {
-      const uint32_t p = uint32_t(kTcpOff + i);
-      pad[i] = (p >= kIpOff + tl && p < fl) ? h[p] : 0;
-    }
-    const uint16_t pad_sum = csum::sum_bytes(pad, sizeof pad);
-    const uint16_t pseudo = csum::ipv4_pseudo_header_sum(
-        src, dst, w4::kProtocolTcp, uint16_t(tl - w4::kHeaderLen));
-    o.adj = csum::ones_add(uint16_t(~pad_sum), pseudo);
-    o.pl_off = uint8_t(kTcpOff + 4 * doff);
-    o.pl_len = uint16_t(tl - w4::kHeaderLen - 4 * doff);
-
-    // The option table: what an option starting at octet p would be, given
-    // the option area's length L. Octets at or past L stop the walk.
-    const uint32_t L = doff >= 5 ? 4 * doff - wt::kHeaderLen : 0;
-    for (int p = 0; p < kOptBytes; ++p) {
-      const uint32_t kind = h[kOptOff + p];
-      const uint32_t len = p + 1 < kOptBytes ? h[kOptOff + p + 1] : 0;
-      uint8_t c, n = 0;
-      if (uint32_t(p) >= L || kind == wt::opt::kEol) {
-        c = kClsStop;
-      } else if (kind == wt::opt::kNop) {
-        c = kClsNop;
-        n = uint8_t(p + 1);
-      } else if (uint32_t(p) + 1 >= L || len < 2 || len > L - p) {
-        c = kClsBad;
-      } else {
-        n = uint8_t(p + len);
-        if (kind == wt::opt::kMss) c = len == wt::opt::kMssLen ? kClsMss : kClsBad;
-        else if (kind == wt::opt::kWindowScale)
-          c = len == wt::opt::kWindowScaleLen ? kClsWs : kClsBad;
-        else if (kind == wt::opt::kSackPermitted)
-          c = len == wt::opt::kSackPermittedLen ? kClsSack : kClsBad;
-        else if (kind == wt::opt::kTimestamps)
-          c = len == wt::opt::kTimestampsLen ? kClsTs : kClsBad;
-        else c = kClsUnknown;
-      }
-      o.cls[p] = c;
-      o.nxt[p] = c == kClsBad ? 0 : n;
-      o.opt[p] = h[kOptOff + p];
-    }
-    o.ptr = 0;
-    o.done = o.bad = false;
-    o.mss_f = o.ws_f = o.sack_f = o.ts_f = false;
-    o.mss_pos = o.ws_pos = o.ts_pos = 0;
-    o.unk = 0;
-    o.csum = 0;
+    // The sums, modulo 0xffff. IPv4 header: judged once it is known to be 20
+    // octets (never all zero then), right when its 20-bit total H:L has
+    // L = 0xffff - H.
+    const uint32_t sd = (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu);
+    uint32_t ip_acc = sd;
+    for (int i = 0; i < 6; ++i) ip_acc += be(h, kIpOff + 2 * i, 2);
+    dm.code = code;
+    dm.ip_chk = code == 0 || code >= 5;
+    dm.ip_ok = dm.ip_chk && (ip_acc & 0xffffu) == (0xffffu - (ip_acc >> 16));
+    // Pseudo-header: addresses, protocol 6 and total length - 20, i.e.
+    // total length - 14 = + 0xfff1 modulo 0xffff. Folded: never zero.
+    const uint32_t ps_acc = sd + tl + 0xfff1u;
+    const uint32_t ps_t = (ps_acc & 0xffffu) + (ps_acc >> 16);
+    p16 = uint16_t((ps_t & 0xffffu) + (ps_t >> 16));
+    dm.pl_off = uint8_t(kTcpOff + 4 * doff);
+    dm.pl_len = uint16_t(tl - doff_end);
+    ok8 = code == 0;
+    doff_out = uint8_t(doff);
 
     wire::RxDescriptor d;
     for (int i = 0; i < 6; ++i) {
@@ -317,63 +435,113 @@ class TcpRxParser {
     d.tcp_window = uint16_t(be(h, kTcpOff + wt::kWindow.offset, 2));
     d.tcp_urgent = uint16_t(be(h, kTcpOff + wt::kUrgentPtr.offset, 2));
     const wire::RxDescriptorBytes bytes = wire::pack(d);
-    for (int i = 0; i < wire::rx_desc::kSize; ++i) o.desc[i] = bytes[i];
+    for (int i = 0; i < kFixBytes; ++i) fix[i] = bytes[i];
   }
 
-  static void walk(Stage& st) {
-    for (int k = 0; k < kWalkSteps; ++k) {
+  // Window j: positions p = kQ*j + i (i < kQ) of the option area, whose
+  // length is L = 4 x data offset - 20; win[] holds its octets and the next
+  // three. st.nr is where the next option starts, relative to the window. At
+  // a start: a position at or past L ends the walk (bad if past L: the
+  // option before ran past the header); EOL stops it; NOP goes on at the
+  // next position; length 0 or 1, 64 up or reaching 64 positions past the
+  // window, or a known kind with another length, is bad; otherwise the next
+  // option starts length positions on. After the last window, a start past
+  // L is bad. What starts inside the area is recorded (the last MSS, window
+  // scale and timestamps win): the MSS and window scale values, the
+  // timestamps option's position; unknown kinds are counted.
+  static void walk_window(Unit& st, const uint8_t* win, int j) {
+    namespace opt = wire::tcp::opt;
+    bool hit[kQ] = {};
+    for (int i = 0; i < kQ; ++i) {
 #pragma HLS UNROLL
-      if (st.done) continue;
-      const uint8_t c = st.ptr < kOptBytes ? st.cls[st.ptr] : uint8_t(kClsStop);
-      const uint8_t n = st.ptr < kOptBytes ? st.nxt[st.ptr] : uint8_t(0);
-      switch (c) {
-        case kClsStop: st.done = true; break;
-        case kClsBad: st.done = st.bad = true; break;
-        case kClsMss: st.mss_f = true; st.mss_pos = st.ptr; break;
-        case kClsWs: st.ws_f = true; st.ws_pos = st.ptr; break;
-        case kClsSack: st.sack_f = true; break;
-        case kClsTs: st.ts_f = true; st.ts_pos = st.ptr; break;
-        case kClsUnknown: st.unk = uint8_t(st.unk + 1); break;
-        default: break;
+      const int p = kQ * j + i;
+      const uint32_t kind = win[i], len = win[i + 1];
+      const uint32_t next = uint32_t(i) + (len & 63u);
+      const bool past = st.doff <= 5 + p / 4;                   // p >= L
+      const bool beyond = p > 0 && st.doff <= 5 + (p - 1) / 4;  // p > L
+      const bool bad_opt = len < 2 || len >= 64 || next >= 64 ||
+                           (kind == opt::kMss && len != opt::kMssLen) ||
+                           (kind == opt::kWindowScale && len != opt::kWindowScaleLen) ||
+                           (kind == opt::kSackPermitted && len != opt::kSackPermittedLen) ||
+                           (kind == opt::kTimestamps && len != opt::kTimestampsLen);
+      if (st.stop || st.nr != i) continue;
+      hit[i] = !past;
+      if (past) {
+        if (beyond) st.bad = true;
+        st.stop = true;
+      } else if (kind == opt::kEol) {
+        st.stop = true;
+      } else if (kind == opt::kNop) {
+        st.nr = uint8_t(i + 1);
+      } else if (bad_opt) {
+        st.bad = true;
+        st.stop = true;
+      } else {
+        st.nr = uint8_t(next);
       }
-      if (!st.done) st.ptr = n;
     }
+    if (j == kWindows - 1 && !st.stop &&
+        unsigned(st.nr) + kQ * (kWindows - 1) + wire::tcp::kHeaderLen > 4u * st.doff)
+      st.bad = true;
+    st.nr = uint8_t((st.nr - kQ) & 63u);
+    unsigned cnt = 0;
+    for (int i = 0; i < kQ; ++i) {
+      if (!hit[i]) continue;
+      const uint32_t kind = win[i];
+      if (kind == opt::kMss) st.mss_f = true, st.mss = uint16_t(be(win, i + kVal, 2));
+      else if (kind == opt::kWindowScale) st.ws_f = true, st.ws = win[i + kVal];
+      else if (kind == opt::kSackPermitted) st.sack_f = true;
+      else if (kind == opt::kTimestamps) st.ts_f = true, st.ts_pos = uint8_t(kQ * j + i);
+      else if (kind != opt::kEol && kind != opt::kNop) ++cnt;
+    }
+    st.unk = uint8_t(st.unk + cnt);
   }
 
-  static void finish(const Stage& z, uint8_t* out, bool& mal, bool& ip_bad, bool& tcp_bad) {
+  // The rest of the record (octets 48..63). A frame that did not go through
+  // the walk has no options to report.
+  static void finish(const Stage& z, const Unit& r, const Dec& dm, const uint8_t* xo,
+                     uint8_t* out, bool& mal, bool& ip_bad, bool& tcp_bad) {
     namespace rd = wire::rx_desc;
-    const uint8_t code = z.code != 0 ? z.code : (z.bad ? uint8_t(wire::Malformed::kTcpOption) : 0);
+    const bool bad = z.walked && r.bad;
+    const bool mss_f = z.walked && r.mss_f, ws_f = z.walked && r.ws_f;
+    const bool sack_f = z.walked && r.sack_f, ts_f = z.walked && r.ts_f;
+    const uint32_t unk =
+        !z.walked ? 0 : (r.unk > rd::opt_found::kUnknownMax ? rd::opt_found::kUnknownMax : r.unk);
+    const uint8_t code =
+        dm.code != 0 ? dm.code : (bad ? uint8_t(wire::Malformed::kTcpOption) : 0);
     const bool ok = code == 0;
     const bool tcp_chk = ok || code == uint8_t(wire::Malformed::kTcpDataOffset) ||
                          code == uint8_t(wire::Malformed::kTcpOption);
-    const bool tcp_ok = tcp_chk && csum::ones_add(z.csum, z.adj) == 0xffff;
-    for (int i = 0; i < rd::kSize; ++i) out[i] = z.desc[i];
+    const bool tcp_ok = tcp_chk && z.tsum_ok;
+    for (int i = 0; i < kVarBytes; ++i) out[i] = 0;
+    // Fields of the second part, at their offsets in it.
+    const auto put = [out](wire::Field f, uint32_t v) {
+      wire::set_field(out, wire::Field{uint16_t(f.offset - kFixBytes), f.size}, v);
+    };
     if (ok) {
       // Big-endian in the record, like every multi-octet field: the options'
-      // values are their octets in frame order. Only positions of options
-      // that fit the area were recorded, so these reads stay inside it.
-      const auto put = [out](wire::Field f, uint32_t v) { wire::set_field(out, f, v); };
-      if (z.mss_f) put(rd::kOptMss, be(z.opt, z.mss_pos + 2, 2));
-      if (z.ws_f) put(rd::kOptWindowScale, z.opt[z.ws_pos + 2]);
-      if (z.ts_f) {
-        put(rd::kOptTsVal, be(z.opt, z.ts_pos + 2, 4));
-        put(rd::kOptTsEcr, be(z.opt, z.ts_pos + 6, 4));
+      // values are their octets in frame order (xo[k] is option octet k + 2;
+      // only a timestamps option that fits the area was recorded).
+      if (mss_f) put(rd::kOptMss, r.mss);
+      if (ws_f) put(rd::kOptWindowScale, r.ws);
+      if (ts_f) {
+        put(rd::kOptTsVal, be(xo, r.ts_pos, 4));
+        put(rd::kOptTsEcr, be(xo, r.ts_pos + 4, 4));
       }
-      const uint32_t unk = z.unk > rd::opt_found::kUnknownMax ? rd::opt_found::kUnknownMax : z.unk;
-      put(rd::kOptFound, (z.mss_f ? rd::opt_found::kMss : 0u) |
-                             (z.ws_f ? rd::opt_found::kWindowScale : 0u) |
-                             (z.sack_f ? rd::opt_found::kSackPermitted : 0u) |
-                             (z.ts_f ? rd::opt_found::kTimestamps : 0u) |
+      put(rd::kOptFound, (mss_f ? rd::opt_found::kMss : 0u) |
+                             (ws_f ? rd::opt_found::kWindowScale : 0u) |
+                             (sack_f ? rd::opt_found::kSackPermitted : 0u) |
+                             (ts_f ? rd::opt_found::kTimestamps : 0u) |
                              unk << rd::opt_found::kUnknownShift);
-      put(rd::kPayloadOffset, z.pl_off);
-      put(rd::kPayloadLen, z.pl_len);
+      put(rd::kPayloadOffset, dm.pl_off);
+      put(rd::kPayloadLen, dm.pl_len);
     }
-    out[rd::kVerdict.offset] = uint8_t(code | (z.ip_chk ? rd::verdict::kIpCsumChecked : 0) |
-                                       (tcp_chk ? rd::verdict::kTcpCsumChecked : 0) |
-                                       (z.ip_ok ? rd::verdict::kIpCsumOk : 0) |
-                                       (tcp_ok ? rd::verdict::kTcpCsumOk : 0));
+    out[rd::kVerdict.offset - kFixBytes] =
+        uint8_t(code | (dm.ip_chk ? rd::verdict::kIpCsumChecked : 0) |
+                (tcp_chk ? rd::verdict::kTcpCsumChecked : 0) |
+                (dm.ip_ok ? rd::verdict::kIpCsumOk : 0) | (tcp_ok ? rd::verdict::kTcpCsumOk : 0));
     mal = !ok;
-    ip_bad = z.ip_chk && !z.ip_ok;
+    ip_bad = dm.ip_chk && !dm.ip_ok;
     tcp_bad = tcp_chk && !tcp_ok;
   }
 
@@ -385,15 +553,21 @@ class TcpRxParser {
   TcpCsum<DATA_W> csum;
   ::hls::stream<Beat> csum_in;
   ::hls::stream<ap_uint<16>> csum_out;
-  // fa: a frame that has ended.
+  // fa: a frame that has ended (its octets are still in hdr).
   bool fa_valid = false;
-  uint8_t fa_hdr[kHdrBytes] = {};
   uint32_t fa_len = 0;
-  // Decode and walk.
-  Stage w[kWalkStages + 1];
-  // Output queue and counters.
-  uint8_t fifo_mem[kFifoDepth][wire::rx_desc::kSize] = {};
-  unsigned fifo_rd = 0, fifo_wr = 0, fifo_count = 0;
+  // The walk units and the frame pipeline.
+  Unit u[kUnits];
+  Stage w[kStages];
+  // Output queue: slot n mod 16 belongs to frame n from its decode until it
+  // is taken. fix_mem, dec_mem and opt_mem (only where the option octets do
+  // not stay in hdr) are written at the decode (fix_wr), var_mem at the end
+  // (fifo_wr), and the record is read at fifo_rd.
+  uint8_t fix_mem[kFifoDepth][kFixBytes] = {};
+  uint8_t var_mem[kFifoDepth][kVarBytes] = {};
+  Dec dec_mem[kFifoDepth] = {};
+  uint8_t opt_mem[kFifoDepth][kXo] = {};
+  unsigned fix_wr = 0, fifo_rd = 0, fifo_wr = 0, fifo_count = 0;
   uint32_t stat_frames = 0, stat_malformed = 0, stat_ip_csum_bad = 0, stat_tcp_csum_bad = 0;
   bool internal_error = false;
 };

@@ -227,6 +227,38 @@ TEST_CASE("back-to-back minimum frames: one frame per ceil(60/bytes) beats, no i
   CHECK(r.cycles == r.last_beat_cycle + 8 + 1);
 }
 
+TEST_CASE("back-to-back shortest frames with options: the option walk keeps up, no idle "
+          "cycle, 8-cycle latency", "[parser][lockstep][rate][options]") {
+  // Frames with options but no payload, 60 to 94 octets, back to back: the
+  // densest traffic the option walk sees (below DATA_W=512 a walk unit keeps
+  // a frame for several cycles, relying on frames with options being at
+  // least 58 octets: 8, 4 and 2 beats apart at DATA_W 64, 128 and 256). Some
+  // carry a bad option, some none.
+  const int width = GENERATE(64, 128, 256, 512);
+  Gen g(uint64_t(width) + 58);
+  std::vector<Frame> frames;
+  uint64_t beats = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const uint8_t nop = w::tcp::opt::kNop, mss = w::tcp::opt::kMss;
+    const Frame area = i % 5 == 0   ? Frame{mss, 4, g.u8(), g.u8()}  // 60 octets, padded
+                       : i % 5 == 1 ? Frame{nop, nop, nop, nop}
+                       : i % 5 == 2 ? Frame{mss, 3, 0, 1}  // bad: code 9
+                                    : g.option_area();
+    Frame f = tcpoe::parser_test::build_frame(g.repr(), area, {});
+    frames.push_back(f);
+    beats += (f.size() + width / 8 - 1) / (width / 8);
+  }
+  ParserRunOptions opt;
+  opt.data_width = width;
+  const ParserRunReport r = run_parser(frames, opt);
+  INFO("DATA_W=" << width << ": " << r.failure);
+  REQUIRE(r.ok);
+  CHECK(check_against_software(frames, r) >= frames.size() / 2);
+  CHECK(r.beats == beats);
+  CHECK(r.last_beat_cycle - r.first_beat_cycle + 1 == r.beats);
+  for (uint32_t lat : r.latencies) REQUIRE(lat == 8);
+}
+
 TEST_CASE("a stalled descriptor consumer stops the input, loses nothing, and never hangs",
           "[parser][lockstep][backpressure]") {
   const int width = GENERATE(64, 512);
