@@ -38,7 +38,9 @@
 //   s_axis beats are written to buf_mem (kBufWords words of DATA_W) as they
 //   come, lane 0 = payload octet 0, and their masked 16-bit words summed into
 //   p1; the next edge adds p1 into the packet accumulator, and on the last
-//   beat pushes {sum, octets, words, oversize} to the info queue.
+//   beat pushes {sum, octets, words, bad} to the info queue. A packet is bad
+//   when it ran past PAYLOAD_DEPTH or one of its beats broke the tkeep rule
+//   (every beat but the last keeps all lanes, the last lanes 0..n-1, n >= 1).
 //   `cur` is buf_mem's head word, read at every edge (a block RAM's
 //   registered read, read-first: a word written at the same edge shows a
 //   cycle later, before any beat can need it, as its packet is not complete).
@@ -53,11 +55,14 @@
 // Bad input (never a hang, never a wrong frame): a descriptor with a window
 // scale option above 14 or a payload_len above PAYLOAD_DEPTH is dropped when
 // it reaches the head (stat_bad_desc counts it); a segment whose payload
-// packet's length disagrees with payload_len, or that ran past PAYLOAD_DEPTH
-// octets (the excess is taken and discarded), is dropped with its payload
-// (stat_bad_payload). Payload packets pair with descriptors whose payload_len
-// is not zero, in order; a dropped descriptor with payload_len > 0 still
-// takes its payload packet with it, so the pairing stays in step.
+// packet's length disagrees with payload_len, that ran past PAYLOAD_DEPTH
+// octets (the excess is taken and discarded), or that has a beat breaking the
+// tkeep rule (even when its kept octets add up to payload_len: they are not
+// where the emitter reads them) is dropped with its payload
+// (stat_bad_payload), the packet's buffer words freed. Payload packets pair
+// with descriptors whose payload_len is not zero, in order; a dropped
+// descriptor with payload_len > 0 still takes its payload packet with it, so
+// the pairing stays in step.
 #pragma once
 
 #include <cstdint>
@@ -123,7 +128,7 @@ class TcpTxBuilder {
     const bool need_p = hd_plen != 0;
     const bool info_have = info_count != 0;
     const bool go = have && (!need_p || info_have);
-    const bool mismatch = need_p && (info.over || info.bytes != hd_plen);
+    const bool mismatch = need_p && (info.bad || info.bytes != hd_plen);
     const bool drop = go && (hd_bad || mismatch);
     const bool emit = go && !drop;
 
@@ -224,7 +229,12 @@ class TcpTxBuilder {
     const bool store = p_taken && wr_words < unsigned(kMaxWords);
     unsigned beat_bytes = 0;
     uint32_t beat_sum = 0;
+    bool keep_bad = false;  // the beat breaks the tkeep rule
     if (p_taken) {
+      // Lane 0 not kept, a kept lane above one that is not (a hole), or the
+      // top lane not kept on a beat that is not the last.
+      keep_bad = !pb.keep[0] || (!pb.last[0] && !pb.keep[kBytes - 1]);
+      for (int l = 1; l < kBytes; ++l) keep_bad = keep_bad || (pb.keep[l] && !pb.keep[l - 1]);
       for (int l = 0; l < kBytes; ++l) beat_bytes += pb.keep[l] ? 1u : 0u;
       for (int w = 0; w < kBytes / 2; ++w) {
         const uint32_t hi = pb.keep[2 * w] ? lane(pb.data, 2 * w) : 0u;
@@ -234,7 +244,7 @@ class TcpTxBuilder {
     }
     const uint32_t n_words = wr_words + unsigned(store);
     const uint32_t n_bytes = (wr_bytes + (store ? beat_bytes : 0u)) & mask(kBytesBits);
-    const bool n_over = wr_over || (p_taken && !store);
+    const bool n_bad = wr_bad || (p_taken && (!store || keep_bad));
 
     // ------------------------------------------------------------ p1 -> info
     const bool info_push = p1_valid && p1_last;
@@ -293,7 +303,7 @@ class TcpTxBuilder {
     s1_valid = desc_taken;
 
     if (info_push) {
-      info_mem[info_wr] = Info{csum::fold32(acc_total), p1_words, p1_bytes, p1_over};
+      info_mem[info_wr] = Info{csum::fold32(acc_total), p1_words, p1_bytes, p1_bad};
       info_wr = (info_wr + 1) % kInfoDepth;
     }
     if (info_pop) info_rd = (info_rd + 1) % kInfoDepth;
@@ -309,14 +319,14 @@ class TcpTxBuilder {
       if (pb.last[0]) {
         p1_words = n_words;
         p1_bytes = n_bytes;
-        p1_over = n_over;
+        p1_bad = n_bad;
         wr_words = 0;
         wr_bytes = 0;
-        wr_over = false;
+        wr_bad = false;
       } else {
         wr_words = n_words;
         wr_bytes = n_bytes;
-        wr_over = n_over;
+        wr_bad = n_bad;
       }
     }
   }
@@ -409,7 +419,7 @@ class TcpTxBuilder {
   struct Info {  // one payload packet
     uint16_t sum;
     uint32_t words, bytes;
-    bool over;
+    bool bad;  // ran past PAYLOAD_DEPTH, or a beat broke the tkeep rule
   };
 
   static constexpr uint32_t mask(int bits) { return bits >= 32 ? ~0u : (1u << bits) - 1u; }
@@ -489,8 +499,8 @@ class TcpTxBuilder {
   bool hd_bad = false;
   // Payload writer, sum stage, info queue, buffer.
   uint32_t wr_words = 0, wr_bytes = 0;
-  bool wr_over = false;
-  bool p1_valid = false, p1_last = false, p1_over = false;
+  bool wr_bad = false;  // the packet being taken is bad (see the top)
+  bool p1_valid = false, p1_last = false, p1_bad = false;
   uint32_t p1_sum = 0, p1_words = 0, p1_bytes = 0;
   bool acc_in_pkt = false;
   uint32_t acc = 0;

@@ -16,10 +16,12 @@
 namespace tcpoe::sim {
 namespace {
 
+std::size_t popcount64(uint64_t v) { return std::size_t(__builtin_popcountll(v)); }
+
 struct PayloadBeat {
-  const std::vector<uint8_t>* packet;
-  std::size_t offset;
-  int lanes;
+  const TxSegment* seg;
+  std::size_t offset;  // payload octets in the packet's beats before this one
+  uint64_t keep;       // lane l kept: bit l
   bool last;
 };
 
@@ -27,22 +29,36 @@ template <int W, typename Top>
 class BuilderBench {
  public:
   static constexpr int kBytes = W / 8;
+  static constexpr uint64_t kAllLanes = kBytes == 64 ? ~uint64_t{0} : (uint64_t{1} << kBytes) - 1;
   using Model = kernels::TcpTxBuilder<W, kBuilderPayloadDepth>;
 
   BuilderBench(const std::vector<TxSegment>& segments, const BuilderRunOptions& opt)
       : segments_(segments), opt_(opt), rng_(opt.seed), top_(opt.fst_path) {
-    for (const TxSegment& s : segments_)
-      if (!s.payload.empty()) packets_.push_back(&s.payload);
+    for (std::size_t i = 0; i < segments_.size(); ++i) {
+      const TxSegment& s = segments_[i];
+      if (s.payload.empty() && s.payload_tkeep.empty()) continue;
+      packets_.push_back(&s);
+      if (s.payload_tkeep.empty()) continue;
+      std::size_t kept = 0;
+      for (const uint64_t k : s.payload_tkeep) kept += popcount64(k & kAllLanes);
+      if (kept != s.payload.size() && setup_error_.empty()) {
+        std::ostringstream os;
+        os << "segment " << i << ": payload_tkeep keeps " << kept << " lanes for "
+           << s.payload.size() << " payload octets";
+        setup_error_ = os.str();
+      }
+    }
   }
 
   BuilderRunReport run() {
+    if (!setup_error_.empty()) return fail(0, setup_error_);
     top_->s_desc_tvalid = 0;
     top_->s_axis_tvalid = 0;
     top_->m_axis_tready = 0;
     top_.reset();
     std::bernoulli_distribution offer_desc(opt_.desc_valid_probability),
         offer_payload(opt_.payload_valid_probability), ready(opt_.ready_probability);
-    std::size_t next_desc = 0, next_pkt = 0, pkt_off = 0;
+    std::size_t next_desc = 0, next_pkt = 0, pkt_off = 0, pkt_beat = 0;
     bool desc_offered = false, payload_offered = false;
     std::vector<uint8_t> frame;
     uint64_t frame_start = 0, idle = 0;
@@ -65,7 +81,7 @@ class BuilderBench {
       std::optional<wire::TxDescriptorBytes> desc;
       if (desc_offered) desc = wire::pack(segments_[next_desc].desc);
       std::optional<PayloadBeat> beat;
-      if (payload_offered) beat = beat_at(next_pkt, pkt_off);
+      if (payload_offered) beat = beat_at(next_pkt, pkt_beat, pkt_off);
       drive(desc, beat);
       const bool m_ready = ready(rng_);
       top_->m_axis_tready = m_ready;
@@ -77,7 +93,7 @@ class BuilderBench {
       if (opt_.lockstep && !compare(cycle, desc, beat, m_ready)) return report_;
 
       // ---- the clock edge
-      bool moved = false;
+      bool moved = false, bad_beat_taken = false;
       if (desc_offered && desc_ready) {
         report_.desc_cycle.push_back(cycle);
         ++next_desc;
@@ -87,11 +103,15 @@ class BuilderBench {
       if (payload_offered && pay_ready) {
         payload_offered = false;
         moved = true;
+        bad_beat_taken = breaks_tkeep_rule(*beat);
+        report_.tkeep_violations += bad_beat_taken;
         if (beat->last) {
           ++next_pkt;
           pkt_off = 0;
+          pkt_beat = 0;
         } else {
-          pkt_off += kBytes;
+          pkt_off += popcount64(beat->keep);
+          ++pkt_beat;
         }
       }
       if (m_valid && m_ready) {
@@ -120,11 +140,22 @@ class BuilderBench {
           frame.clear();
         }
       }
+      const int errors_before = top_.top().contextp()->errorCount();
       top_.rising_edge();
       ++report_.cycles;
-      if (top_.assertion_fired()) {
+      // RTL errors ($error of a failed assertion) at this edge: only the
+      // tkeep rule's, at a beat breaking it, and only when the run expects it.
+      const int errors = top_.top().contextp()->errorCount() - errors_before;
+      if (opt_.expect_tkeep_errors && bad_beat_taken && errors == 1) {
+        ++report_.rtl_tkeep_errors;
+      } else if (errors != 0) {
         report_.rtl_assertion_fired = true;
-        return fail(cycle, "an RTL assertion fired (see the %Error line above)");
+        return fail(cycle, opt_.expect_tkeep_errors && !bad_beat_taken
+                               ? "an RTL assertion fired, not at a payload beat breaking the tkeep "
+                                 "rule (see the %Error line above)"
+                               : "an RTL assertion fired (see the %Error line above)");
+      } else if (opt_.expect_tkeep_errors && bad_beat_taken) {
+        return fail(cycle, "a payload beat broke the tkeep rule and the RTL reported no error");
       }
       const bool dropped = top_->stat_bad_desc != rtl_bad_desc ||
                            top_->stat_bad_payload != rtl_bad_payload;
@@ -136,23 +167,27 @@ class BuilderBench {
   }
 
  private:
-  PayloadBeat beat_at(std::size_t pkt, std::size_t off) const {
-    const std::vector<uint8_t>& p = *packets_[pkt];
-    const std::size_t left = p.size() - off;
-    const int lanes = left >= std::size_t(kBytes) ? kBytes : int(left);
-    return PayloadBeat{&p, off, lanes, off + kBytes >= p.size()};
+  // Beat `index` of packet `pkt`, `off` payload octets into it.
+  PayloadBeat beat_at(std::size_t pkt, std::size_t index, std::size_t off) const {
+    const TxSegment& s = *packets_[pkt];
+    if (!s.payload_tkeep.empty())
+      return PayloadBeat{&s, off, s.payload_tkeep[index] & kAllLanes,
+                         index + 1 == s.payload_tkeep.size()};
+    const std::size_t left = s.payload.size() - off;
+    const uint64_t keep = left >= std::size_t(kBytes) ? kAllLanes : (uint64_t{1} << left) - 1;
+    return PayloadBeat{&s, off, keep, off + kBytes >= s.payload.size()};
   }
 
-  // Whether the port keeps a lane of a beat; broken on purpose for the
-  // packet named by break_tkeep_of_packet.
-  bool lane_kept(const PayloadBeat& b, int lane) const {
-    bool kept = lane < b.lanes;
-    if (opt_.break_tkeep_of_packet && *opt_.break_tkeep_of_packet < packets_.size() &&
-        b.packet == packets_[*opt_.break_tkeep_of_packet]) {
-      if (b.last && b.lanes > 1 && lane == 0) kept = false;
-      if (!b.last && lane == kBytes - 1) kept = false;
-    }
-    return kept;
+  static bool lane_kept(const PayloadBeat& b, int lane) { return (b.keep >> lane) & 1u; }
+  // The payload octet a kept lane carries: the kept lanes take them in order.
+  static uint8_t lane_octet(const PayloadBeat& b, int lane) {
+    const uint64_t below = lane == 0 ? 0 : b.keep & (kAllLanes >> (kBytes - lane));
+    return b.seg->payload[b.offset + popcount64(below)];
+  }
+  // Every beat but the last keeps all lanes; the last keeps lanes 0..n-1, n >= 1.
+  static bool breaks_tkeep_rule(const PayloadBeat& b) {
+    if (!b.last) return b.keep != kAllLanes;
+    return b.keep == 0 || (b.keep & (b.keep + 1)) != 0;
   }
 
   void drive(const std::optional<wire::TxDescriptorBytes>& desc,
@@ -165,7 +200,7 @@ class BuilderBench {
     for (int l = 0; l < kBytes; ++l) {
       const bool kept = beat && lane_kept(*beat, l);
       // Lanes not kept carry junk, as they may on a real bus.
-      set_lane(top_->s_axis_tdata, l, kept ? (*beat->packet)[beat->offset + l] : uint8_t(rng_()));
+      set_lane(top_->s_axis_tdata, l, kept ? lane_octet(*beat, l) : uint8_t(rng_()));
       set_bit(top_->s_axis_tkeep, l, kept);
     }
   }
@@ -181,7 +216,7 @@ class BuilderBench {
       typename Model::Beat b;
       for (int l = 0; l < kBytes; ++l) {
         const bool kept = lane_kept(*beat, l);
-        b.data.range(8 * l + 7, 8 * l) = kept ? (*beat->packet)[beat->offset + l] : 0;
+        b.data.range(8 * l + 7, 8 * l) = kept ? lane_octet(*beat, l) : 0;
         b.keep[l] = kept;
       }
       b.last = beat->last;
@@ -240,7 +275,8 @@ class BuilderBench {
   }
 
   const std::vector<TxSegment>& segments_;
-  std::vector<const std::vector<uint8_t>*> packets_;
+  std::vector<const TxSegment*> packets_;  // the segments with a payload packet, in order
+  std::string setup_error_;
   const BuilderRunOptions& opt_;
   std::mt19937_64 rng_;
   VlClocked<Top> top_;

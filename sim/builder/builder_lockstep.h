@@ -8,8 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tcpoe/wire/tx_descriptor.h"
@@ -19,11 +19,22 @@
 namespace tcpoe::sim {
 
 struct TxSegment {
+  TxSegment() = default;
+  TxSegment(const wire::TxDescriptor& d, std::vector<uint8_t> p = {},
+            std::vector<uint64_t> keep = {})
+      : desc(d), payload(std::move(p)), payload_tkeep(std::move(keep)) {}
+
   wire::TxDescriptor desc;
-  // What s_axis carries for this segment: offered as one packet when not
-  // empty. Normally desc.payload_len octets; tests of bad input make it
-  // disagree.
+  // What s_axis carries for this segment: offered as one packet when this or
+  // payload_tkeep is not empty. Normally desc.payload_len octets; tests of
+  // bad input make it disagree.
   std::vector<uint8_t> payload;
+  // Tests of the tkeep rule: when not empty, the packet is these beats with
+  // these tkeeps (lane l at bit l), the payload's octets filling the kept
+  // lanes in order; they must keep payload.size() lanes in all (else the run
+  // fails at once). Empty: as the rule says (full beats, the last keeping
+  // lanes 0..n-1).
+  std::vector<uint64_t> payload_tkeep;
 };
 
 struct BuilderRunOptions {
@@ -39,16 +50,20 @@ struct BuilderRunOptions {
   // No handshake on any port for this many cycles while work remains is a
   // hang, reported as a failure.
   uint64_t stall_limit = 10000;
-  // Test of the input checks: offers payload packet N (counting packets on
-  // s_axis) with a tkeep against the rule (a hole in lane 0 of a last beat,
-  // or a partial beat that is not the last).
-  std::optional<std::size_t> break_tkeep_of_packet;
+  // Payload beats against the tkeep rule (TxSegment::payload_tkeep) make the
+  // RTL's simulation assertion report an error (the hardware drops their
+  // packet). Unset, any RTL error fails the run. Set, an RTL error at the
+  // edge taking such a beat is expected and counted (rtl_tkeep_errors), and
+  // one missing there, or any other RTL error, fails the run.
+  bool expect_tkeep_errors = false;
 };
 
 struct BuilderRunReport {
   bool ok = false;
   std::string failure;  // the first problem, with its cycle, when !ok
   bool rtl_assertion_fired = false;
+  uint64_t tkeep_violations = 0;  // payload beats taken that broke the tkeep rule
+  uint64_t rtl_tkeep_errors = 0;  // RTL errors at those beats (expect_tkeep_errors)
   uint64_t cycles = 0;  // after reset
   std::vector<std::vector<uint8_t>> frames;  // octets of kept lanes, in order
   std::vector<uint64_t> frame_first_cycle, frame_last_cycle;  // their first/last beat

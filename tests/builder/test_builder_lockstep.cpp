@@ -224,21 +224,183 @@ TEST_CASE("bad descriptors and payloads are dropped and counted - the rest still
   }
 }
 
-TEST_CASE("a payload beat breaking the tkeep rule fires the RTL assertion - no hang",
+namespace {
+
+// tkeep of lanes 0..n-1.
+uint64_t lanes(int n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; }
+
+// A segment whose payload packet is beats with these tkeeps, payload_len the
+// octets they keep (so only the tkeep rule can tell it is wrong).
+TxSegment keep_segment(std::mt19937_64& rng, const std::vector<uint64_t>& keeps) {
+  std::size_t kept = 0;
+  for (const uint64_t k : keeps) kept += std::size_t(__builtin_popcountll(k));
+  TxSegment s = random_segment(rng, uint16_t(kept), uint16_t(kept));
+  s.payload_tkeep = keeps;
+  return s;
+}
+
+// Beats of the pattern that break the rule: all lanes but on the last beat,
+// which keeps lanes 0..n-1, n >= 1.
+uint64_t rule_breaks(const std::vector<uint64_t>& keeps, int w) {
+  uint64_t n = 0;
+  for (std::size_t i = 0; i < keeps.size(); ++i) {
+    const uint64_t k = keeps[i];
+    const bool last = i + 1 == keeps.size();
+    bool ok = false;
+    for (int m = last ? 1 : w / 8; m <= w / 8; ++m) ok = ok || k == lanes(m);
+    n += ok ? 0 : 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a payload beat breaking the tkeep rule is an RTL error - a run not expecting it fails",
           "[builder][bad]") {
   const int w = GENERATE(64, 512);
-  // One beat (a hole in lane 0 of the last beat) or three (a partial first beat).
+  const int b = w / 8;
+  // One beat (a hole in lane 0 of the last beat) or three (partial beats
+  // before the last).
   const bool one_beat = GENERATE(true, false);
-  const auto len = uint16_t(one_beat ? 3 : 2 * (w / 8) + 3);
   std::mt19937_64 rng(uint64_t(w) + 5);
   std::vector<TxSegment> segs = random_segments(4, 0, 0, uint64_t(w) + 6);
-  segs.push_back(random_segment(rng, len, len));
+  segs.push_back(one_beat ? keep_segment(rng, {0b110})
+                          : keep_segment(rng, {lanes(b - 1), lanes(b - 1), lanes(3)}));
   segs.push_back(random_segment(rng, 0, 0));
   BuilderRunOptions opt;
   opt.data_width = w;
-  opt.break_tkeep_of_packet = 0;
   const auto r = run_builder(segs, opt);
   INFO("DATA_W=" << w << ": " << r.failure);
   CHECK_FALSE(r.ok);
   CHECK(r.rtl_assertion_fired);
+  CHECK(r.tkeep_violations == 1);
+}
+
+// In hardware the assertion is not there: a packet with a beat against the
+// rule must be dropped with its segment even when its kept octets add up to
+// payload_len (they would go out with holes or stale buffer words), and its
+// buffer words freed for the segments after it.
+TEST_CASE("payloads breaking the tkeep rule, octet count right: dropped and counted - the rest built",
+          "[builder][bad][tkeep]") {
+  const int w = GENERATE(64, 128, 256, 512);
+  const double valid_p = GENERATE(1.0, 0.6);
+  const double ready_p = GENERATE(1.0, 0.5);
+  const int b = w / 8;
+  const uint64_t all = lanes(b);
+  std::mt19937_64 rng(uint64_t(w) * 10 + 8 + uint64_t(valid_p * 10) + uint64_t(ready_p * 100));
+  std::vector<TxSegment> segs, good;
+  std::size_t bad = 0;
+  uint64_t breaks = 0;
+  const auto add_good = [&](uint16_t min_p, uint16_t max_p) {
+    segs.push_back(random_segment(rng, min_p, max_p));
+    good.push_back(segs.back());
+  };
+  const auto add_bad = [&](const std::vector<uint64_t>& keeps) {
+    segs.push_back(keep_segment(rng, keeps));
+    ++bad;
+    breaks += rule_breaks(keeps, w);
+  };
+  add_good(1, 300);
+  // (a) a partial beat that is not the last: lanes 0..n-1 (a last beat's
+  // shape without tlast), the top lane missing, a hole at lane 0, none kept.
+  add_bad({lanes(b / 2), all, lanes(3)});
+  add_good(0, 0);
+  add_bad({lanes(b - 1), all, lanes(3)});
+  add_good(1, 300);
+  add_bad({all, all & ~uint64_t{1}, lanes(2)});
+  add_good(2048, 2048);  // the whole buffer: no word of the bad packets left in it
+  add_bad({all, 0, all, lanes(5)});
+  add_bad({lanes(1), lanes(1), lanes(1), lanes(1)});  // four partial beats, one octet each
+  add_good(1, 3 * uint16_t(b));
+  // (b) a last beat with a hole: alone, after full beats, a hole high up.
+  add_bad({0b101});
+  add_good(1, 300);
+  add_bad({all, 0b101});
+  add_bad({all, all, lanes(b - 1) & ~uint64_t{2}});
+  add_good(0, 0);
+  // (c) a last beat keeping no lane, after full beats.
+  add_bad({all, 0});
+  add_good(1, 300);
+  add_bad({all, all, all, 0});
+  add_good(2048, 2048);
+  add_good(0, 0);
+  add_good(1, 2048);
+
+  BuilderRunOptions opt;
+  opt.data_width = w;
+  opt.desc_valid_probability = valid_p;
+  opt.payload_valid_probability = valid_p;
+  opt.ready_probability = ready_p;
+  opt.expect_tkeep_errors = true;
+  const auto r = run_builder(segs, opt);
+  INFO("DATA_W=" << w << " valid " << valid_p << " ready " << ready_p << ": " << r.failure);
+  REQUIRE(r.ok);
+  CHECK(r.stat_bad_desc == 0);
+  CHECK(r.stat_bad_payload == bad);
+  CHECK(r.tkeep_violations == breaks);
+  CHECK(r.rtl_tkeep_errors == breaks);  // the simulation reported each bad beat
+  REQUIRE(r.frames.size() == good.size());
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    INFO("good frame " << i << " payload_len " << good[i].desc.payload_len);
+    CHECK(r.frames[i] == expected_frame(good[i]));
+  }
+}
+
+TEST_CASE("random tkeep-breaking payloads among good segments: each dropped and counted once",
+          "[builder][bad][tkeep]") {
+  const int w = GENERATE(64, 128, 256, 512);
+  const int b = w / 8;
+  std::mt19937_64 rng(uint64_t(w) + 9);
+  std::vector<TxSegment> segs, good;
+  std::size_t bad = 0, bad_desc = 0;
+  uint64_t breaks = 0;
+  for (int i = 0; i < 200; ++i) {
+    const unsigned kind = unsigned(rng() % 8);
+    if (kind < 5) {
+      segs.push_back(random_segment(rng, kind == 0 ? 0 : 1, kind < 3 ? uint16_t(2 * b + 1) : 2048));
+      good.push_back(segs.back());
+      continue;
+    }
+    // 1..5 beats, each full, lanes 0..n-1, a random mask or none; kept 1..2048.
+    std::vector<uint64_t> keeps;
+    uint64_t kept = 0;
+    do {
+      keeps.assign(1 + rng() % 5, 0);
+      kept = 0;
+      for (auto& k : keeps) {
+        const unsigned shape = unsigned(rng() % 4);
+        k = shape == 0 ? lanes(b) : shape == 1 ? lanes(1 + int(rng() % unsigned(b))) :
+            shape == 2 ? rng() & lanes(b) : 0;
+        kept += uint64_t(__builtin_popcountll(k));
+      }
+    } while (rule_breaks(keeps, w) == 0 || kept == 0);
+    segs.push_back(keep_segment(rng, keeps));
+    breaks += rule_breaks(keeps, w);
+    if (kind == 7) {  // a bad descriptor too: counted there, once
+      segs.back().desc.has_window_scale = true;
+      segs.back().desc.window_scale = 15;
+      ++bad_desc;
+    } else {
+      ++bad;
+    }
+  }
+  BuilderRunOptions opt;
+  opt.data_width = w;
+  opt.desc_valid_probability = 0.8;
+  opt.payload_valid_probability = 0.8;
+  opt.ready_probability = 0.7;
+  opt.seed = uint64_t(w) + 10;
+  opt.expect_tkeep_errors = true;
+  const auto r = run_builder(segs, opt);
+  INFO("DATA_W=" << w << ": " << r.failure);
+  REQUIRE(r.ok);
+  CHECK(r.stat_bad_desc == bad_desc);
+  CHECK(r.stat_bad_payload == bad);
+  CHECK(r.tkeep_violations == breaks);
+  CHECK(r.rtl_tkeep_errors == breaks);
+  REQUIRE(r.frames.size() == good.size());
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    INFO("good frame " << i << " payload_len " << good[i].desc.payload_len);
+    CHECK(r.frames[i] == expected_frame(good[i]));
+  }
 }
