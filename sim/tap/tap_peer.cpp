@@ -1,5 +1,7 @@
 #include "tap_peer.h"
 
+#include <csignal>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +52,11 @@ Run run(const std::vector<std::string>& argv) {
     return r;
   }
   if (pid == 0) {
+    // A terminal's ^C goes to the whole process group. The namespace's set-up
+    // and clean-up commands must not die half-way (a clean-up killed by it
+    // would leave the namespace behind): they ignore it, and the program
+    // that runs them decides what ^C means.
+    signal(SIGINT, SIG_IGN);
     dup2(pipefd[1], STDOUT_FILENO);
     dup2(pipefd[1], STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
