@@ -14,6 +14,7 @@
 #include <random>
 
 #include "builder_lockstep.h"
+#include "tx_descriptor_stimulus.h"
 
 namespace {
 
@@ -21,27 +22,20 @@ using tcpoe::sim::BuilderRunOptions;
 using tcpoe::sim::BuilderRunReport;
 using tcpoe::sim::TxSegment;
 
+// A random descriptor (the builder's C-sim and test stimulus) with the
+// options the run asks for: Linux's SYN set (MSS 1460, SACK_PERM, TS, WS 7),
+// the stimulus's random mix, or none.
 TxSegment segment(std::mt19937_64& rng, uint16_t payload, bool syn_options, bool random_opts) {
   TxSegment s;
   auto& d = s.desc;
-  for (auto& b : d.eth_dst) b = uint8_t(rng());
-  for (auto& b : d.eth_src) b = uint8_t(rng());
-  d.ip_src = uint32_t(rng());
-  d.ip_dst = uint32_t(rng());
-  d.src_port = uint16_t(rng());
-  d.dst_port = uint16_t(rng());
-  d.seq = uint32_t(rng());
-  d.ack = uint32_t(rng());
-  d.tcp_flags = uint8_t(rng());
-  d.window = uint16_t(rng());
-  const bool all = syn_options || (random_opts && (rng() & 1));
-  d.has_mss = all || (random_opts && (rng() & 1));
-  d.mss = 1460;
-  d.has_window_scale = all || (random_opts && (rng() & 1));
-  d.window_scale = 7;
-  d.sack_permitted = all || (random_opts && (rng() & 1));
-  d.has_timestamps = all || (random_opts && (rng() & 1));
-  d.ts_val = uint32_t(rng());
+  d = tcpoe::kernels::random_tx_descriptor(rng);
+  if (syn_options) {
+    d.has_mss = d.has_window_scale = d.sack_permitted = d.has_timestamps = true;
+    d.mss = 1460;
+    d.window_scale = 7;
+  } else if (!random_opts) {
+    d.has_mss = d.has_window_scale = d.sack_permitted = d.has_timestamps = false;
+  }
   d.payload_len = payload;
   s.payload.resize(payload);
   for (auto& b : s.payload) b = uint8_t(rng());
