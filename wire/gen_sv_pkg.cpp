@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "tcpoe/wire/device_regs.h"
 #include "tcpoe/wire/layout.h"
 #include "tcpoe/wire/rx_descriptor.h"
 #include "tcpoe/wire/tx_descriptor.h"
@@ -278,24 +279,277 @@ bool generate(std::ostream& out) {
   return true;
 }
 
+// ---------------------------------------------------------------------------
+// The device's host interface (device_regs.h): rtl/tcpoe_regs_pkg.sv and
+// docs/register-map.md.
+
+const char* const* malformed_names() {
+  static const char* names[kMalformedCodeCount];
+  for (unsigned i = 0; i < kMalformedCodeCount; ++i) names[i] = kMalformedNames[i].name;
+  return names;
+}
+
+Rows bit_pos(const std::string& name, uint8_t position) { return {{name + "_BIT", position}}; }
+
+Rows concat(std::initializer_list<Rows> groups) { return Section("", groups).rows; }
+
+// One SystemVerilog enum from a table of names, in value order.
+void sv_enum(std::ostream& out, const std::string& prefix, const char* const* names, unsigned count,
+             const std::string& type) {
+  const unsigned w = bits_to_hold(count - 1u);
+  out << "  typedef enum logic [" << w - 1 << ":0] {\n";
+  for (unsigned i = 0; i < count; ++i)
+    out << "    " << prefix << names[i] << " = " << w << "'d" << i << (i + 1 < count ? "," : "")
+        << "\n";
+  out << "  } " << type << ";\n";
+}
+
+std::vector<Section> device_sections() {
+  namespace d = dev;
+  Rows ring_rows =
+      concat({value("RING_COUNT", d::kRingCount), hex("RING_BASE", d::kRingBase),
+              hex("RING_STRIDE", d::kRingStride), value("RING_MIN_LOG2", d::kMinRingLog2),
+              value("RING_MAX_LOG2", d::kMaxRingLog2)});
+  for (uint32_t i = 0; i < d::kRingCount; ++i)
+    ring_rows.push_back({std::string("RING_") + d::kRingNames[i], i});
+  for (const d::Register& r : d::ring_reg::kHostFilled)
+    ring_rows.push_back({std::string("RING_") + r.name + "_OFF", r.offset, Radix::kHex});
+  Rows irq_rows =
+      concat({value("IRQ_VECTOR_COUNT", d::kIrqVectorCount), hex("IRQ_MOD_BASE", d::kIrqModBase),
+              hex("IRQ_MOD_STRIDE", d::kIrqModStride), hex("MSIX_BASE", d::kMsixBase),
+              hex("MSIX_STRIDE", d::kMsixStride)});
+  for (uint32_t v = 0; v < d::kIrqVectorCount; ++v)
+    irq_rows.push_back({std::string("IRQ_VECTOR_") + d::kIrqVectorNames[v], v});
+  for (const d::Register& r : d::irq_mod_reg::kAll)
+    irq_rows.push_back({std::string("IRQ_") + r.name + "_OFF", r.offset, Radix::kHex});
+  for (const d::Register& r : d::msix_reg::kAll)
+    irq_rows.push_back({std::string("MSIX_") + r.name + "_OFF", r.offset, Radix::kHex});
+  Rows counter_rows = concat(
+      {hex("CNT_BASE", d::kCounterBase), value("CNT_COUNT", d::kCounterCount),
+       value("CNT_MALFORMED_BY_CODE_IDX", static_cast<uint32_t>(d::Counter::kMalformedByCode))});
+  for (uint32_t i = 0; i < static_cast<uint32_t>(d::Counter::kMalformedByCode); ++i)
+    counter_rows.push_back({std::string("CNT_") + d::kCounterInfo[i].name + "_IDX", i});
+  return {
+      Section("Identity", {hex("DEVICE_ID", d::kDeviceId), hex("DEVICE_VERSION", d::kVersion),
+                           hex("BAR_SIZE", d::kBarSize)}),
+      Section("Bits of CAPS, CONTROL and STATUS",
+              {bit_pos("CAP_MSIX", d::cap_bit::kMsix),
+               bit_pos("CAP_IRQ_MODERATION", d::cap_bit::kIrqModeration),
+               bit_pos("CAP_INDEX_WRITEBACK", d::cap_bit::kIndexWriteback),
+               bit_pos("CAP_TX_CHECKSUM", d::cap_bit::kTxChecksum),
+               bit_pos("CAP_RX_CHECKSUM", d::cap_bit::kRxChecksum),
+               bit_pos("CONTROL_ENABLE", d::control_bit::kEnable),
+               bit_pos("CONTROL_SOFT_RESET", d::control_bit::kSoftReset),
+               bit_pos("STATUS_RUNNING", d::status_bit::kRunning),
+               bit_pos("STATUS_RESET_BUSY", d::status_bit::kResetBusy),
+               bit_pos("STATUS_DMA_IDLE", d::status_bit::kDmaIdle)}),
+      Section("Ring blocks: RING_BASE + ring * RING_STRIDE + RING_<reg>_OFF", {ring_rows}),
+      Section("Interrupt moderation and the MSI-X table, per vector", {irq_rows}),
+      Section("Counters: CNT_BASE + 4 * index", {counter_rows}),
+      Section("TX_DESC ring entry: the TX descriptor, the payload address in its reserved octets",
+              {value("TX_RING_ENTRY_LEN", d::tx_ring::kEntrySize),
+               field("TX_RING_PAYLOAD_ADDR", d::tx_ring::kPayloadAddr)}),
+      Section("RX_BUF ring entry",
+              {value("RX_BUF_ENTRY_LEN", d::rx_buf::kEntrySize),
+               field("RX_BUF_ADDR", d::rx_buf::kAddr), field("RX_BUF_LEN", d::rx_buf::kLen)}),
+      Section("TX completion", {value("TX_COMPL_ENTRY_LEN", d::tx_compl::kEntrySize),
+                                field("TX_COMPL_DESC_INDEX", d::tx_compl::kDescIndex),
+                                field("TX_COMPL_STATUS", d::tx_compl::kStatus),
+                                field("TX_COMPL_TIMESTAMP", d::tx_compl::kTimestamp),
+                                field("TX_COMPL_FLAGS", d::tx_compl::kFlags)}),
+      Section("RX completion", {value("RX_COMPL_ENTRY_LEN", d::rx_compl::kEntrySize),
+                                field("RX_COMPL_RX_DESC", d::rx_compl::kRxDesc),
+                                field("RX_COMPL_BUF_INDEX", d::rx_compl::kBufIndex),
+                                field("RX_COMPL_FRAME_LEN", d::rx_compl::kFrameLen),
+                                field("RX_COMPL_STATUS", d::rx_compl::kStatus),
+                                field("RX_COMPL_TIMESTAMP", d::rx_compl::kTimestamp),
+                                field("RX_COMPL_FLAGS", d::rx_compl::kFlags),
+                                flag_bit("COMPL_FLAG_PHASE", d::compl_flag::kPhase)}),
+  };
+}
+
+bool write_sections(std::ostream& out, const std::vector<Section>& sections,
+                    std::set<std::string>& names) {
+  for (const Section& s : sections) {
+    std::size_t width = 0;
+    for (const Constant& c : s.rows) width = std::max(width, c.name.size());
+    out << "\n  // " << s.title << "\n";
+    for (const Constant& c : s.rows) {
+      if (!names.insert(c.name).second) {
+        std::cerr << "gen_sv_pkg: duplicate name " << c.name << "\n";
+        return false;
+      }
+      out << "  localparam int unsigned " << pad(c.name, width) << " = " << format_value(c)
+          << ";\n";
+    }
+  }
+  return true;
+}
+
+bool generate_device(std::ostream& out) {
+  std::set<std::string> names;
+  out << "// Generated from wire/include/tcpoe/wire/device_regs.h by wire/gen_sv_pkg.cpp "
+         "\xE2\x80\x94 "
+         "do not edit.\n"
+         "// Regenerate: <build>/wire/tcpoe_gen_sv_pkg --device rtl/tcpoe_regs_pkg.sv\n"
+         "//\n"
+         "// The device's host interface: BAR0 register offsets (REG_*), their reset\n"
+         "// values (REG_*_RESET, where not zero), and the ring entries' octet offsets.\n"
+         "// Registers are 32-bit numbers; ring entries are big-endian records.\n"
+         "package tcpoe_regs_pkg;\n"
+         "\n"
+         "  /* verilator lint_off UNUSEDPARAM */\n";
+  const std::vector<dev::RegisterInstance> map = dev::register_map(malformed_names());
+  Rows regs, resets;
+  for (const dev::RegisterInstance& r : map) {
+    regs.push_back({"REG_" + r.name, r.offset, Radix::kHex});
+    if (r.reset != 0) resets.push_back({"REG_" + r.name + "_RESET", r.reset, Radix::kHex});
+  }
+  if (!write_sections(out,
+                      {Section("BAR0 registers: byte offsets", {regs}),
+                       Section("Reset values that are not zero", {resets})},
+                      names) ||
+      !write_sections(out, device_sections(), names))
+    return false;
+  out << "\n  // Why a register write was refused (CFG_ERROR[7:0]).\n";
+  sv_enum(out, "CFG_ERR_", dev::kCfgErrorNames, dev::kCfgErrorCount, "cfg_error_e");
+  out << "\n  // Which DMA user made a faulting access (DMA_ERROR_INFO[7:4]).\n";
+  sv_enum(out, "DMA_SRC_", dev::kDmaSourceNames,
+          sizeof(dev::kDmaSourceNames) / sizeof(dev::kDmaSourceNames[0]), "dma_source_e");
+  out << "\n  // The status octet of TX and RX completions.\n";
+  sv_enum(out, "COMPL_", dev::kComplStatusNames,
+          sizeof(dev::kComplStatusNames) / sizeof(dev::kComplStatusNames[0]), "compl_status_e");
+  out << "  /* verilator lint_on UNUSEDPARAM */\n"
+         "\nendpackage\n";
+  return true;
+}
+
+const char* access_name(dev::Access a) {
+  switch (a) {
+    case dev::Access::kReadOnly:
+      return "RO";
+    case dev::Access::kReadWrite:
+      return "RW";
+    case dev::Access::kWrite1Clear:
+      return "W1C";
+  }
+  return "?";
+}
+
+std::string hex_text(uint32_t v, int digits) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%0*X", digits, static_cast<unsigned>(v));
+  return buf;
+}
+
+void field_table(std::ostream& out, const char* title, uint16_t size,
+                 std::initializer_list<std::pair<const char*, Field>> fields, const char* note) {
+  out << "\n### " << title << " (" << size << " octets)\n\n"
+      << note << "\n\n| octets | field |\n|---|---|\n";
+  for (const auto& [name, f] : fields)
+    out << "| " << f.offset << ".." << f.end() - 1 << " | " << name << " |\n";
+}
+
+bool generate_device_doc(std::ostream& out) {
+  namespace d = dev;
+  out << "<!-- Generated from wire/include/tcpoe/wire/device_regs.h by wire/gen_sv_pkg.cpp: do not "
+         "edit.\n     Regenerate: <build>/wire/tcpoe_gen_sv_pkg --device-doc docs/register-map.md "
+         "-->\n"
+         "# Register map and ring formats\n\n"
+         "The device's host interface, as the driver sees it through BAR0 and host memory. "
+         "Its one definition is `wire/include/tcpoe/wire/device_regs.h`; the RTL reads it "
+         "through the generated `rtl/tcpoe_regs_pkg.sv`, and tests keep both generated files "
+         "in step with it.\n\n"
+         "**Byte order.** Registers are 32-bit numbers, accessed as aligned 32-bit reads and "
+         "writes (little-endian on PCIe, as on every PCIe device); a 64-bit address is two "
+         "registers, `_LO` (bits 31:0) and `_HI`. Ring entries and completions in host memory "
+         "are records whose multi-octet fields are big-endian, like the TX and RX descriptors "
+         "(docs/descriptors.md).\n\n"
+         "**Refused writes.** A write to a read-only or unmapped offset, to the configuration "
+         "of an enabled ring, or with a value the device cannot use changes nothing and is "
+         "reported in `CFG_ERROR` (code and offset); a register is never half-applied.\n\n"
+      << "Device ID `" << hex_text(d::kDeviceId, 8) << "`, interface version "
+      << unsigned{d::kVersionMajor} << "." << unsigned{d::kVersionMinor} << ", BAR0 size "
+      << d::kBarSize / 1024 << " KiB.\n\n## BAR0 registers\n\n"
+      << "| offset | name | access | reset | meaning |\n|---|---|---|---|---|\n";
+  for (const d::RegisterInstance& r : d::register_map(malformed_names()))
+    out << "| " << hex_text(r.offset, 4) << " | " << r.name << " | " << access_name(r.access)
+        << " | " << hex_text(r.reset, 1) << " | " << r.summary << " |\n";
+  out << "\nRing blocks: TXD (TX descriptors, host to device), RXB (empty RX buffers, host to "
+         "device), TXC and RXC (completions, device to host). Indices are 16-bit free-running "
+         "counters: entry `i` is at `BASE + (i mod 2^SIZE_LOG2) * entry size`; a ring is empty "
+         "when PROD == CONS and full when PROD - CONS == 2^SIZE_LOG2 (mod 2^16). SIZE_LOG2 is "
+      << unsigned{d::kMinRingLog2} << ".." << unsigned{d::kMaxRingLog2}
+      << ". With WB_LO/WB_HI set, the device writes its own index of the ring (the "
+         "consumer index of TXD and RXB, the producer index of TXC and RXC) to that host "
+         "address after each change, 4 octets big-endian, so the driver's fast path reads no "
+         "register.\n\n## Codes\n\n| CFG_ERROR[7:0] | |\n|---|---|\n";
+  for (unsigned i = 0; i < d::kCfgErrorCount; ++i)
+    out << "| " << i << " | " << d::kCfgErrorNames[i] << " |\n";
+  out << "\n| DMA_ERROR_INFO[7:4] | |\n|---|---|\n";
+  for (unsigned i = 0; i < sizeof(d::kDmaSourceNames) / sizeof(d::kDmaSourceNames[0]); ++i)
+    out << "| " << i << " | " << d::kDmaSourceNames[i] << " |\n";
+  out << "\n| completion status | |\n|---|---|\n";
+  for (unsigned i = 0; i < sizeof(d::kComplStatusNames) / sizeof(d::kComplStatusNames[0]); ++i)
+    out << "| " << i << " | " << d::kComplStatusNames[i] << " |\n";
+  out << "\n## Ring entries\n";
+  field_table(
+      out, "TX_DESC entry", d::tx_ring::kEntrySize,
+      {{"the TX descriptor (docs/descriptors.md), octets 0..54", Field{0, txdesc::kReservedOffset}},
+       {"payload address in host memory", d::tx_ring::kPayloadAddr}},
+      "The builder ignores the descriptor's reserved octets; the DMA engine reads "
+      "`payload_len` octets of payload from the payload address.");
+  field_table(out, "RX_BUF entry", d::rx_buf::kEntrySize,
+              {{"buffer address", d::rx_buf::kAddr}, {"buffer length", d::rx_buf::kLen}},
+              "Octets 12..15 are reserved (zero). A frame longer than its buffer is dropped and "
+              "counted (CNT_RX_DROP_TOO_LONG); the buffer stays posted for the next frame.");
+  field_table(out, "TX completion", d::tx_compl::kEntrySize,
+              {{"TX_DESC index completed", d::tx_compl::kDescIndex},
+               {"status", d::tx_compl::kStatus},
+               {"device cycle the frame's last beat left", d::tx_compl::kTimestamp},
+               {"flags: bit 7 phase, written last", d::tx_compl::kFlags}},
+              "One per TX descriptor, in descriptor order.");
+  field_table(out, "RX completion", d::rx_compl::kEntrySize,
+              {{"the parser's RX descriptor (docs/descriptors.md)", d::rx_compl::kRxDesc},
+               {"RX_BUF index the frame landed in", d::rx_compl::kBufIndex},
+               {"octets written to the buffer", d::rx_compl::kFrameLen},
+               {"status", d::rx_compl::kStatus},
+               {"device cycle of the frame's last beat", d::rx_compl::kTimestamp},
+               {"flags: bit 7 phase, written last", d::rx_compl::kFlags}},
+              "One per received frame that found a buffer, in arrival order.");
+  out << "\nA completion is new when its phase bit equals the ring's current pass: 1 on the "
+         "first pass after the ring is enabled, flipped on every wrap.\n";
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 2) {
-    std::cerr << "usage: " << argv[0] << " [OUTPUT]\n";
+  // tcpoe_gen_sv_pkg [--device | --device-doc] [OUTPUT]
+  bool (*generator)(std::ostream&) = generate;
+  int arg = 1;
+  if (arg < argc && std::string(argv[arg]) == "--device") {
+    generator = generate_device;
+    ++arg;
+  } else if (arg < argc && std::string(argv[arg]) == "--device-doc") {
+    generator = generate_device_doc;
+    ++arg;
+  }
+  if (argc - arg > 1 || (arg < argc && argv[arg][0] == '-')) {
+    std::cerr << "usage: " << argv[0] << " [--device | --device-doc] [OUTPUT]\n";
     return 2;
   }
   std::ostringstream text;
-  if (!generate(text)) return 1;
-  if (argc == 1) {
+  if (!generator(text)) return 1;
+  if (arg == argc) {
     std::cout << text.str();
     return std::cout ? 0 : 1;
   }
-  std::ofstream file(argv[1], std::ios::binary);
+  std::ofstream file(argv[arg], std::ios::binary);
   file << text.str();
   file.close();
   if (!file) {
-    std::cerr << "gen_sv_pkg: cannot write " << argv[1] << "\n";
+    std::cerr << "gen_sv_pkg: cannot write " << argv[arg] << "\n";
     return 1;
   }
   return 0;
