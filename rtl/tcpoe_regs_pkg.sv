@@ -204,6 +204,7 @@ package tcpoe_regs_pkg;
   localparam int unsigned COMPL_FLAG_PHASE_BIT   = 7;
 
   // Why a register write was refused (CFG_ERROR[7:0]).
+  localparam int unsigned CFG_ERROR_W = 4;
   typedef enum logic [3:0] {
     CFG_ERR_NONE = 4'd0,
     CFG_ERR_READ_ONLY = 4'd1,
@@ -213,10 +214,13 @@ package tcpoe_regs_pkg;
     CFG_ERR_BAD_ALIGNMENT = 4'd5,
     CFG_ERR_BAD_INDEX = 4'd6,
     CFG_ERR_NOT_CONFIGURED = 4'd7,
-    CFG_ERR_RESET_BUSY = 4'd8
+    CFG_ERR_RESET_BUSY = 4'd8,
+    CFG_ERR_PARTIAL_WRITE = 4'd9,
+    CFG_ERR_RING_DISABLED = 4'd10
   } cfg_error_e;
 
   // Which DMA user made a faulting access (DMA_ERROR_INFO[7:4]).
+  localparam int unsigned DMA_SOURCE_W = 3;
   typedef enum logic [2:0] {
     DMA_SRC_TX_DESC_FETCH = 3'd0,
     DMA_SRC_TX_PAYLOAD_READ = 3'd1,
@@ -228,6 +232,7 @@ package tcpoe_regs_pkg;
   } dma_source_e;
 
   // The status octet of TX and RX completions.
+  localparam int unsigned COMPL_STATUS_W = 2;
   typedef enum logic [1:0] {
     COMPL_OK = 2'd0,
     COMPL_DESC_REJECTED = 2'd1,

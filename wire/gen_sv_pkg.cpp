@@ -293,10 +293,12 @@ Rows bit_pos(const std::string& name, uint8_t position) { return {{name + "_BIT"
 
 Rows concat(std::initializer_list<Rows> groups) { return Section("", groups).rows; }
 
-// One SystemVerilog enum from a table of names, in value order.
+// One SystemVerilog enum from a table of names, in value order, and its
+// width as <width_name>.
 void sv_enum(std::ostream& out, const std::string& prefix, const char* const* names, unsigned count,
-             const std::string& type) {
+             const std::string& type, const std::string& width_name) {
   const unsigned w = bits_to_hold(count - 1u);
+  out << "  localparam int unsigned " << width_name << " = " << w << ";\n";
   out << "  typedef enum logic [" << w - 1 << ":0] {\n";
   for (unsigned i = 0; i < count; ++i)
     out << "    " << prefix << names[i] << " = " << w << "'d" << i << (i + 1 < count ? "," : "")
@@ -412,13 +414,13 @@ bool generate_device(std::ostream& out) {
       !write_sections(out, device_sections(), names))
     return false;
   out << "\n  // Why a register write was refused (CFG_ERROR[7:0]).\n";
-  sv_enum(out, "CFG_ERR_", dev::kCfgErrorNames, dev::kCfgErrorCount, "cfg_error_e");
+  sv_enum(out, "CFG_ERR_", dev::kCfgErrorNames, dev::kCfgErrorCount, "cfg_error_e", "CFG_ERROR_W");
   out << "\n  // Which DMA user made a faulting access (DMA_ERROR_INFO[7:4]).\n";
   sv_enum(out, "DMA_SRC_", dev::kDmaSourceNames,
-          sizeof(dev::kDmaSourceNames) / sizeof(dev::kDmaSourceNames[0]), "dma_source_e");
+          sizeof(dev::kDmaSourceNames) / sizeof(dev::kDmaSourceNames[0]), "dma_source_e", "DMA_SOURCE_W");
   out << "\n  // The status octet of TX and RX completions.\n";
   sv_enum(out, "COMPL_", dev::kComplStatusNames,
-          sizeof(dev::kComplStatusNames) / sizeof(dev::kComplStatusNames[0]), "compl_status_e");
+          sizeof(dev::kComplStatusNames) / sizeof(dev::kComplStatusNames[0]), "compl_status_e", "COMPL_STATUS_W");
   out << "  /* verilator lint_on UNUSEDPARAM */\n"
          "\nendpackage\n";
   return true;

@@ -52,3 +52,15 @@ bool get_bit(const Port& port, int bit) {
 }
 
 }  // namespace tcpoe::sim
+
+namespace tcpoe::sim {
+
+// Bits [lsb, lsb + width) of a port, width <= 64, as a number.
+template <typename Port>
+uint64_t get_bits(const Port& port, int lsb, int width) {
+  uint64_t value = 0;
+  for (int i = width - 1; i >= 0; --i) value = (value << 1) | uint64_t{get_bit(port, lsb + i)};
+  return value;
+}
+
+}  // namespace tcpoe::sim

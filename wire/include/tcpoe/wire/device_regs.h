@@ -68,8 +68,8 @@ constexpr Register kControl{0x0010, "CONTROL", Access::kReadWrite, 0,
 constexpr Register kStatus{0x0014, "STATUS", Access::kReadOnly, 0,
                            "[0] running, [1] soft reset in progress, [2] no DMA outstanding"};
 constexpr Register kCfgError{0x0018, "CFG_ERROR", Access::kWrite1Clear, 0,
-                             "the last refused register write: [7:0] its code (below), "
-                             "[31:16] its offset; write all ones to clear"};
+                             "the most recent refused register write: [7:0] its code "
+                             "(below), [31:16] its offset; any non-zero write clears it"};
 constexpr Register kDmaErrorAddrLo{0x0020, "DMA_ERROR_ADDR_LO", Access::kReadOnly, 0,
                                    "host address of the last DMA access outside the "
                                    "mapped windows, bits 31:0"};
@@ -298,16 +298,18 @@ enum class CfgError : uint8_t {
   kUnmapped = 2,       // no register at that offset
   kRingEnabled = 3,    // ring configuration written while the ring is enabled
   kBadRingSize = 4,    // SIZE_LOG2 outside kMinRingLog2..kMaxRingLog2
-  kBadAlignment = 5,   // BASE_LO or WB_LO not aligned
+  kBadAlignment = 5,   // BASE_LO not aligned to 64 octets, or WB_LO not to 4
   kBadIndex = 6,       // PROD/CONS moved backwards or past the other index's bound
-  kNotConfigured = 7,  // ring enabled with no base address
+  kNotConfigured = 7,  // ring enabled without a base address or a size
   kResetBusy = 8,      // written during a soft reset
+  kPartialWrite = 9,   // not all four byte strobes set
+  kRingDisabled = 10,  // PROD/CONS written while the ring is disabled
 };
-constexpr const char* kCfgErrorNames[] = {"NONE",         "READ_ONLY",      "UNMAPPED",
-                                          "RING_ENABLED", "BAD_RING_SIZE",  "BAD_ALIGNMENT",
-                                          "BAD_INDEX",    "NOT_CONFIGURED", "RESET_BUSY"};
+constexpr const char* kCfgErrorNames[] = {
+    "NONE",      "READ_ONLY",      "UNMAPPED",   "RING_ENABLED",  "BAD_RING_SIZE", "BAD_ALIGNMENT",
+    "BAD_INDEX", "NOT_CONFIGURED", "RESET_BUSY", "PARTIAL_WRITE", "RING_DISABLED"};
 constexpr uint8_t kCfgErrorCount = sizeof(kCfgErrorNames) / sizeof(kCfgErrorNames[0]);
-static_assert(static_cast<uint8_t>(CfgError::kResetBusy) + 1 == kCfgErrorCount, "a name each");
+static_assert(static_cast<uint8_t>(CfgError::kRingDisabled) + 1 == kCfgErrorCount, "a name each");
 
 // Which DMA user made a faulting access (DMA_ERROR_INFO[7:4]).
 enum class DmaSource : uint8_t {
