@@ -64,3 +64,13 @@ uint64_t get_bits(const Port& port, int lsb, int width) {
 }
 
 }  // namespace tcpoe::sim
+
+namespace tcpoe::sim {
+
+// Sets bits [lsb, lsb + width) of a port, width <= 64, to `value`.
+template <typename Port>
+void set_bits(Port& port, int lsb, int width, uint64_t value) {
+  for (int i = 0; i < width; ++i) set_bit(port, lsb + i, ((value >> i) & 1u) != 0);
+}
+
+}  // namespace tcpoe::sim

@@ -8,12 +8,6 @@
 
 namespace tcpoe::sim {
 
-namespace {
-// tcpoe_dev_pkg's structs, least significant field first (a packed struct's
-// first member is its most significant).
-constexpr int kRingCfgW = 1 + 64 + 4 + 64 + 16;
-constexpr int kIrqCfgW = 1 + 32 + 32 + 64 + 32 + 1;
-}  // namespace
 
 struct RegfileHarness::Model {
   explicit Model(const std::string& fst) : top(fst) {}
@@ -139,29 +133,10 @@ void RegfileHarness::pulse_dma_error(uint64_t addr, bool write, uint8_t source) 
 }
 
 RingCfg RegfileHarness::ring(int r) {
-  const auto& port = model_->top->ring_cfg;
-  const int lsb = r * kRingCfgW;
-  RingCfg c;
-  c.host_idx = static_cast<uint16_t>(get_bits(port, lsb, 16));
-  c.wb_addr = get_bits(port, lsb + 16, 64);
-  c.size_log2 = static_cast<uint8_t>(get_bits(port, lsb + 80, 4));
-  c.base = get_bits(port, lsb + 84, 64);
-  c.enable = get_bit(port, lsb + 148);
-  return c;
+  return get_ring_cfg(model_->top->ring_cfg, r * RingCfg::kWidth);
 }
 
-IrqCfg RegfileHarness::irq(int v) {
-  const auto& port = model_->top->irq_cfg;
-  const int lsb = v * kIrqCfgW;
-  IrqCfg c;
-  c.masked = get_bit(port, lsb);
-  c.msix_data = static_cast<uint32_t>(get_bits(port, lsb + 1, 32));
-  c.msix_addr = get_bits(port, lsb + 33, 64);
-  c.mod_time = static_cast<uint32_t>(get_bits(port, lsb + 97, 32));
-  c.mod_count = static_cast<uint32_t>(get_bits(port, lsb + 129, 32));
-  c.enable = get_bit(port, lsb + 161);
-  return c;
-}
+IrqCfg RegfileHarness::irq(int v) { return get_irq_cfg(model_->top->irq_cfg, v * IrqCfg::kWidth); }
 
 bool RegfileHarness::dev_enable() { return model_->top->dev_enable; }
 bool RegfileHarness::soft_reset_busy() { return model_->top->soft_reset_busy; }

@@ -8,29 +8,12 @@
 #include <memory>
 #include <string>
 
+#include "dev_structs.h"
+
 namespace tcpoe::sim {
 
 // AXI4-Lite responses.
 enum class AxiResp : uint8_t { kOkay = 0, kExOkay = 1, kSlvErr = 2, kDecErr = 3 };
-
-// One ring as the register file hands it to the engines (tcpoe_dev_pkg::ring_cfg_t).
-struct RingCfg {
-  bool enable = false;
-  uint64_t base = 0;
-  uint8_t size_log2 = 0;
-  uint64_t wb_addr = 0;
-  uint16_t host_idx = 0;
-};
-
-// One interrupt vector (tcpoe_dev_pkg::irq_cfg_t).
-struct IrqCfg {
-  bool enable = false;
-  uint32_t mod_count = 0;
-  uint32_t mod_time = 0;
-  uint64_t msix_addr = 0;
-  uint32_t msix_data = 0;
-  bool masked = false;
-};
 
 struct ReadResult {
   uint32_t value = 0;
