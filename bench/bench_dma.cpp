@@ -24,7 +24,6 @@ using tcpoe::pcie::LinkConfig;
 using tcpoe::pcie::PcieModel;
 
 constexpr unsigned kSizes[] = {64, 128, 256, 512, 1024, 1500, 2048, 4096};
-constexpr unsigned kRequesters = 128;       // transfers outstanding in a throughput run
 constexpr double kThroughputBytes = 1.5e6;  // per run: ~200 us of a Gen3 x8 link
 constexpr unsigned kLoneTransfers = 9;
 constexpr std::size_t kPages = 256;         // transfers rotate over 1 MiB, one page each
@@ -75,13 +74,22 @@ struct Bench : sc_core::sc_module {
     if (!trans.is_response_ok()) throw std::runtime_error("bench_dma: a DMA transfer failed");
   }
 
+  // Transfers outstanding in a throughput run: twice the link's
+  // bandwidth-delay product (a read's round trip), at least 8.
+  unsigned requesters(unsigned size) const {
+    const double round_trip_ns = pcie.config().host_read_latency_ns + 1000.0;
+    const double in_flight = 2.0 * pcie.config().tlp_gbps() * round_trip_ns / (8.0 * size);
+    return unsigned(std::clamp(std::ceil(in_flight), 8.0, 4096.0));
+  }
+
   double throughput_gbps(tlm::tlm_command command, unsigned size) {
     const std::size_t count = std::max<std::size_t>(400, std::size_t(kThroughputBytes / size));
     std::size_t next = 0;
-    unsigned running = kRequesters;
+    const unsigned threads = requesters(size);
+    unsigned running = threads;
     std::vector<double> done_ns;
     sc_core::sc_event all_done;
-    for (unsigned r = 0; r < kRequesters; ++r) {
+    for (unsigned r = 0; r < threads; ++r) {
       sc_core::sc_spawn([&, size, command]() {
         std::vector<std::uint8_t> data(size);
         while (next < count) {
