@@ -37,6 +37,7 @@ struct Row {
   double gbps;
   double latency_ns;
   double limit_gbps;
+  double tlps_to_host, tlps_to_device;  // per transfer, from the model's counters
 };
 
 // The device's side: answers nothing but must be bound.
@@ -82,7 +83,12 @@ struct Bench : sc_core::sc_module {
     return unsigned(std::clamp(std::ceil(in_flight), 8.0, 4096.0));
   }
 
-  double throughput_gbps(tlm::tlm_command command, unsigned size) {
+  struct Throughput {
+    double gbps, tlps_to_host, tlps_to_device;
+  };
+
+  Throughput throughput(tlm::tlm_command command, unsigned size) {
+    const tcpoe::pcie::Counters before = pcie.counters();
     const std::size_t count = std::max<std::size_t>(400, std::size_t(kThroughputBytes / size));
     std::size_t next = 0;
     const unsigned threads = requesters(size);
@@ -103,7 +109,10 @@ struct Bench : sc_core::sc_module {
     wait(all_done);
     // Steady state: leave out the first tenth (the pipeline filling up).
     const std::size_t skip = count / 10;
-    return double(count - skip) * size * 8 / (done_ns.back() - done_ns[skip - 1]);
+    const tcpoe::pcie::Counters& after = pcie.counters();
+    return {double(count - skip) * size * 8 / (done_ns.back() - done_ns[skip - 1]),
+            double(after.tlps_to_host - before.tlps_to_host) / double(count),
+            double(after.tlps_to_device - before.tlps_to_device) / double(count)};
   }
 
   double lone_latency_ns(tlm::tlm_command command, unsigned size) {
@@ -124,12 +133,12 @@ struct Bench : sc_core::sc_module {
     for (const auto& [op, command] : {std::pair{"write", tlm::TLM_WRITE_COMMAND},
                                       std::pair{"read", tlm::TLM_READ_COMMAND}}) {
       for (unsigned size : kSizes) {
-        const double gbps = throughput_gbps(command, size);
+        const Throughput t = throughput(command, size);
         const double latency = lone_latency_ns(command, size);
         const double limit = command == tlm::TLM_WRITE_COMMAND
                                  ? tcpoe::pcie::write_limit_gbps(pcie.config(), size)
                                  : tcpoe::pcie::read_limit_gbps(pcie.config(), size);
-        rows.push_back({op, size, gbps, latency, limit});
+        rows.push_back({op, size, t.gbps, latency, limit, t.tlps_to_host, t.tlps_to_device});
       }
     }
     sc_core::sc_stop();
@@ -211,10 +220,11 @@ int sc_main(int argc, char* argv[]) {
               cfg.generation, cfg.lanes, cfg.max_payload, cfg.max_read_request,
               cfg.read_completion_boundary, cfg.address_bits, cfg.tags, cfg.host_read_latency_ns,
               cfg.raw_gbps(), cfg.tlp_gbps());
-  std::printf("| op | size (B) | Gb/s | protocol limit (Gb/s) | measured/limit | latency (ns) |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|\n");
+  std::printf("| op | size (B) | Gb/s | protocol limit (Gb/s) | measured/limit | latency (ns)"
+              " | TLPs up/down per transfer |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
   for (const Row& r : bench.rows)
-    std::printf("| %s | %u | %.2f | %.2f | %.3f | %.1f |\n", r.op, r.size, r.gbps, r.limit_gbps,
-                r.gbps / r.limit_gbps, r.latency_ns);
+    std::printf("| %s | %u | %.2f | %.2f | %.3f | %.1f | %g / %g |\n", r.op, r.size, r.gbps,
+                r.limit_gbps, r.gbps / r.limit_gbps, r.latency_ns, r.tlps_to_host, r.tlps_to_device);
   return 0;
 }

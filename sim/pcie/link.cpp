@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <limits>
 #include <stdexcept>
 
 namespace tcpoe::pcie {
@@ -238,22 +239,23 @@ double Link::mmio_write(double now_ps, std::uint64_t bar_address, std::uint32_t 
   return send(Direction::ToDevice, {TlpType::MWr, bar_address, length, -1}, now_ps);
 }
 
-double Link::mmio_read_request(double now_ps, std::uint64_t bar_address, std::uint32_t length) {
+Link::MmioRead Link::mmio_read_request(double now_ps, std::uint64_t bar_address,
+                                       std::uint32_t length) {
   to_device_.forget_before(now_ps);
   to_host_.forget_before(now_ps);
   counters_.mmio_reads++;
   const TagPool::Grant grant = host_tags_.earliest();
-  mmio_tag_ = grant.tag;
-  host_tags_.hold_until(grant.tag, 1e300);  // until its completion is scheduled
-  return send(Direction::ToDevice, {TlpType::MRd, bar_address, length, grant.tag},
-              std::max(now_ps, grant.free_at_ps));
+  host_tags_.hold_until(grant.tag, std::numeric_limits<double>::infinity());  // until completed
+  return {send(Direction::ToDevice, {TlpType::MRd, bar_address, length, grant.tag},
+               std::max(now_ps, grant.free_at_ps)),
+          grant.tag};
 }
 
-double Link::mmio_read_completion(double value_ready_ps, std::uint64_t bar_address,
-                                  std::uint32_t length) {
-  const double done = complete({TlpType::MRd, bar_address, length, mmio_tag_}, value_ready_ps,
+double Link::mmio_read_completion(const MmioRead& request, double value_ready_ps,
+                                  std::uint64_t bar_address, std::uint32_t length) {
+  const double done = complete({TlpType::MRd, bar_address, length, request.tag}, value_ready_ps,
                                Direction::ToHost);
-  host_tags_.hold_until(mmio_tag_, done);
+  host_tags_.hold_until(request.tag, done);
   return done;
 }
 

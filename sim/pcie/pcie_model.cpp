@@ -79,8 +79,7 @@ void PcieModel::dma_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay)
     interrupt_event_.notify(sc_core::SC_ZERO_TIME);
   } else if (trans.is_write()) {
     // The IOMMU checks the whole request first: a refused one touches nothing.
-    std::vector<std::uint8_t> probe(length);
-    if (!memory_.device_read(address, probe.data(), length)) {
+    if (!memory_.device_can_reach(address, length)) {
       refuse(trans, tlm::TLM_ADDRESS_ERROR_RESPONSE, true);
       return;
     }
@@ -132,12 +131,13 @@ void PcieModel::deliver_posted_writes() {
 
 std::uint32_t PcieModel::mmio_read32(std::uint64_t bar_offset) {
   require_thread("mmio_read32");
-  wait(from_ps(link_.mmio_read_request(to_ps(sc_time_stamp()), bar_offset, 4)) - sc_time_stamp());
+  const Link::MmioRead request = link_.mmio_read_request(to_ps(sc_time_stamp()), bar_offset, 4);
+  wait(from_ps(request.arrival_ps) - sc_time_stamp());
   std::uint32_t value = 0;
   sc_time delay = sc_core::SC_ZERO_TIME;
   bar_access(tlm::TLM_READ_COMMAND, bar_offset, value, delay);
   const double ready = to_ps(sc_time_stamp() + delay) + config().register_read_ns() * 1000.0;
-  wait(from_ps(link_.mmio_read_completion(ready, bar_offset, 4)) - sc_time_stamp());
+  wait(from_ps(link_.mmio_read_completion(request, ready, bar_offset, 4)) - sc_time_stamp());
   return value;
 }
 

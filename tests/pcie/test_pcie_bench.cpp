@@ -171,4 +171,8 @@ TEST_CASE("bench_dma refuses bad options with a message", "[pcie][bench]") {
   const auto table = tcpoe::test::run_command(std::string(TCPOE_BENCH_DMA) + " 2>/dev/null");
   CHECK(table.exit_code == 0);
   CHECK(table.output.find("| op | size (B) | Gb/s | protocol limit (Gb/s)") != std::string::npos);
+  // The model's counters, per transfer: 4096 octets read = 8 MRd of MRRS up,
+  // 16 CplD of MPS down; 1500 octets written = 6 MWr of MPS or less.
+  CHECK(table.output.find("| 8 / 16 |") != std::string::npos);
+  CHECK(table.output.find("| 6 / 0 |") != std::string::npos);
 }

@@ -198,8 +198,8 @@ TEST_CASE("counters count TLPs and octets each way", "[pcie][counters]") {
   link.dma_write(0, 0, 1000);  // 4 MWr: 256 + 256 + 256 + 232
   link.dma_read(0, 0, 600);    // 2 MRd (512 + 88); CplD 256 + 256 + 88
   link.mmio_write(0, 0, 4);
-  const double arrival = link.mmio_read_request(0, 4, 4);
-  link.mmio_read_completion(arrival, 4, 4);
+  const Link::MmioRead read = link.mmio_read_request(0, 4, 4);
+  link.mmio_read_completion(read, read.arrival_ps, 4, 4);
   const auto& c = link.counters();
   CHECK(c.dma_writes == 1);
   CHECK(c.dma_reads == 1);
@@ -254,4 +254,23 @@ TEST_CASE("bad settings are refused with a message naming them", "[pcie][config]
     CHECK_THROWS_WITH(Link(cfg), Catch::Contains(b.word));
   }
   CHECK_NOTHROW(Link(LinkConfig{}));
+}
+
+TEST_CASE("MMIO reads in flight together hold different tags", "[pcie][tags]") {
+  Link link(LinkConfig{});
+  std::ostringstream trace;
+  link.set_trace(&trace);
+  const Link::MmioRead first = link.mmio_read_request(0, 0x10, 4);
+  const Link::MmioRead second = link.mmio_read_request(0, 0x20, 4);
+  CHECK(first.tag != second.tag);
+  CHECK(second.arrival_ps > first.arrival_ps);
+  link.mmio_read_completion(second, second.arrival_ps, 0x20, 4);
+  link.mmio_read_completion(first, second.arrival_ps, 0x10, 4);
+  const auto t = parse_trace(trace.str());
+  REQUIRE(t.size() == 4);
+  CHECK(t[2].type == "CplD");
+  CHECK(t[2].address == 0x20);
+  CHECK(t[2].tag == std::to_string(second.tag));
+  CHECK(t[3].address == 0x10);
+  CHECK(t[3].tag == std::to_string(first.tag));
 }

@@ -33,6 +33,9 @@ class HostMemory {
   // unless [device_address, device_address + length) lies in one window.
   bool device_write(std::uint64_t device_address, const std::uint8_t* data, std::size_t length);
   bool device_read(std::uint64_t device_address, std::uint8_t* data, std::size_t length);
+  bool device_can_reach(std::uint64_t device_address, std::size_t length) {
+    return translate(device_address, length) != nullptr;
+  }
 
  private:
   struct Window {

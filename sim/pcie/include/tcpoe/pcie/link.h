@@ -133,11 +133,15 @@ class Link {
   // A posted MMIO write: returns when it reaches the device.
   double mmio_write(double now_ps, std::uint64_t bar_address, std::uint32_t length);
   // A non-posted MMIO read, in two halves around the device's register
-  // read: the request's arrival at the device, then (given when the device
-  // has the value) the completion's arrival at the host.
-  double mmio_read_request(double now_ps, std::uint64_t bar_address, std::uint32_t length);
-  double mmio_read_completion(double value_ready_ps, std::uint64_t bar_address,
-                              std::uint32_t length);
+  // read: the request's arrival at the device (and the tag it holds), then,
+  // given when the device has the value, the completion's arrival at the host.
+  struct MmioRead {
+    double arrival_ps;
+    int tag;
+  };
+  MmioRead mmio_read_request(double now_ps, std::uint64_t bar_address, std::uint32_t length);
+  double mmio_read_completion(const MmioRead& request, double value_ready_ps,
+                              std::uint64_t bar_address, std::uint32_t length);
 
   // One line per TLP: time_ns dir type addr len tag (nullptr: no trace).
   void set_trace(std::ostream* trace) { trace_ = trace; }
@@ -155,7 +159,6 @@ class Link {
   TagPool host_tags_;    // the host's MMIO reads
   Counters counters_;
   std::ostream* trace_ = nullptr;
-  int mmio_tag_ = 0;
 };
 
 // The protocol's bound for back-to-back transfers of `size` octets at an
