@@ -9,44 +9,39 @@
 #include "Vtcp_tx_builder_512.h"
 #include "Vtcp_tx_builder_64.h"
 #include "tcp_tx_builder.h"
+#include "axis.h"
 #include "data_width.h"
-#include "verilator_ports.h"
+#include "hls_beat.h"
 #include "vl_clocked.h"
 
 namespace tcpoe::sim {
 namespace {
 
-std::size_t popcount64(uint64_t v) { return std::size_t(__builtin_popcountll(v)); }
-
-struct PayloadBeat {
-  const TxSegment* seg;
-  std::size_t offset;  // payload octets in the packet's beats before this one
-  uint64_t keep;       // lane l kept: bit l
-  bool last;
-};
-
 template <int W, typename Top>
 class BuilderBench {
  public:
   static constexpr int kBytes = W / 8;
-  static constexpr uint64_t kAllLanes = kBytes == 64 ? ~uint64_t{0} : (uint64_t{1} << kBytes) - 1;
   using Model = kernels::TcpTxBuilder<W, kBuilderPayloadDepth>;
 
   BuilderBench(const std::vector<TxSegment>& segments, const BuilderRunOptions& opt)
-      : segments_(segments), opt_(opt), rng_(opt.seed), top_(opt.fst_path) {
+      : segments_(segments),
+        opt_(opt),
+        rng_(opt.seed),
+        top_(opt.fst_path),
+        desc_source_(rng_, Throttle(opt.desc_valid_probability, opt.desc_valid_pattern)),
+        payload_source_(rng_, Throttle(opt.payload_valid_probability, opt.payload_valid_pattern)),
+        sink_(rng_, Throttle(opt.ready_probability, opt.ready_pattern)),
+        stall_(opt.stall_limit) {
+    descs_.reserve(segments_.size());
     for (std::size_t i = 0; i < segments_.size(); ++i) {
       const TxSegment& s = segments_[i];
+      const wire::TxDescriptorBytes packed = wire::pack(s.desc);
+      descs_.emplace_back(packed.begin(), packed.end());
+      desc_source_.add(descs_.back());
       if (s.payload.empty() && s.payload_tkeep.empty()) continue;
-      packets_.push_back(&s);
-      if (s.payload_tkeep.empty()) continue;
-      std::size_t kept = 0;
-      for (const uint64_t k : s.payload_tkeep) kept += popcount64(k & kAllLanes);
-      if (kept != s.payload.size() && setup_error_.empty()) {
-        std::ostringstream os;
-        os << "segment " << i << ": payload_tkeep keeps " << kept << " lanes for "
-           << s.payload.size() << " payload octets";
-        setup_error_ = os.str();
-      }
+      const std::string problem = payload_source_.add(s.payload, &s.payload_tkeep);
+      if (!problem.empty() && setup_error_.empty())
+        setup_error_ = "segment " + std::to_string(i) + ": payload_tkeep: " + problem;
     }
   }
 
@@ -56,90 +51,40 @@ class BuilderBench {
     top_->s_axis_tvalid = 0;
     top_->m_axis_tready = 0;
     top_.reset();
-    std::bernoulli_distribution offer_desc(opt_.desc_valid_probability),
-        offer_payload(opt_.payload_valid_probability), ready(opt_.ready_probability);
-    std::size_t next_desc = 0, next_pkt = 0, pkt_off = 0, pkt_beat = 0;
-    bool desc_offered = false, payload_offered = false;
-    std::vector<uint8_t> frame;
-    uint64_t frame_start = 0, idle = 0;
 
     while (true) {
       const uint64_t cycle = report_.cycles;
       const uint32_t rtl_bad_desc = top_->stat_bad_desc, rtl_bad_payload = top_->stat_bad_payload;
       report_.stat_bad_desc = rtl_bad_desc;
       report_.stat_bad_payload = rtl_bad_payload;
-      const std::size_t accounted = report_.frames.size() + rtl_bad_desc + rtl_bad_payload;
-      if (next_desc == segments_.size() && next_pkt == packets_.size() &&
-          accounted >= segments_.size()) {
+      const std::size_t accounted = sink_.packets().size() + rtl_bad_desc + rtl_bad_payload;
+      if (desc_source_.done() && payload_source_.done() && accounted >= segments_.size()) {
         if (accounted > segments_.size()) return fail(cycle, "more frames and drops than segments");
         break;
       }
 
       // ---- drive the inputs for this cycle
-      if (!desc_offered && next_desc < segments_.size()) desc_offered = offer_desc(rng_);
-      if (!payload_offered && next_pkt < packets_.size()) payload_offered = offer_payload(rng_);
-      std::optional<wire::TxDescriptorBytes> desc;
-      if (desc_offered) desc = wire::pack(segments_[next_desc].desc);
-      std::optional<PayloadBeat> beat;
-      if (payload_offered) beat = beat_at(next_pkt, pkt_beat, pkt_off);
-      drive(desc, beat);
-      const bool m_ready = ready(rng_);
-      top_->m_axis_tready = m_ready;
+      desc_source_.decide();
+      payload_source_.decide();
+      desc_source_.drive(top_->s_desc_tvalid, top_->s_desc_tdata);
+      payload_source_.drive(top_->s_axis_tvalid, top_->s_axis_tdata, top_->s_axis_tkeep,
+                            top_->s_axis_tlast);
+      top_->m_axis_tready = sink_.decide();
       top_.settle();
 
       const bool desc_ready = top_->s_desc_tready;
       const bool pay_ready = top_->s_axis_tready;
       const bool m_valid = top_->m_axis_tvalid;
-      if (opt_.lockstep && !compare(cycle, desc, beat, m_ready)) return report_;
+      if (opt_.lockstep && !compare(cycle)) return report_;
 
       // ---- the clock edge
-      bool moved = false, bad_beat_taken = false;
-      if (desc_offered && desc_ready) {
-        report_.desc_cycle.push_back(cycle);
-        ++next_desc;
-        desc_offered = false;
-        moved = true;
-      }
-      if (payload_offered && pay_ready) {
-        payload_offered = false;
-        moved = true;
-        bad_beat_taken = breaks_tkeep_rule(*beat);
-        report_.tkeep_violations += bad_beat_taken;
-        if (beat->last) {
-          ++next_pkt;
-          pkt_off = 0;
-          pkt_beat = 0;
-        } else {
-          pkt_off += popcount64(beat->keep);
-          ++pkt_beat;
-        }
-      }
-      if (m_valid && m_ready) {
-        moved = true;
-        if (frame.empty()) frame_start = cycle;
-        if (report_.out_beats == 0) report_.first_out_cycle = cycle;
-        report_.last_out_cycle = cycle;
-        ++report_.out_beats;
-        bool hole = false, seen_gap = false;
-        for (int l = 0; l < kBytes; ++l) {
-          const bool kept = get_bit(top_->m_axis_tkeep, l);
-          if (kept) {
-            if (seen_gap) hole = true;
-            frame.push_back(get_lane(top_->m_axis_tdata, l));
-          } else {
-            seen_gap = true;
-          }
-        }
-        const bool last = top_->m_axis_tlast;
-        if (hole || (!last && seen_gap))
-          return fail(cycle, "m_axis_tkeep is not all lanes, or lanes 0..n-1 on the last beat");
-        if (last) {
-          report_.frames.push_back(std::move(frame));
-          report_.frame_first_cycle.push_back(frame_start);
-          report_.frame_last_cycle.push_back(cycle);
-          frame.clear();
-        }
-      }
+      const bool desc_taken = desc_source_.edge(desc_ready, cycle).has_value();
+      const auto beat = payload_source_.edge(pay_ready, cycle);
+      const bool bad_beat_taken = beat && !follows_tkeep_rule(beat->keep, beat->last, kBytes);
+      const bool out_taken = m_valid && sink_.tready();
+      if (out_taken &&
+          !sink_.take(cycle, top_->m_axis_tdata, top_->m_axis_tkeep, top_->m_axis_tlast))
+        return fail(cycle, "m_axis_tkeep is not all lanes, or lanes 0..n-1 on the last beat");
       const int errors_before = top_.top().contextp()->errorCount();
       top_.rising_edge();
       ++report_.cycles;
@@ -159,70 +104,31 @@ class BuilderBench {
       }
       const bool dropped = top_->stat_bad_desc != rtl_bad_desc ||
                            top_->stat_bad_payload != rtl_bad_payload;
-      idle = moved || dropped ? 0 : idle + 1;
-      if (idle > opt_.stall_limit) return fail(cycle, "no handshake for too long: the builder hangs");
+      if (stall_.stalled(desc_taken || beat || out_taken || dropped))
+        return fail(cycle, "no handshake for too long: the builder hangs");
     }
+    note_handshakes();
     report_.ok = true;
     return report_;
   }
 
  private:
-  // Beat `index` of packet `pkt`, `off` payload octets into it.
-  PayloadBeat beat_at(std::size_t pkt, std::size_t index, std::size_t off) const {
-    const TxSegment& s = *packets_[pkt];
-    if (!s.payload_tkeep.empty())
-      return PayloadBeat{&s, off, s.payload_tkeep[index] & kAllLanes,
-                         index + 1 == s.payload_tkeep.size()};
-    const std::size_t left = s.payload.size() - off;
-    const uint64_t keep = left >= std::size_t(kBytes) ? kAllLanes : (uint64_t{1} << left) - 1;
-    return PayloadBeat{&s, off, keep, off + kBytes >= s.payload.size()};
+  void note_handshakes() {
+    report_.tkeep_violations = payload_source_.tkeep_violations();
+    report_.desc_cycle = desc_source_.packet_last_cycle();
+    report_.frames = sink_.packets();
+    report_.frame_first_cycle = sink_.packet_first_cycle();
+    report_.frame_last_cycle = sink_.packet_last_cycle();
+    const HandshakeLog& out = sink_.handshakes();
+    report_.out_beats = out.beats;
+    report_.first_out_cycle = out.first_cycle;
+    report_.last_out_cycle = out.last_cycle;
   }
 
-  static bool lane_kept(const PayloadBeat& b, int lane) { return (b.keep >> lane) & 1u; }
-  // The payload octet a kept lane carries: the kept lanes take them in order.
-  static uint8_t lane_octet(const PayloadBeat& b, int lane) {
-    const uint64_t below = lane == 0 ? 0 : b.keep & (kAllLanes >> (kBytes - lane));
-    return b.seg->payload[b.offset + popcount64(below)];
-  }
-  // Every beat but the last keeps all lanes; the last keeps lanes 0..n-1, n >= 1.
-  static bool breaks_tkeep_rule(const PayloadBeat& b) {
-    if (!b.last) return b.keep != kAllLanes;
-    return b.keep == 0 || (b.keep & (b.keep + 1)) != 0;
-  }
-
-  void drive(const std::optional<wire::TxDescriptorBytes>& desc,
-             const std::optional<PayloadBeat>& beat) {
-    top_->s_desc_tvalid = desc.has_value();
-    for (int i = 0; i < 64; ++i)
-      set_lane(top_->s_desc_tdata, i, desc ? (*desc)[i] : uint8_t(rng_()));
-    top_->s_axis_tvalid = beat.has_value();
-    top_->s_axis_tlast = beat && beat->last;
-    for (int l = 0; l < kBytes; ++l) {
-      const bool kept = beat && lane_kept(*beat, l);
-      // Lanes not kept carry junk, as they may on a real bus.
-      set_lane(top_->s_axis_tdata, l, kept ? lane_octet(*beat, l) : uint8_t(rng_()));
-      set_bit(top_->s_axis_tkeep, l, kept);
-    }
-  }
-
-  bool compare(uint64_t cycle, const std::optional<wire::TxDescriptorBytes>& desc,
-               const std::optional<PayloadBeat>& beat, bool m_ready) {
-    if (desc) {
-      typename Model::Desc d;
-      for (int i = 0; i < 64; ++i) d.range(8 * i + 7, 8 * i) = (*desc)[i];
-      model_desc_.write(d);
-    }
-    if (beat) {
-      typename Model::Beat b;
-      for (int l = 0; l < kBytes; ++l) {
-        const bool kept = lane_kept(*beat, l);
-        b.data.range(8 * l + 7, 8 * l) = kept ? lane_octet(*beat, l) : 0;
-        b.keep[l] = kept;
-      }
-      b.last = beat->last;
-      model_in_.write(b);
-    }
-    model_out_.tb_set_ready(m_ready);
+  bool compare(uint64_t cycle) {
+    if (desc_source_.offered()) model_desc_.write(hls_data<512>(*desc_source_.offered()));
+    if (payload_source_.offered()) model_in_.write(hls_beat<W>(*payload_source_.offered()));
+    model_out_.tb_set_ready(sink_.tready());
     const uint32_t model_bad_desc = model_.bad_desc_count();
     const uint32_t model_bad_payload = model_.bad_payload_count();
     model_.step(model_desc_, model_in_, model_out_);
@@ -267,6 +173,7 @@ class BuilderBench {
   }
 
   BuilderRunReport fail(uint64_t cycle, const std::string& what) {
+    note_handshakes();
     report_.ok = false;
     std::ostringstream os;
     os << "DATA_W=" << W << ", cycle " << cycle << ": " << what;
@@ -275,11 +182,15 @@ class BuilderBench {
   }
 
   const std::vector<TxSegment>& segments_;
-  std::vector<const TxSegment*> packets_;  // the segments with a payload packet, in order
+  std::vector<Octets> descs_;  // each segment's descriptor, packed
   std::string setup_error_;
   const BuilderRunOptions& opt_;
   std::mt19937_64 rng_;
   VlClocked<Top> top_;
+  AxisSource<wire::txdesc::kSize> desc_source_;
+  AxisSource<kBytes> payload_source_;
+  AxisSink<kBytes> sink_;
+  StallWatch stall_;
   Model model_;
   ::hls::stream<typename Model::Desc> model_desc_;
   ::hls::stream<typename Model::Beat> model_in_;
@@ -291,6 +202,16 @@ class BuilderBench {
 
 BuilderRunReport run_builder(const std::vector<TxSegment>& segments,
                              const BuilderRunOptions& opt) {
+  for (const std::string& problem :
+       {throttle_problem("descriptor valid", opt.desc_valid_probability, opt.desc_valid_pattern),
+        throttle_problem("payload valid", opt.payload_valid_probability,
+                         opt.payload_valid_pattern),
+        throttle_problem("ready", opt.ready_probability, opt.ready_pattern)}) {
+    if (problem.empty()) continue;
+    BuilderRunReport r;
+    r.failure = problem;
+    return r;
+  }
   return dispatch_data_width<BuilderRunReport>(opt.data_width, [&](auto w) {
     constexpr int W = decltype(w)::value;
     using Top = VerilatedAt<W, Vtcp_tx_builder_64, Vtcp_tx_builder_128,  //

@@ -44,6 +44,9 @@ struct BuilderRunOptions {
   double desc_valid_probability = 1.0;
   double payload_valid_probability = 1.0;
   double ready_probability = 1.0;
+  // Instead of the probabilities, when set: a pattern of 1 and 0 that
+  // repeats (sim::Throttle), e.g. "1110" for one idle cycle in four.
+  std::string desc_valid_pattern, payload_valid_pattern, ready_pattern;
   uint64_t seed = 1;
   bool lockstep = true;  // compare with the HLS reference every cycle
   std::string fst_path;  // write an FST waveform there when set

@@ -1,5 +1,6 @@
 #include "csum_lockstep.h"
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -8,20 +9,13 @@
 #include "Vtcp_csum_512.h"
 #include "Vtcp_csum_64.h"
 #include "tcp_csum.h"
+#include "axis.h"
 #include "data_width.h"
-#include "verilator_ports.h"
+#include "hls_beat.h"
 #include "vl_clocked.h"
 
 namespace tcpoe::sim {
 namespace {
-
-// One beat of a packet as the ports carry it.
-struct BeatView {
-  const Packet* packet;
-  std::size_t offset;
-  int lanes;  // bytes kept
-  bool last;
-};
 
 template <int W, typename Top>
 class CsumBench {
@@ -30,73 +24,60 @@ class CsumBench {
   using Model = kernels::TcpCsum<W>;
 
   CsumBench(const std::vector<Packet>& packets, const CsumRunOptions& opt)
-      : packets_(packets), opt_(opt), rng_(opt.seed), top_(opt.fst_path) {}
+      : packets_(packets),
+        opt_(opt),
+        rng_(opt.seed),
+        top_(opt.fst_path),
+        source_(rng_, Throttle(opt.valid_probability, opt.valid_pattern)),
+        sink_(rng_, Throttle(opt.ready_probability, opt.ready_pattern)),
+        stall_(opt.stall_limit) {
+    for (std::size_t i = 0; i < packets_.size(); ++i) {
+      if (opt_.break_tkeep_of_packet == i) {
+        broken_ = broken_beats(packets_[i]);
+        source_.add(broken_.octets, &broken_.tkeep);
+      } else {
+        source_.add(packets_[i]);
+      }
+    }
+  }
 
   CsumRunReport run() {
     top_->s_axis_tvalid = 0;
     top_->m_axis_tready = 0;
     top_.reset();
     report_.sums.reserve(packets_.size());
-    std::vector<uint64_t> last_beat_cycle(packets_.size(), 0);
-    std::size_t pkt = 0, off = 0;  // next beat to offer
-    std::size_t results = 0;
-    bool offering = false;
-    bool head_seen_valid = false;
-    uint64_t idle = 0;
-    std::bernoulli_distribution offer(opt_.valid_probability), ready(opt_.ready_probability);
 
-    while (results < packets_.size()) {
+    while (report_.sums.size() < packets_.size()) {
       const uint64_t cycle = report_.cycles;
       // ---- drive the inputs for this cycle
-      if (!offering && pkt < packets_.size()) offering = offer(rng_);
-      BeatView beat{nullptr, 0, 0, false};
-      if (offering) beat = beat_at(pkt, off);
-      drive_input(offering ? &beat : nullptr);
-      const bool m_ready = ready(rng_);
-      top_->m_axis_tready = m_ready;
+      source_.decide();
+      source_.drive(top_->s_axis_tvalid, top_->s_axis_tdata, top_->s_axis_tkeep,
+                    top_->s_axis_tlast);
+      top_->m_axis_tready = sink_.decide();
       top_.settle();
 
       const bool s_ready = top_->s_axis_tready;
       const bool m_valid = top_->m_axis_tvalid;
       const uint16_t m_data = top_->m_axis_tdata;
-      if (opt_.lockstep && !compare_with_model(cycle, offering ? &beat : nullptr, m_ready,
-                                               s_ready, m_valid, m_data))
-        return finish();
+      if (opt_.lockstep && !compare_with_model(cycle, s_ready, m_valid, m_data)) return report_;
 
       // ---- the clock edge: handshakes happen
-      bool moved = false;
-      if (offering && s_ready) {
-        moved = true;
-        if (report_.beats == 0) report_.first_beat_cycle = cycle;
-        report_.last_beat_cycle = cycle;
-        ++report_.beats;
-        offering = false;
-        if (beat.last) {
-          last_beat_cycle[pkt] = cycle;
-          ++pkt;
-          off = 0;
-        } else {
-          off += kBytes;
-        }
-      }
-      if (m_valid && !head_seen_valid) {
-        if (results >= pkt) return fail(cycle, "m_axis_tvalid before the packet's last beat");
-        report_.latencies.push_back(static_cast<uint32_t>(cycle - last_beat_cycle[results]));
-        head_seen_valid = true;
-      }
-      if (m_valid && m_ready) {
-        moved = true;
-        const Packet& p = packets_[results];
-        const uint16_t want = csum::sum_bytes(p.data(), p.size());
+      const auto taken = source_.edge(s_ready, cycle);
+      if (taken && taken->last) latency_.input_done(cycle);
+      if (m_valid && !latency_.output_valid(cycle))
+        return fail(cycle, "m_axis_tvalid before the packet's last beat");
+      if (m_valid && sink_.tready()) {
+        const std::size_t i = report_.sums.size();
+        const uint16_t want = csum::sum_bytes(packets_[i].data(), packets_[i].size());
         if (m_data != want && !opt_.break_tkeep_of_packet) {
           std::ostringstream os;
-          os << "packet " << results << " (" << p.size() << " bytes): sum " << std::hex << m_data
-             << ", RFC 1071 gives " << want;
+          os << "packet " << i << " (" << packets_[i].size() << " bytes): sum " << std::hex
+             << m_data << ", RFC 1071 gives " << want;
           return fail(cycle, os.str());
         }
+        sink_.take(cycle, top_->m_axis_tdata);
         report_.sums.push_back(m_data);
-        ++results;
-        head_seen_valid = false;
+        latency_.output_taken();
       }
       top_.rising_edge();
       ++report_.cycles;
@@ -105,59 +86,48 @@ class CsumBench {
         report_.rtl_assertion_fired = true;
         return fail(cycle, "an RTL assertion fired (see the %Error line above)");
       }
-      idle = moved ? 0 : idle + 1;
-      if (idle > opt_.stall_limit) return fail(cycle, "no handshake for too long: the engine hangs");
+      if (stall_.stalled(taken.has_value() || (m_valid && sink_.tready())))
+        return fail(cycle, "no handshake for too long: the engine hangs");
     }
+    note_handshakes();
     report_.ok = true;
-    return finish();
+    return report_;
   }
 
  private:
-  BeatView beat_at(std::size_t pkt, std::size_t off) const {
-    const Packet& p = packets_[pkt];
-    const std::size_t left = p.size() - off;
-    const int lanes = left >= std::size_t(kBytes) ? kBytes : int(left);
-    return BeatView{&p, off, lanes, off + kBytes >= p.size()};
+  // The beats of a packet against the tkeep rule (break_tkeep_of_packet),
+  // each lane carrying the octet it would under the rule: a hole in lane 0
+  // of a last beat with more lanes, or a non-last beat short of its top lane.
+  struct BrokenPacket {
+    Octets octets;
+    std::vector<uint64_t> tkeep;
+  };
+  static BrokenPacket broken_beats(const Packet& p) {
+    BrokenPacket b;
+    for (std::size_t off = 0; off < p.size(); off += kBytes) {
+      const std::size_t lanes = std::min(p.size() - off, std::size_t(kBytes));
+      const bool last = off + kBytes >= p.size();
+      uint64_t keep = low_lanes(int(lanes));
+      if (last && lanes > 1) keep &= ~uint64_t{1};
+      if (!last) keep &= ~(uint64_t{1} << (kBytes - 1));
+      for (int l = 0; l < kBytes; ++l)
+        if ((keep >> l) & 1u) b.octets.push_back(p[off + std::size_t(l)]);
+      b.tkeep.push_back(keep);
+    }
+    return b;
   }
 
-  // Whether the port keeps a lane of a beat; broken on purpose for the
-  // packet named by break_tkeep_of_packet.
-  bool lane_kept(const BeatView& b, int lane) const {
-    bool kept = lane < b.lanes;
-    if (opt_.break_tkeep_of_packet && b.packet == &packets_[*opt_.break_tkeep_of_packet]) {
-      // A hole in lane 0 of a last beat with more lanes, or a short
-      // non-last beat: both against the rule.
-      if (b.last && b.lanes > 1 && lane == 0) kept = false;
-      if (!b.last && lane == kBytes - 1) kept = false;
-    }
-    return kept;
+  void note_handshakes() {
+    const HandshakeLog& in = source_.handshakes();
+    report_.beats = in.beats;
+    report_.first_beat_cycle = in.first_cycle;
+    report_.last_beat_cycle = in.last_cycle;
+    report_.latencies = latency_.latencies();
   }
 
-  void drive_input(const BeatView* b) {
-    top_->s_axis_tvalid = b != nullptr;
-    top_->s_axis_tlast = b != nullptr && b->last;
-    for (int lane = 0; lane < kBytes; ++lane) {
-      const bool kept = b != nullptr && lane_kept(*b, lane);
-      // Lanes not kept carry junk, as they may on a real bus.
-      const uint8_t byte = kept ? (*b->packet)[b->offset + lane] : uint8_t(rng_());
-      set_lane(top_->s_axis_tdata, lane, byte);
-      set_bit(top_->s_axis_tkeep, lane, kept);
-    }
-  }
-
-  bool compare_with_model(uint64_t cycle, const BeatView* b, bool m_ready, bool s_ready,
-                          bool m_valid, uint16_t m_data) {
-    if (b != nullptr) {
-      typename Model::Beat mb;
-      for (int lane = 0; lane < kBytes; ++lane) {
-        const bool kept = lane_kept(*b, lane);
-        mb.data.range(8 * lane + 7, 8 * lane) = kept ? (*b->packet)[b->offset + lane] : 0;
-        mb.keep[lane] = kept;
-      }
-      mb.last = b->last;
-      model_in_.write(mb);
-    }
-    model_out_.tb_set_ready(m_ready);
+  bool compare_with_model(uint64_t cycle, bool s_ready, bool m_valid, uint16_t m_data) {
+    if (source_.offered()) model_in_.write(hls_beat<W>(*source_.offered()));
+    model_out_.tb_set_ready(sink_.tready());
     model_.step(model_in_, model_out_);
     const bool model_s_ready = model_in_.tb_take_read_attempted();
     if (!model_in_.empty()) model_in_.read();  // not taken: offered again next cycle
@@ -178,18 +148,23 @@ class CsumBench {
   }
 
   CsumRunReport fail(uint64_t cycle, const std::string& what) {
+    note_handshakes();
     report_.ok = false;
     std::ostringstream os;
     os << "DATA_W=" << W << ", cycle " << cycle << ": " << what;
     report_.failure = os.str();
     return report_;
   }
-  CsumRunReport finish() { return report_; }
 
   const std::vector<Packet>& packets_;
   const CsumRunOptions& opt_;
   std::mt19937_64 rng_;
   VlClocked<Top> top_;
+  AxisSource<kBytes> source_;
+  AxisSink<2> sink_;
+  BrokenPacket broken_;
+  LatencyMeter latency_;
+  StallWatch stall_;
   Model model_;
   ::hls::stream<typename Model::Beat> model_in_;
   ::hls::stream<typename Model::Sum> model_out_;
@@ -206,6 +181,14 @@ CsumRunReport run_csum(const std::vector<Packet>& packets, const CsumRunOptions&
       r.failure = "packet " + std::to_string(i) + " is empty: a packet has at least one byte";
       return r;
     }
+  }
+  for (const std::string& problem :
+       {throttle_problem("valid", opt.valid_probability, opt.valid_pattern),
+        throttle_problem("ready", opt.ready_probability, opt.ready_pattern)}) {
+    if (problem.empty()) continue;
+    CsumRunReport r;
+    r.failure = problem;
+    return r;
   }
   return dispatch_data_width<CsumRunReport>(opt.data_width, [&](auto w) {
     constexpr int W = decltype(w)::value;

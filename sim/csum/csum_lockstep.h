@@ -21,6 +21,9 @@ struct CsumRunOptions {
   // Port behaviour of the traffic around the engine, per cycle.
   double valid_probability = 1.0;  // a waiting beat is offered (AXI: then held until taken)
   double ready_probability = 1.0;  // m_axis_tready is high
+  // Instead of the probabilities, when set: a pattern of 1 and 0 that
+  // repeats (sim::Throttle), e.g. "1110" for one idle cycle in four.
+  std::string valid_pattern, ready_pattern;
   uint64_t seed = 1;
   bool lockstep = true;  // compare with the HLS reference every cycle
   std::string fst_path;  // write an FST waveform there when set

@@ -8,19 +8,13 @@
 #include "Vtcp_rx_parser_512.h"
 #include "Vtcp_rx_parser_64.h"
 #include "tcp_rx_parser.h"
+#include "axis.h"
 #include "data_width.h"
-#include "verilator_ports.h"
+#include "hls_beat.h"
 #include "vl_clocked.h"
 
 namespace tcpoe::sim {
 namespace {
-
-struct BeatView {
-  const Frame* frame;
-  std::size_t offset;
-  int lanes;  // octets kept
-  bool last;
-};
 
 template <int W, typename Top>
 class ParserBench {
@@ -29,64 +23,46 @@ class ParserBench {
   using Model = kernels::TcpRxParser<W>;
 
   ParserBench(const std::vector<Frame>& frames, const ParserRunOptions& opt)
-      : frames_(frames), opt_(opt), rng_(opt.seed), top_(opt.fst_path) {}
+      : frames_(frames),
+        opt_(opt),
+        rng_(opt.seed),
+        top_(opt.fst_path),
+        source_(rng_, Throttle(opt.valid_probability, opt.valid_pattern)),
+        sink_(rng_, Throttle(opt.ready_probability, opt.ready_pattern)),
+        stall_(opt.stall_limit) {
+    for (const Frame& f : frames_) source_.add(f);
+  }
 
   ParserRunReport run() {
     top_->s_axis_tvalid = 0;
     top_->m_desc_tready = 0;
     top_.reset();
     report_.descriptors.reserve(frames_.size());
-    std::vector<uint64_t> last_beat_cycle(frames_.size(), 0);
-    std::size_t frame = 0, off = 0;  // next beat to offer
-    std::size_t results = 0;
-    bool offering = false, head_seen_valid = false;
-    uint64_t idle = 0;
-    std::bernoulli_distribution offer(opt_.valid_probability), ready(opt_.ready_probability);
 
-    while (results < frames_.size()) {
+    while (report_.descriptors.size() < frames_.size()) {
       const uint64_t cycle = report_.cycles;
-      if (!offering && frame < frames_.size()) offering = offer(rng_);
-      BeatView beat{nullptr, 0, 0, false};
-      if (offering) beat = beat_at(frame, off);
-      drive_input(offering ? &beat : nullptr);
-      const bool m_ready = ready(rng_);
-      top_->m_desc_tready = m_ready;
+      source_.decide();
+      source_.drive(top_->s_axis_tvalid, top_->s_axis_tdata, top_->s_axis_tkeep,
+                    top_->s_axis_tlast);
+      top_->m_desc_tready = sink_.decide();
       top_.settle();
 
       const bool s_ready = top_->s_axis_tready;
       const bool m_valid = top_->m_desc_tvalid;
       wire::RxDescriptorBytes m_data{};
       for (int i = 0; i < wire::rx_desc::kSize; ++i) m_data[i] = get_lane(top_->m_desc_tdata, i);
-      if (opt_.lockstep &&
-          !compare_with_model(cycle, offering ? &beat : nullptr, m_ready, s_ready, m_valid, m_data))
-        return report_;
+      if (opt_.lockstep && !compare_with_model(cycle, s_ready, m_valid, m_data)) return report_;
 
       // ---- the clock edge: handshakes happen
-      bool moved = false;
-      if (offering && s_ready) {
-        moved = true;
-        if (report_.beats == 0) report_.first_beat_cycle = cycle;
-        report_.last_beat_cycle = cycle;
-        ++report_.beats;
-        offering = false;
-        if (beat.last) {
-          last_beat_cycle[frame] = cycle;
-          ++frame;
-          off = 0;
-        } else {
-          off += kBytes;
-        }
-      }
-      if (m_valid && !head_seen_valid) {
-        if (results >= frame) return fail(cycle, "m_desc_tvalid before the frame's last beat");
-        report_.latencies.push_back(static_cast<uint32_t>(cycle - last_beat_cycle[results]));
-        head_seen_valid = true;
-      }
-      if (m_valid && m_ready) {
-        moved = true;
+      const auto taken = source_.edge(s_ready, cycle);
+      if (taken && taken->last) latency_.input_done(cycle);
+      if (m_valid && !latency_.output_valid(cycle))
+        return fail(cycle, "m_desc_tvalid before the frame's last beat");
+      const bool result_taken = m_valid && sink_.tready();
+      if (result_taken) {
+        sink_.take(cycle, top_->m_desc_tdata);
         report_.descriptors.push_back(m_data);
-        ++results;
-        head_seen_valid = false;
+        latency_.output_taken();
       }
       top_.rising_edge();
       ++report_.cycles;
@@ -95,8 +71,7 @@ class ParserBench {
         report_.rtl_assertion_fired = true;
         return fail(cycle, "an RTL assertion fired (see the %Error line above)");
       }
-      idle = moved ? 0 : idle + 1;
-      if (idle > opt_.stall_limit)
+      if (stall_.stalled(taken.has_value() || result_taken))
         return fail(cycle, "no handshake for too long: the parser hangs");
     }
     // Let the counters of the last frame settle (they move with its push).
@@ -104,46 +79,27 @@ class ParserBench {
     top_.settle();
     report_.counters = {top_->stat_frames, top_->stat_malformed, top_->stat_ip_csum_bad,
                         top_->stat_tcp_csum_bad};
+    note_handshakes();
     report_.ok = true;
     return report_;
   }
 
  private:
-  BeatView beat_at(std::size_t frame, std::size_t off) const {
-    const Frame& f = frames_[frame];
-    const std::size_t left = f.size() - off;
-    const int lanes = left >= std::size_t(kBytes) ? kBytes : int(left);
-    return BeatView{&f, off, lanes, off + kBytes >= f.size()};
+  void note_handshakes() {
+    const HandshakeLog& in = source_.handshakes();
+    report_.beats = in.beats;
+    report_.first_beat_cycle = in.first_cycle;
+    report_.last_beat_cycle = in.last_cycle;
+    report_.latencies = latency_.latencies();
   }
 
-  void drive_input(const BeatView* b) {
-    top_->s_axis_tvalid = b != nullptr;
-    top_->s_axis_tlast = b != nullptr && b->last;
-    for (int lane = 0; lane < kBytes; ++lane) {
-      const bool kept = b != nullptr && lane < b->lanes;
-      // Lanes not kept carry junk, as they may on a real bus.
-      const uint8_t byte = kept ? (*b->frame)[b->offset + lane] : uint8_t(rng_());
-      set_lane(top_->s_axis_tdata, lane, byte);
-      set_bit(top_->s_axis_tkeep, lane, kept);
-    }
-  }
-
-  bool compare_with_model(uint64_t cycle, const BeatView* b, bool m_ready, bool s_ready,
-                          bool m_valid, const wire::RxDescriptorBytes& m_data) {
+  bool compare_with_model(uint64_t cycle, bool s_ready, bool m_valid,
+                          const wire::RxDescriptorBytes& m_data) {
     // The counters are registers: what the model holds before its step.
     const ParserCounters model_stats{model_.frames(), model_.malformed(), model_.ip_csum_bad(),
                                      model_.tcp_csum_bad()};
-    if (b != nullptr) {
-      typename Model::Beat mb;
-      for (int lane = 0; lane < kBytes; ++lane) {
-        const bool kept = lane < b->lanes;
-        mb.data.range(8 * lane + 7, 8 * lane) = kept ? (*b->frame)[b->offset + lane] : 0;
-        mb.keep[lane] = kept;
-      }
-      mb.last = b->last;
-      model_in_.write(mb);
-    }
-    model_out_.tb_set_ready(m_ready);
+    if (source_.offered()) model_in_.write(hls_beat<W>(*source_.offered()));
+    model_out_.tb_set_ready(sink_.tready());
     model_.step(model_in_, model_out_);
     const bool model_s_ready = model_in_.tb_take_read_attempted();
     if (!model_in_.empty()) model_in_.read();  // not taken: offered again next cycle
@@ -182,6 +138,7 @@ class ParserBench {
   }
 
   ParserRunReport fail(uint64_t cycle, const std::string& what) {
+    note_handshakes();
     report_.ok = false;
     std::ostringstream os;
     os << "DATA_W=" << W << ", cycle " << cycle << ", descriptor "
@@ -194,6 +151,10 @@ class ParserBench {
   const ParserRunOptions& opt_;
   std::mt19937_64 rng_;
   VlClocked<Top> top_;
+  AxisSource<kBytes> source_;
+  AxisSink<wire::rx_desc::kSize> sink_;
+  LatencyMeter latency_;
+  StallWatch stall_;
   Model model_;
   ::hls::stream<typename Model::Beat> model_in_;
   ::hls::stream<typename Model::Desc> model_out_;
@@ -210,6 +171,14 @@ ParserRunReport run_parser(const std::vector<Frame>& frames, const ParserRunOpti
       r.failure = "frame " + std::to_string(i) + " is empty: a frame has at least one octet";
       return r;
     }
+  }
+  for (const std::string& problem :
+       {throttle_problem("valid", opt.valid_probability, opt.valid_pattern),
+        throttle_problem("ready", opt.ready_probability, opt.ready_pattern)}) {
+    if (problem.empty()) continue;
+    ParserRunReport r;
+    r.failure = problem;
+    return r;
   }
   return dispatch_data_width<ParserRunReport>(opt.data_width, [&](auto w) {
     constexpr int W = decltype(w)::value;

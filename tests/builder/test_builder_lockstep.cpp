@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "../support/lockstep_matrix.h"
 #include "builder_lockstep.h"
 #include "builder_test_util.h"
 
@@ -14,7 +15,12 @@ using tcpoe::sim::BuilderRunReport;
 using tcpoe::sim::run_builder;
 using tcpoe::sim::TxSegment;
 using tcpoe::test::expected_frame;
+using tcpoe::test::describe;
+using tcpoe::test::lockstep_options;
+using tcpoe::test::long_test_seed;
 using tcpoe::test::random_segment;
+using tcpoe::test::require_clean_run;
+using tcpoe::test::test_seed;
 
 namespace {
 
@@ -27,8 +33,7 @@ std::vector<TxSegment> random_segments(std::size_t n, uint16_t min_p, uint16_t m
 }
 
 void require_frames(const BuilderRunReport& r, const std::vector<TxSegment>& segs) {
-  INFO(r.failure);
-  REQUIRE(r.ok);
+  require_clean_run(r);
   REQUIRE(r.frames.size() == segs.size());
   for (std::size_t i = 0; i < segs.size(); ++i) {
     INFO("frame " << i << " payload_len " << segs[i].desc.payload_len);
@@ -48,41 +53,52 @@ uint64_t beats_of(const std::vector<TxSegment>& segs, int w) {
 
 TEST_CASE("header-only segments: RTL and HLS agree - frames as the wire layer builds them",
           "[builder][lockstep]") {
-  const int w = GENERATE(64, 128, 256, 512);
-  const double valid_p = GENERATE(1.0, 0.5);
-  const double ready_p = GENERATE(1.0, 0.6, 0.1);
-  BuilderRunOptions opt;
-  opt.data_width = w;
-  opt.desc_valid_probability = valid_p;
-  opt.ready_probability = ready_p;
-  opt.seed = uint64_t(w) * 100 + uint64_t(valid_p * 10) * 10 + uint64_t(ready_p * 10);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
+  const std::size_t traffic = TCPOE_GENERATE_TRAFFIC();
+  const auto opt = lockstep_options<BuilderRunOptions>(w, traffic, 3);
+  INFO(describe(opt, traffic));
   const auto segs = random_segments(300, 0, 0, opt.seed);
-  INFO("DATA_W=" << w << " valid " << valid_p << " ready " << ready_p);
   require_frames(run_builder(segs, opt), segs);
 }
 
-TEST_CASE("segments with payload 0..2048 octets: RTL and HLS agree - frames as the wire layer's",
-          "[builder][lockstep][payload]") {
-  const int w = GENERATE(64, 128, 256, 512);
-  const double valid_p = GENERATE(1.0, 0.6);
-  const double ready_p = GENERATE(1.0, 0.5);
-  BuilderRunOptions opt;
-  opt.data_width = w;
-  opt.desc_valid_probability = valid_p;
-  opt.payload_valid_probability = valid_p;
-  opt.ready_probability = ready_p;
-  opt.seed = 7 + uint64_t(w) * 100 + uint64_t(valid_p * 10) * 10 + uint64_t(ready_p * 10);
-  std::mt19937_64 rng(opt.seed);
+namespace {
+
+// Segments of every kind: header only, payloads within a few beats, up to
+// PAYLOAD_DEPTH, and payloads ending on every lane of a beat.
+std::vector<TxSegment> mixed_segments(std::size_t n, int w, uint64_t seed) {
+  std::mt19937_64 rng(seed);
   std::vector<TxSegment> segs;
-  for (int i = 0; i < 120; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const unsigned kind = unsigned(rng() % 4);
     const uint16_t max = kind == 0 ? 0 : kind == 1 ? 3 * (w / 8) : 2048;
     segs.push_back(random_segment(rng, kind == 0 ? 0 : 1, max));
   }
-  // The largest segment, and payloads ending on every lane of a beat.
   segs.push_back(random_segment(rng, 2048, 2048));
-  for (int n = 1; n <= w / 8 + 1; ++n) segs.push_back(random_segment(rng, uint16_t(n), uint16_t(n)));
-  INFO("DATA_W=" << w << " valid " << valid_p << " ready " << ready_p);
+  for (int len = 1; len <= w / 8 + 1; ++len)
+    segs.push_back(random_segment(rng, uint16_t(len), uint16_t(len)));
+  return segs;
+}
+
+}  // namespace
+
+TEST_CASE("segments with payload 0..2048 octets: RTL and HLS agree - frames as the wire layer's",
+          "[builder][lockstep][payload]") {
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
+  const std::size_t traffic = TCPOE_GENERATE_TRAFFIC();
+  const auto opt = lockstep_options<BuilderRunOptions>(w, traffic, 4);
+  INFO(describe(opt, traffic));
+  const auto segs = mixed_segments(120, w, opt.seed);
+  require_frames(run_builder(segs, opt), segs);
+}
+
+TEST_CASE("long: segments with payload 0..2048 octets, a random seed unless TCPOE_SEED is set",
+          "[builder][lockstep][long]") {
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
+  const std::size_t traffic = TCPOE_GENERATE_TRAFFIC();
+  auto opt = lockstep_options<BuilderRunOptions>(w, traffic, 4);
+  opt.seed = long_test_seed(opt.seed);
+  INFO(describe(opt, traffic));
+  const auto segs = mixed_segments(2000, w, opt.seed);
   require_frames(run_builder(segs, opt), segs);
 }
 
@@ -99,7 +115,7 @@ TEST_CASE("short payloads arriving just in time: frames as the wire layer's",
   opt.data_width = w;
   opt.payload_valid_probability = payload_p;
   opt.ready_probability = ready_p;
-  opt.seed = 11 + uint64_t(w) * 100 + uint64_t(payload_p * 10) * 10 + uint64_t(ready_p * 10);
+  opt.seed = test_seed(11 + uint64_t(w) * 100 + uint64_t(payload_p * 10) * 10 + uint64_t(ready_p * 10));
   std::mt19937_64 rng(opt.seed);
   std::vector<TxSegment> segs;
   for (int i = 0; i < 400; ++i)
@@ -113,7 +129,7 @@ TEST_CASE("back-to-back header-only segments: one beat every cycle - no idle cyc
   const int w = GENERATE(64, 128, 256, 512);
   BuilderRunOptions opt;
   opt.data_width = w;
-  const auto segs = random_segments(3000, 0, 0, uint64_t(w) + 1);
+  const auto segs = random_segments(3000, 0, 0, test_seed(uint64_t(w) + 1));
   const auto r = run_builder(segs, opt);
   require_frames(r, segs);
   INFO("DATA_W=" << w);
@@ -135,7 +151,7 @@ TEST_CASE("back-to-back segments with payload up to PAYLOAD_DEPTH - 4 words: no 
   BuilderRunOptions opt;
   opt.data_width = w;
   const auto max_p = uint16_t(tcpoe::sim::kBuilderPayloadDepth - 4 * (w / 8));
-  const auto segs = random_segments(300, 1, max_p, uint64_t(w) + 2);
+  const auto segs = random_segments(300, 1, max_p, test_seed(uint64_t(w) + 2));
   const auto r = run_builder(segs, opt);
   require_frames(r, segs);
   constexpr std::size_t kWarmUp = 10;
@@ -152,7 +168,7 @@ TEST_CASE("latency: 3 cycles from descriptor to first beat - then one beat per c
   BuilderRunOptions opt;
   opt.data_width = w;
   opt.desc_valid_probability = 0.02;  // isolated descriptors: nothing queued before them
-  const auto segs = random_segments(60, 0, 0, uint64_t(w) + 3);
+  const auto segs = random_segments(60, 0, 0, test_seed(uint64_t(w) + 3));
   const auto r = run_builder(segs, opt);
   require_frames(r, segs);
   std::size_t measured = 0;
@@ -170,7 +186,7 @@ TEST_CASE("latency: 3 cycles from descriptor to first beat - then one beat per c
 TEST_CASE("bad descriptors and payloads are dropped and counted - the rest still built",
           "[builder][bad]") {
   const int w = GENERATE(64, 128, 256, 512);
-  std::mt19937_64 rng(uint64_t(w) + 4);
+  std::mt19937_64 rng(test_seed(uint64_t(w) + 4));
   std::vector<TxSegment> segs;
   std::vector<TxSegment> good;
   const auto add_good = [&](uint16_t max_p) {
@@ -262,8 +278,8 @@ TEST_CASE("a payload beat breaking the tkeep rule is an RTL error - a run not ex
   // One beat (a hole in lane 0 of the last beat) or three (partial beats
   // before the last).
   const bool one_beat = GENERATE(true, false);
-  std::mt19937_64 rng(uint64_t(w) + 5);
-  std::vector<TxSegment> segs = random_segments(4, 0, 0, uint64_t(w) + 6);
+  std::mt19937_64 rng(test_seed(uint64_t(w) + 5));
+  std::vector<TxSegment> segs = random_segments(4, 0, 0, test_seed(uint64_t(w) + 6));
   segs.push_back(one_beat ? keep_segment(rng, {0b110})
                           : keep_segment(rng, {lanes(b - 1), lanes(b - 1), lanes(3)}));
   segs.push_back(random_segment(rng, 0, 0));
@@ -287,7 +303,7 @@ TEST_CASE("payloads breaking the tkeep rule, octet count right: dropped and coun
   const double ready_p = GENERATE(1.0, 0.5);
   const int b = w / 8;
   const uint64_t all = lanes(b);
-  std::mt19937_64 rng(uint64_t(w) * 10 + 8 + uint64_t(valid_p * 10) + uint64_t(ready_p * 100));
+  std::mt19937_64 rng(test_seed(uint64_t(w) * 10 + 8 + uint64_t(valid_p * 10) + uint64_t(ready_p * 100)));
   std::vector<TxSegment> segs, good;
   std::size_t bad = 0;
   uint64_t breaks = 0;
@@ -350,7 +366,7 @@ TEST_CASE("random tkeep-breaking payloads among good segments: each dropped and 
           "[builder][bad][tkeep]") {
   const int w = GENERATE(64, 128, 256, 512);
   const int b = w / 8;
-  std::mt19937_64 rng(uint64_t(w) + 9);
+  std::mt19937_64 rng(test_seed(uint64_t(w) + 9));
   std::vector<TxSegment> segs, good;
   std::size_t bad = 0, bad_desc = 0;
   uint64_t breaks = 0;
@@ -389,7 +405,7 @@ TEST_CASE("random tkeep-breaking payloads among good segments: each dropped and 
   opt.desc_valid_probability = 0.8;
   opt.payload_valid_probability = 0.8;
   opt.ready_probability = 0.7;
-  opt.seed = uint64_t(w) + 10;
+  opt.seed = test_seed(uint64_t(w) + 10);
   opt.expect_tkeep_errors = true;
   const auto r = run_builder(segs, opt);
   INFO("DATA_W=" << w << ": " << r.failure);

@@ -7,34 +7,47 @@
 #include <fstream>
 
 #include "csum_lockstep.h"
+#include "../support/lockstep_matrix.h"
 #include "../support/subprocess.h"
 
 using tcpoe::sim::CsumRunOptions;
 using tcpoe::sim::Packet;
 using tcpoe::sim::random_packets;
 using tcpoe::sim::run_csum;
+using tcpoe::test::describe;
+using tcpoe::test::lockstep_options;
+using tcpoe::test::long_test_seed;
+using tcpoe::test::require_clean_run;
+using tcpoe::test::test_seed;
 
-TEST_CASE("RTL and HLS agree on random packets 1..9018 bytes with gaps and back-pressure",
+TEST_CASE("RTL and HLS agree on random packets 1..9018 bytes, every DATA_W and traffic",
           "[csum][lockstep]") {
-  const int w = GENERATE(64, 128, 256, 512);
-  const double valid_p = GENERATE(1.0, 0.6);
-  const double ready_p = GENERATE(1.0, 0.7, 0.1);
-  CsumRunOptions opt;
-  opt.data_width = w;
-  opt.valid_probability = valid_p;
-  opt.ready_probability = ready_p;
-  opt.seed = uint64_t(w) * 1000 + uint64_t(valid_p * 10) * 10 + uint64_t(ready_p * 10);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
+  const std::size_t traffic = TCPOE_GENERATE_TRAFFIC();
+  const auto opt = lockstep_options<CsumRunOptions>(w, traffic, 1);
+  INFO(describe(opt, traffic));
   auto packets = random_packets(200, 1, 9018, opt.seed);
   packets.push_back(Packet(9018, 0xff));  // the largest sum a jumbo frame can make
   packets.push_back(Packet(1, 0x00));
   packets.push_back(Packet(64, 0x00));    // all zero: the sum is 0, not ffff
-  INFO("DATA_W=" << w << " valid " << valid_p << " ready " << ready_p);
   const auto r = run_csum(packets, opt);
-  INFO(r.failure);
-  REQUIRE(r.ok);
+  require_clean_run(r);
   REQUIRE(r.sums.size() == packets.size());
   CHECK(r.sums[packets.size() - 1] == 0x0000);
   CHECK(r.sums[packets.size() - 3] == 0xffff);
+}
+
+TEST_CASE("long: random packets 1..9018 bytes, a random seed unless TCPOE_SEED is set",
+          "[csum][lockstep][long]") {
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
+  const std::size_t traffic = TCPOE_GENERATE_TRAFFIC();
+  auto opt = lockstep_options<CsumRunOptions>(w, traffic, 1);
+  opt.seed = long_test_seed(opt.seed);
+  INFO(describe(opt, traffic));
+  const auto packets = random_packets(3000, 1, 9018, opt.seed);
+  const auto r = run_csum(packets, opt);  // every sum is checked against RFC 1071
+  require_clean_run(r);
+  CHECK(r.sums.size() == packets.size());
 }
 
 TEST_CASE("back-to-back one-beat packets: one beat and one result every cycle, forever",
@@ -43,10 +56,10 @@ TEST_CASE("back-to-back one-beat packets: one beat and one result every cycle, f
   CsumRunOptions opt;
   opt.data_width = w;
   // Every size a one-beat packet can have, 1..DATA_W/8 bytes.
-  auto packets = random_packets(20000, 1, std::size_t(w / 8), uint64_t(w));
+  auto packets = random_packets(20000, 1, std::size_t(w / 8), test_seed(uint64_t(w)));
   const auto r = run_csum(packets, opt);
-  INFO("DATA_W=" << w << ": " << r.failure);
-  REQUIRE(r.ok);
+  INFO("DATA_W=" << w);
+  require_clean_run(r);
   // Not a single idle cycle between the first and the last beat.
   CHECK(r.beats == packets.size());
   CHECK(r.last_beat_cycle - r.first_beat_cycle + 1 == r.beats);
@@ -65,7 +78,7 @@ TEST_CASE("carries at the edges: all-ones and near-all-ones packets of every len
   CsumRunOptions opt;
   opt.data_width = w;
   opt.ready_probability = ready_p;
-  opt.seed = uint64_t(w) + uint64_t(ready_p * 10);
+  opt.seed = test_seed(uint64_t(w) + uint64_t(ready_p * 10));
   std::vector<Packet> packets;
   for (std::size_t n = 1; n <= std::size_t(3 * w / 8 + 1); ++n) packets.push_back(Packet(n, 0xff));
   for (std::size_t n = 2; n <= 600; n += 2) {
@@ -79,8 +92,8 @@ TEST_CASE("carries at the edges: all-ones and near-all-ones packets of every len
   packets.push_back(Packet(3 * 65536 + 7, 0xff));  // every accumulator wraps, many times
   packets.push_back(Packet(65536 * 2, 0x80));
   const auto r = run_csum(packets, opt);
-  INFO("DATA_W=" << w << " ready " << ready_p << ": " << r.failure);
-  REQUIRE(r.ok);  // every sum also equals the RFC 1071 reference
+  INFO("DATA_W=" << w << " ready " << ready_p);
+  require_clean_run(r);  // every sum also equals the RFC 1071 reference
   REQUIRE(r.sums.size() == packets.size());
   for (std::size_t i = 0; i < std::size_t(3 * w / 8 + 1); ++i)
     CHECK(r.sums[i] == ((i + 1) % 2 ? 0xff00 : 0xffff));
@@ -92,9 +105,9 @@ TEST_CASE("latency from the last beat to the result is 4 cycles at every DATA_W"
   CsumRunOptions opt;
   opt.data_width = w;
   opt.valid_probability = 0.3;  // isolated packets as well as back-to-back ones
-  const auto r = run_csum(random_packets(200, 1, 300, 5), opt);
-  INFO(r.failure);
-  REQUIRE(r.ok);
+  opt.seed = test_seed(1);
+  const auto r = run_csum(random_packets(200, 1, 300, test_seed(5)), opt);
+  require_clean_run(r);
   REQUIRE(r.latencies.size() == 200);
   for (uint32_t l : r.latencies) CHECK(l == 4);
 }
@@ -104,11 +117,10 @@ TEST_CASE("a consumer that stalls for long keeps every result, in order", "[csum
   CsumRunOptions opt;
   opt.data_width = w;
   opt.ready_probability = 0.01;
-  opt.seed = 99;
-  const auto packets = random_packets(300, 1, 200, 77);
+  opt.seed = test_seed(99);
+  const auto packets = random_packets(300, 1, 200, test_seed(77));
   const auto r = run_csum(packets, opt);
-  INFO(r.failure);
-  REQUIRE(r.ok);
+  require_clean_run(r);
   REQUIRE(r.sums.size() == packets.size());
 }
 
@@ -117,7 +129,8 @@ TEST_CASE("a beat that breaks the tkeep rule fires the RTL assertion", "[csum][b
   const std::size_t bad_len = GENERATE(std::size_t(3), std::size_t(700));  // last beat / middle beat
   CsumRunOptions opt;
   opt.data_width = w;
-  auto packets = random_packets(5, 40, 40, 1);
+  opt.seed = test_seed(1);
+  auto packets = random_packets(5, 40, 40, test_seed(2));
   packets.push_back(Packet(bad_len, 0x5a));
   packets.push_back(Packet(40, 0x11));
   opt.break_tkeep_of_packet = packets.size() - 2;
@@ -143,7 +156,7 @@ TEST_CASE("a waveform (--trace) is an FST file with the ports in it", "[csum][tr
   opt.data_width = 128;
   opt.fst_path = "test_csum_trace.fst";
   std::remove(opt.fst_path.c_str());
-  const auto r = run_csum(random_packets(10, 1, 100, 3), opt);
+  const auto r = run_csum(random_packets(10, 1, 100, test_seed(3)), opt);
   REQUIRE(r.ok);
   // gtkwave's fst2vcd reads it back: the file is a real FST, not just bytes.
   const auto vcd = tcpoe::test::run_command("fst2vcd " + opt.fst_path + " 2>&1");

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "../support/subprocess.h"
+#include "../support/test_seed.h"
 
 using tcpoe::test::run_command;
 
@@ -101,7 +102,8 @@ TEST_CASE("tcpoe-csum refuses bad arguments and input with a message and exit 2"
 }
 
 TEST_CASE("tcpoe-csum on random packets runs clean and says so", "[host]") {
-  const auto r = run_command(kCli + " --random 50 --data-width 256 --valid-prob 0.5 2>&1");
+  const auto r = run_command(kCli + " --random 50 --data-width 256 --valid-prob 0.5 --seed " +
+                             std::to_string(tcpoe::test::test_seed(1)) + " 2>&1");
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("50 packets"));

@@ -1,7 +1,7 @@
 // Frames for the receive parser's tests: well-formed ones with the options
 // in Linux's order or in other legal orders (with NOPs, unknown kinds, SACK
 // blocks, EOL), the same frames mutated, and one crafted frame per Malformed
-// code. Seeds are fixed, so a failure reproduces.
+// code. Seeds come from support/test_seed.h: fixed unless TCPOE_SEED is set.
 #pragma once
 
 #include <algorithm>

@@ -8,6 +8,7 @@
 
 #include <sstream>
 
+#include "../support/lockstep_matrix.h"
 #include "parser_lockstep.h"
 #include "parser_test_util.h"
 
@@ -16,6 +17,11 @@ using tcpoe::parser_test::Gen;
 using tcpoe::sim::ParserRunOptions;
 using tcpoe::sim::ParserRunReport;
 using tcpoe::sim::run_parser;
+using tcpoe::test::describe;
+using tcpoe::test::lockstep_options;
+using tcpoe::test::long_test_seed;
+using tcpoe::test::require_clean_run;
+using tcpoe::test::test_seed;
 namespace w = tcpoe::wire;
 
 namespace {
@@ -53,23 +59,17 @@ std::size_t check_against_software(const std::vector<Frame>& frames, const Parse
 
 }  // namespace
 
-TEST_CASE("well-formed frames, options in any legal order: every field, with gaps and "
-          "back-pressure", "[parser][lockstep]") {
-  const int width = GENERATE(64, 128, 256, 512);
-  const double valid_p = GENERATE(1.0, 0.5);
-  const double ready_p = GENERATE(1.0, 0.3);
-  Gen g(uint64_t(width) * 100 + uint64_t(valid_p * 10) + uint64_t(ready_p * 10) * 7);
+TEST_CASE("well-formed frames, options in any legal order: every field, every DATA_W and "
+          "traffic", "[parser][lockstep]") {
+  const int width = TCPOE_GENERATE_DATA_WIDTH();
+  const std::size_t traffic = TCPOE_GENERATE_TRAFFIC();
+  const auto opt = lockstep_options<ParserRunOptions>(width, traffic, 2);
+  INFO(describe(opt, traffic));
+  Gen g(opt.seed);
   std::vector<Frame> frames;
   for (int i = 0; i < 150; ++i) frames.push_back(tcpoe::parser_test::good_frame(g));
-  ParserRunOptions opt;
-  opt.data_width = width;
-  opt.valid_probability = valid_p;
-  opt.ready_probability = ready_p;
-  opt.seed = g.u32();
-  INFO("DATA_W=" << width << " valid " << valid_p << " ready " << ready_p);
   const ParserRunReport r = run_parser(frames, opt);
-  INFO(r.failure);
-  REQUIRE(r.ok);
+  require_clean_run(r);
   CHECK(check_against_software(frames, r) == frames.size());
   CHECK(r.counters.tcp_csum_bad == 0);
   CHECK(r.counters.ip_csum_bad == 0);
@@ -84,10 +84,29 @@ TEST_CASE("well-formed frames, options in any legal order: every field, with gap
   CHECK(with_unknown > 5);
 }
 
+TEST_CASE("long: random and mutated frames, a random seed unless TCPOE_SEED is set",
+          "[parser][lockstep][long]") {
+  const int width = TCPOE_GENERATE_DATA_WIDTH();
+  const std::size_t traffic = TCPOE_GENERATE_TRAFFIC();
+  auto opt = lockstep_options<ParserRunOptions>(width, traffic, 2);
+  opt.seed = long_test_seed(opt.seed);
+  INFO(describe(opt, traffic));
+  Gen g(opt.seed);
+  std::vector<Frame> frames;
+  for (int i = 0; i < 20000; ++i) {
+    Frame f = tcpoe::parser_test::good_frame(g);
+    if (g.chance(0.5)) f = tcpoe::parser_test::mutate(g, f);
+    frames.push_back(std::move(f));
+  }
+  const ParserRunReport r = run_parser(frames, opt);
+  require_clean_run(r);
+  check_against_software(frames, r);
+}
+
 TEST_CASE("every Malformed code is reported, counted, and the next frame parses",
           "[parser][lockstep][malformed]") {
   const int width = GENERATE(64, 128, 256, 512);
-  Gen g(uint64_t(width) + 7);
+  Gen g(test_seed(uint64_t(width) + 7));
   std::vector<Frame> frames;
   std::vector<int> codes;  // expected code per frame
   for (int round = 0; round < 6; ++round) {
@@ -107,10 +126,10 @@ TEST_CASE("every Malformed code is reported, counted, and the next frame parses"
   opt.data_width = width;
   opt.valid_probability = 0.8;
   opt.ready_probability = 0.8;
-  opt.seed = uint64_t(width);
+  opt.seed = test_seed(uint64_t(width));
   const ParserRunReport r = run_parser(frames, opt);
-  INFO("DATA_W=" << width << ": " << r.failure);
-  REQUIRE(r.ok);
+  INFO("DATA_W=" << width);
+  require_clean_run(r);
   check_against_software(frames, r);
   for (std::size_t i = 0; i < frames.size(); ++i) {
     const w::RxDescriptor d = w::unpack_rx_descriptor(r.descriptors[i]);
@@ -125,7 +144,7 @@ TEST_CASE("every Malformed code is reported, counted, and the next frame parses"
 TEST_CASE("corrupted IPv4 and TCP checksums are detected and counted",
           "[parser][lockstep][checksum]") {
   const int width = GENERATE(64, 128, 256, 512);
-  Gen g(uint64_t(width) + 11);
+  Gen g(test_seed(uint64_t(width) + 11));
   std::vector<Frame> frames;
   std::vector<std::pair<bool, bool>> want;  // ip ok, tcp ok
   for (int i = 0; i < 120; ++i) {
@@ -147,10 +166,10 @@ TEST_CASE("corrupted IPv4 and TCP checksums are detected and counted",
   }
   ParserRunOptions opt;
   opt.data_width = width;
-  opt.seed = 3;
+  opt.seed = test_seed(3);
   const ParserRunReport r = run_parser(frames, opt);
-  INFO("DATA_W=" << width << ": " << r.failure);
-  REQUIRE(r.ok);
+  INFO("DATA_W=" << width);
+  require_clean_run(r);
   check_against_software(frames, r);
   for (std::size_t i = 0; i < frames.size(); ++i) {
     const w::RxDescriptor d = w::unpack_rx_descriptor(r.descriptors[i]);
@@ -168,7 +187,7 @@ TEST_CASE("corrupted IPv4 and TCP checksums are detected and counted",
 TEST_CASE("thousands of random and mutated frames: hardware verdicts equal parse_frame's",
           "[parser][lockstep][fuzz]") {
   const int width = GENERATE(64, 128, 256, 512);
-  Gen g(uint64_t(width) * 31);
+  Gen g(test_seed(uint64_t(width) * 31));
   std::vector<Frame> frames;
   for (int i = 0; i < 2500; ++i) {
     Frame f = tcpoe::parser_test::good_frame(g);
@@ -188,10 +207,10 @@ TEST_CASE("thousands of random and mutated frames: hardware verdicts equal parse
   opt.data_width = width;
   opt.valid_probability = 0.9;
   opt.ready_probability = 0.9;
-  opt.seed = 5;
+  opt.seed = test_seed(5);
   const ParserRunReport r = run_parser(frames, opt);
-  INFO("DATA_W=" << width << ": " << r.failure);
-  REQUIRE(r.ok);
+  INFO("DATA_W=" << width);
+  require_clean_run(r);
   const std::size_t good = check_against_software(frames, r);
   // Both kinds of frame in quantity, or the comparison proves little.
   CHECK(good > 500);
@@ -207,7 +226,7 @@ TEST_CASE("thousands of random and mutated frames: hardware verdicts equal parse
 TEST_CASE("back-to-back minimum frames: one frame per ceil(60/bytes) beats, no idle cycle, "
           "8-cycle latency", "[parser][lockstep][rate]") {
   const int width = GENERATE(64, 128, 256, 512);
-  Gen g(uint64_t(width) + 99);
+  Gen g(test_seed(uint64_t(width) + 99));
   std::vector<Frame> frames;
   for (int i = 0; i < 2000; ++i) {
     w::FrameRepr rep = g.repr();
@@ -216,9 +235,10 @@ TEST_CASE("back-to-back minimum frames: one frame per ceil(60/bytes) beats, no i
   }
   ParserRunOptions opt;
   opt.data_width = width;
+  opt.seed = test_seed(1);
   const ParserRunReport r = run_parser(frames, opt);
-  INFO("DATA_W=" << width << ": " << r.failure);
-  REQUIRE(r.ok);
+  INFO("DATA_W=" << width);
+  require_clean_run(r);
   check_against_software(frames, r);
   const uint64_t beats_per_frame = (60 + width / 8 - 1) / (width / 8);
   CHECK(r.beats == frames.size() * beats_per_frame);
@@ -235,7 +255,7 @@ TEST_CASE("back-to-back shortest frames with options: the option walk keeps up, 
   // least 58 octets: 8, 4 and 2 beats apart at DATA_W 64, 128 and 256). Some
   // carry a bad option, some none.
   const int width = GENERATE(64, 128, 256, 512);
-  Gen g(uint64_t(width) + 58);
+  Gen g(test_seed(uint64_t(width) + 58));
   std::vector<Frame> frames;
   uint64_t beats = 0;
   for (int i = 0; i < 1500; ++i) {
@@ -250,9 +270,10 @@ TEST_CASE("back-to-back shortest frames with options: the option walk keeps up, 
   }
   ParserRunOptions opt;
   opt.data_width = width;
+  opt.seed = test_seed(1);
   const ParserRunReport r = run_parser(frames, opt);
-  INFO("DATA_W=" << width << ": " << r.failure);
-  REQUIRE(r.ok);
+  INFO("DATA_W=" << width);
+  require_clean_run(r);
   CHECK(check_against_software(frames, r) >= frames.size() / 2);
   CHECK(r.beats == beats);
   CHECK(r.last_beat_cycle - r.first_beat_cycle + 1 == r.beats);
@@ -262,15 +283,16 @@ TEST_CASE("back-to-back shortest frames with options: the option walk keeps up, 
 TEST_CASE("a stalled descriptor consumer stops the input, loses nothing, and never hangs",
           "[parser][lockstep][backpressure]") {
   const int width = GENERATE(64, 512);
-  Gen g(uint64_t(width) + 5);
+  Gen g(test_seed(uint64_t(width) + 5));
   std::vector<Frame> frames;
   for (int i = 0; i < 400; ++i) frames.push_back(w::emit_frame(g.repr(), Frame(g.below(7), 1)));
   ParserRunOptions opt;
   opt.data_width = width;
   opt.ready_probability = 0.02;  // the queue fills: s_axis_tready must fall
+  opt.seed = test_seed(1);
   const ParserRunReport r = run_parser(frames, opt);
-  INFO("DATA_W=" << width << ": " << r.failure);
-  REQUIRE(r.ok);
+  INFO("DATA_W=" << width);
+  require_clean_run(r);
   check_against_software(frames, r);
   // Far more cycles than beats: the input really was held off.
   CHECK(r.last_beat_cycle - r.first_beat_cycle + 1 > 5 * r.beats);

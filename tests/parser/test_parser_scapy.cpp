@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "../support/subprocess.h"
+#include "../support/test_seed.h"
 #include "parser_lockstep.h"
 #include "tcpoe/wire/rx_descriptor.h"
 
@@ -42,7 +43,8 @@ std::string hex32(uint32_t v) {
 
 TEST_CASE("scapy builds, our parser parses, scapy dissects: every field and verdict agree",
           "[parser][scapy][oracle]") {
-  const auto gen = tcpoe::test::run_scapy_oracle("scapy_dissect.py gen 400 2024");
+  const auto gen = tcpoe::test::run_scapy_oracle(
+      "scapy_dissect.py gen 400 " + std::to_string(tcpoe::test::test_seed(2024)));
   std::vector<std::string> kinds;
   std::vector<Frame> frames;
   std::string hex_lines;

@@ -108,7 +108,7 @@ TEST_CASE("emit_tcp_options writes nothing into a buffer too short", "[wire][opt
 }
 
 TEST_CASE("random options round-trip through emit and parse", "[wire][options]") {
-  tcpoe::wire::test::Random rng(11);
+  tcpoe::wire::test::Random rng(tcpoe::test::test_seed(11));
   for (int i = 0; i < 500; ++i) {
     const TcpOptions o = rng.options();
     const auto back = parse(emit(o));

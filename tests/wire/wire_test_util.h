@@ -1,18 +1,19 @@
-// Random values and frames for the wire-format tests. Seeds are fixed, so a
-// failure reproduces; each test draws from its own generator.
+// Random values and frames for the wire-format tests. Each test draws from its
+// own generator, seeded by support/test_seed.h: fixed unless TCPOE_SEED is set.
 #pragma once
 
 #include <cstdint>
 #include <random>
 #include <vector>
 
+#include "../support/test_seed.h"
 #include "tcpoe/wire/frame.h"
 
 namespace tcpoe::wire::test {
 
 class Random {
  public:
-  explicit Random(uint32_t seed) : engine_(seed) {}
+  explicit Random(uint64_t seed) : engine_(uint32_t(seed ^ (seed >> 32))) {}
 
   template <typename T>
   T bits(unsigned width = sizeof(T) * 8) {
