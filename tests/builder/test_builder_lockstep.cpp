@@ -108,7 +108,7 @@ TEST_CASE("long: segments with payload 0..2048 octets, a random seed unless TCPO
 // input slower than the output, or faster) are where that would show.
 TEST_CASE("short payloads arriving just in time: frames as the wire layer's",
           "[builder][lockstep][payload]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   const double payload_p = GENERATE(1.0, 0.7, 0.3);
   const double ready_p = GENERATE(1.0, 0.5);
   BuilderRunOptions opt;
@@ -126,7 +126,7 @@ TEST_CASE("short payloads arriving just in time: frames as the wire layer's",
 
 TEST_CASE("back-to-back header-only segments: one beat every cycle - no idle cycle",
           "[builder][rate]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   BuilderRunOptions opt;
   opt.data_width = w;
   const auto segs = random_segments(3000, 0, 0, test_seed(uint64_t(w) + 1));
@@ -147,7 +147,7 @@ TEST_CASE("back-to-back header-only segments: one beat every cycle - no idle cyc
 // whole in the buffer a few cycles before the current frame's last beat).
 TEST_CASE("back-to-back segments with payload up to PAYLOAD_DEPTH - 4 words: no idle after warm-up",
           "[builder][rate][payload]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   BuilderRunOptions opt;
   opt.data_width = w;
   const auto max_p = uint16_t(tcpoe::sim::kBuilderPayloadDepth - 4 * (w / 8));
@@ -164,7 +164,7 @@ TEST_CASE("back-to-back segments with payload up to PAYLOAD_DEPTH - 4 words: no 
 
 TEST_CASE("latency: 3 cycles from descriptor to first beat - then one beat per cycle",
           "[builder][latency]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   BuilderRunOptions opt;
   opt.data_width = w;
   opt.desc_valid_probability = 0.02;  // isolated descriptors: nothing queued before them
@@ -185,7 +185,7 @@ TEST_CASE("latency: 3 cycles from descriptor to first beat - then one beat per c
 
 TEST_CASE("bad descriptors and payloads are dropped and counted - the rest still built",
           "[builder][bad]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   std::mt19937_64 rng(test_seed(uint64_t(w) + 4));
   std::vector<TxSegment> segs;
   std::vector<TxSegment> good;
@@ -298,7 +298,7 @@ TEST_CASE("a payload beat breaking the tkeep rule is an RTL error - a run not ex
 // buffer words freed for the segments after it.
 TEST_CASE("payloads breaking the tkeep rule, octet count right: dropped and counted - the rest built",
           "[builder][bad][tkeep]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   const double valid_p = GENERATE(1.0, 0.6);
   const double ready_p = GENERATE(1.0, 0.5);
   const int b = w / 8;
@@ -364,7 +364,7 @@ TEST_CASE("payloads breaking the tkeep rule, octet count right: dropped and coun
 
 TEST_CASE("random tkeep-breaking payloads among good segments: each dropped and counted once",
           "[builder][bad][tkeep]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   const int b = w / 8;
   std::mt19937_64 rng(test_seed(uint64_t(w) + 9));
   std::vector<TxSegment> segs, good;

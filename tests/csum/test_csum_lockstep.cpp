@@ -52,7 +52,7 @@ TEST_CASE("long: random packets 1..9018 bytes, a random seed unless TCPOE_SEED i
 
 TEST_CASE("back-to-back one-beat packets: one beat and one result every cycle, forever",
           "[csum][lockstep][rate]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   CsumRunOptions opt;
   opt.data_width = w;
   // Every size a one-beat packet can have, 1..DATA_W/8 bytes.
@@ -73,7 +73,7 @@ TEST_CASE("carries at the edges: all-ones and near-all-ones packets of every len
   // x <= fffe) and the result is only added back to 16 bits at the queue's
   // head: octets of ff drive every adder to its carry-out as often as they
   // can, and sums of 0 and 1 modulo ffff sit on both sides of the wrap.
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   const double ready_p = GENERATE(1.0, 0.3);
   CsumRunOptions opt;
   opt.data_width = w;
@@ -101,7 +101,7 @@ TEST_CASE("carries at the edges: all-ones and near-all-ones packets of every len
 
 TEST_CASE("latency from the last beat to the result is 4 cycles at every DATA_W",
           "[csum][latency]") {
-  const int w = GENERATE(64, 128, 256, 512);
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
   CsumRunOptions opt;
   opt.data_width = w;
   opt.valid_probability = 0.3;  // isolated packets as well as back-to-back ones

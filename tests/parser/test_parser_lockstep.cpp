@@ -105,7 +105,7 @@ TEST_CASE("long: random and mutated frames, a random seed unless TCPOE_SEED is s
 
 TEST_CASE("every Malformed code is reported, counted, and the next frame parses",
           "[parser][lockstep][malformed]") {
-  const int width = GENERATE(64, 128, 256, 512);
+  const int width = TCPOE_GENERATE_DATA_WIDTH();
   Gen g(test_seed(uint64_t(width) + 7));
   std::vector<Frame> frames;
   std::vector<int> codes;  // expected code per frame
@@ -143,7 +143,7 @@ TEST_CASE("every Malformed code is reported, counted, and the next frame parses"
 
 TEST_CASE("corrupted IPv4 and TCP checksums are detected and counted",
           "[parser][lockstep][checksum]") {
-  const int width = GENERATE(64, 128, 256, 512);
+  const int width = TCPOE_GENERATE_DATA_WIDTH();
   Gen g(test_seed(uint64_t(width) + 11));
   std::vector<Frame> frames;
   std::vector<std::pair<bool, bool>> want;  // ip ok, tcp ok
@@ -186,7 +186,7 @@ TEST_CASE("corrupted IPv4 and TCP checksums are detected and counted",
 
 TEST_CASE("thousands of random and mutated frames: hardware verdicts equal parse_frame's",
           "[parser][lockstep][fuzz]") {
-  const int width = GENERATE(64, 128, 256, 512);
+  const int width = TCPOE_GENERATE_DATA_WIDTH();
   Gen g(test_seed(uint64_t(width) * 31));
   std::vector<Frame> frames;
   for (int i = 0; i < 2500; ++i) {
@@ -225,7 +225,7 @@ TEST_CASE("thousands of random and mutated frames: hardware verdicts equal parse
 
 TEST_CASE("back-to-back minimum frames: one frame per ceil(60/bytes) beats, no idle cycle, "
           "8-cycle latency", "[parser][lockstep][rate]") {
-  const int width = GENERATE(64, 128, 256, 512);
+  const int width = TCPOE_GENERATE_DATA_WIDTH();
   Gen g(test_seed(uint64_t(width) + 99));
   std::vector<Frame> frames;
   for (int i = 0; i < 2000; ++i) {
@@ -254,7 +254,7 @@ TEST_CASE("back-to-back shortest frames with options: the option walk keeps up, 
   // a frame for several cycles, relying on frames with options being at
   // least 58 octets: 8, 4 and 2 beats apart at DATA_W 64, 128 and 256). Some
   // carry a bad option, some none.
-  const int width = GENERATE(64, 128, 256, 512);
+  const int width = TCPOE_GENERATE_DATA_WIDTH();
   Gen g(test_seed(uint64_t(width) + 58));
   std::vector<Frame> frames;
   uint64_t beats = 0;
