@@ -149,6 +149,17 @@ TEST_CASE("the harness refuses what the engine does not support", "[csum][bad-in
   r = run_csum({Packet(10, 1), Packet()}, opt);
   CHECK_FALSE(r.ok);
   CHECK_THAT(r.failure, Catch::Contains("packet 1 is empty"));
+  r = run_csum({Packet(10, 1)}, opt);
+  REQUIRE(r.ok);
+  opt.valid_pattern = "000";  // would never offer a beat
+  r = run_csum({Packet(10, 1)}, opt);
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(r.failure, Catch::Contains("valid: pattern \"000\" never lets a beat through"));
+  opt.valid_pattern = "";
+  opt.ready_probability = 0.0;
+  r = run_csum({Packet(10, 1)}, opt);
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(r.failure, Catch::Contains("ready: probability"));
 }
 
 TEST_CASE("a waveform (--trace) is an FST file with the ports in it", "[csum][trace]") {
