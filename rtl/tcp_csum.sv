@@ -13,17 +13,25 @@
 // The pipeline (W = DATA_W/16 words a beat, L = log2(W)):
 //   s1   the beat's octets, registered; a lane not kept is cleared by the
 //        flip-flops' synchronous reset (RFC 1071: it reads as zero).
-//   s2   two balanced trees of 2-input adders: the W high octets (even
-//        lanes) and the W low octets (odd lanes) of the beat, 8+L bits each.
+//   s2   the beat's sum, by balanced trees of 2-input adders (s2_sum):
+//        DATA_W = 64: two trees, the W low octets (odd lanes) and the W high
+//                     octets (even lanes) of the beat, 8+L bits each;
+//        wider:       one tree of the W 16-bit words, 16+L bits.
+//        Splitting the words halves the trees' carry chains, which keeps a
+//        small FPGA's clock up at 64 bits; one tree of words uses fewer LUTs
+//        (one adder, not two, per node), which wins at the wider widths.
 //   acc  two 16-bit ones' complement accumulators, each keeping its carry-out
 //        and adding it back as the next beat's carry-in (2^16 = 1 modulo
-//        0xffff): acc_lo sums the low octets, acc_hi the high octets times
-//        256 (a rotation by 8 bits modulo 0xffff). Cleared by the last beat,
-//        whose totals go to fin.
+//        0xffff). Two trees: acc_lo sums the low octets, acc_hi the high
+//        octets times 256 (a rotation by 8 bits modulo 0xffff). One tree:
+//        acc_lo sums the low 16 bits of the word sums, acc_hi their bits
+//        above (each of weight 2^16 = 1). Cleared by the last beat, whose
+//        totals go to fin.
 //   fifo fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c are queued, 8 deep;
 //        m_axis_tdata adds the three up to 16 bits as it reads the head.
-// Every adder is one carry chain of at most 17 bits, so the design maps onto
-// carry chains (Xilinx CARRY4, iCE40 SB_CARRY) with one LUT per bit at most.
+// Every adder is one 2-input carry chain (Xilinx CARRY4, iCE40 SB_CARRY) with
+// one LUT per bit at most: at most 17 bits, but for the tree of words (up to
+// 16+L).
 module tcp_csum #(
   parameter int DATA_W = 64
 ) (
@@ -39,18 +47,21 @@ module tcp_csum #(
   input  logic                m_axis_tready
 );
 
-  localparam int LANES      = DATA_W / 8;
-  localparam int WORDS      = DATA_W / 16;     // octets of each parity in a beat
-  localparam int LEVELS     = $clog2(WORDS);
-  localparam int HALF_W     = 8 + LEVELS;      // the sum of WORDS octets
-  localparam int FIFO_DEPTH = 8;
-  localparam int PTR_W      = 3;               // pointers carry one more bit: 8 = full
+  localparam int LANES       = DATA_W / 8;
+  localparam int WORDS       = DATA_W / 16;    // 16-bit words in a beat
+  localparam int LEVELS      = $clog2(WORDS);
+  localparam bit OCTET_TREES = DATA_W == 64;   // the words split into octets (see s2 above)
+  localparam int TREES       = OCTET_TREES ? 2 : 1;
+  localparam int LEAF_W      = 16 / TREES;     // a tree adds WORDS leaves of LEAF_W bits
+  localparam int SUM_W       = LEAF_W + LEVELS;
+  localparam int FIFO_DEPTH  = 8;
+  localparam int PTR_W       = 3;              // pointers carry one more bit: 8 = full
 
-  // Adder tree of WORDS octets, flattened: level k (0 = the octets) holds
-  // WORDS >> k sums of 8+k bits each, from bit tree_off(k) on.
+  // Adder tree of WORDS leaves, flattened: level k (0 = the leaves) holds
+  // WORDS >> k sums of LEAF_W+k bits each, from bit tree_off(k) on.
   function automatic int tree_off(input int k);
     tree_off = 0;
-    for (int j = 0; j < k; j++) tree_off = tree_off + (WORDS >> j) * (8 + j);
+    for (int j = 0; j < k; j++) tree_off = tree_off + (WORDS >> j) * (LEAF_W + j);
   endfunction
   localparam int TREE_W = tree_off(LEVELS + 1);
   localparam int ROOT   = tree_off(LEVELS);
@@ -89,38 +100,42 @@ module tcp_csum #(
   end
 
   // ---------------------------------------------------------------- s1 -> s2
-  // Byte 2i is the high octet of word i, byte 2i+1 its low octet.
-  logic [TREE_W-1:0] tree_hi /*verilator split_var*/, tree_lo /*verilator split_var*/;
+  // Byte 2i is the high octet of word i, byte 2i+1 its low octet. Tree t
+  // sums leaves of weight 256^t: the low octets (t = 0) and the high octets
+  // (t = 1), or the words (t = 0).
+  logic                   s2_valid, s2_last;
+  logic [TREES*SUM_W-1:0] root, s2_sum;        // tree t's sum of the beat at [SUM_W*t +: SUM_W]
 
-  for (genvar i = 0; i < WORDS; i++) begin : g_octet
-    assign tree_hi[8*i +: 8] = s1_byte[16*i +: 8];
-    assign tree_lo[8*i +: 8] = s1_byte[16*i+8 +: 8];
-  end
-  // Each node adds two nodes of the level below: ({0, a, 0} + {0, b, 0}) >> 1
-  // is a + b, written so that yosys keeps every node a 2-input adder on its
-  // own carry chain. (Its alumacc pass merges a + b whose operands are
-  // themselves whole sums into one multi-operand $macc, which maccmap builds
-  // out of full adders in LUTs: twice the LUTs.)
-  for (genvar k = 1; k <= LEVELS; k++) begin : g_level
-    for (genvar i = 0; i < (WORDS >> k); i++) begin : g_node
-      localparam int A = tree_off(k-1) + (7+k)*(2*i);  // the two nodes below
-      localparam int B = A + 7+k;
-      localparam int Y = tree_off(k) + (8+k)*i;        // this node
-      assign tree_hi[Y +: 8+k] = (8+k)'(({1'b0, tree_hi[A +: 7+k], 1'b0} +
-                                          {1'b0, tree_hi[B +: 7+k], 1'b0}) >> 1);
-      assign tree_lo[Y +: 8+k] = (8+k)'(({1'b0, tree_lo[A +: 7+k], 1'b0} +
-                                          {1'b0, tree_lo[B +: 7+k], 1'b0}) >> 1);
+  for (genvar t = 0; t < TREES; t++) begin : g_tree
+    logic [TREE_W-1:0] node /*verilator split_var*/;
+
+    for (genvar i = 0; i < WORDS; i++) begin : g_leaf
+      if (OCTET_TREES) begin : g_octet
+        assign node[8*i +: 8] = s1_byte[16*i + 8*(1-t) +: 8];
+      end else begin : g_word
+        assign node[16*i +: 16] = {s1_byte[16*i +: 8], s1_byte[16*i+8 +: 8]};
+      end
     end
+    // Each node adds two nodes of the level below: ({0, a, 0} + {0, b, 0}) >> 1
+    // is a + b, written so that yosys keeps every node a 2-input adder on its
+    // own carry chain. (Its alumacc pass merges a + b whose operands are
+    // themselves whole sums into one multi-operand $macc, which maccmap builds
+    // out of full adders in LUTs: twice the LUTs.)
+    for (genvar k = 1; k <= LEVELS; k++) begin : g_level
+      for (genvar i = 0; i < (WORDS >> k); i++) begin : g_node
+        localparam int N = LEAF_W + k;                 // this level's width
+        localparam int A = tree_off(k-1) + (N-1)*(2*i); // the two nodes below
+        localparam int B = A + N-1;
+        localparam int Y = tree_off(k) + N*i;          // this node
+        assign node[Y +: N] = N'(({1'b0, node[A +: N-1], 1'b0} +
+                                  {1'b0, node[B +: N-1], 1'b0}) >> 1);
+      end
+    end
+    assign root[SUM_W*t +: SUM_W] = node[ROOT +: SUM_W];
   end
-
-  logic              s2_valid, s2_last;
-  logic [HALF_W-1:0] s2_sum_hi, s2_sum_lo;     // sums of the high and low octets
 
   always_ff @(posedge clk) begin
-    if (s1_valid) begin
-      s2_sum_hi <= tree_hi[ROOT +: HALF_W];
-      s2_sum_lo <= tree_lo[ROOT +: HALF_W];
-    end
+    if (s1_valid) s2_sum <= root;
     s2_valid <= s1_valid;
     s2_last  <= s1_last;
     if (rst) s2_valid <= 1'b0;
@@ -133,10 +148,17 @@ module tcp_csum #(
   logic [15:0] acc_lo, acc_hi, fin_lo, fin_hi;
   logic        acc_lo_c, acc_hi_c, fin_lo_c, fin_hi_c, fin_valid;
 
-  // 256 * s2_sum_hi modulo 0xffff: its low 8 bits move up 8, the rest wrap
-  // around to bit 0 (2^16 = 1).
-  wire [15:0] add_lo = 16'(s2_sum_lo);
-  wire [15:0] add_hi = {s2_sum_hi[7:0], 8'(s2_sum_hi[HALF_W-1:8])};
+  // The beat's sum modulo 0xffff as add_lo + add_hi (2^16 = 1).
+  logic [15:0] add_lo, add_hi;
+  if (OCTET_TREES) begin : g_add_octets
+    // 256 * the high octets' sum: its low 8 bits move up 8, the rest wrap
+    // around to bit 0.
+    assign add_lo = 16'(s2_sum[0 +: SUM_W]);
+    assign add_hi = {s2_sum[SUM_W +: 8], 8'(s2_sum[SUM_W+8 +: LEVELS])};
+  end else begin : g_add_words
+    assign add_lo = s2_sum[15:0];
+    assign add_hi = 16'(s2_sum[SUM_W-1:16]);
+  end
   wire [16:0] tot_lo = 17'(acc_lo) + 17'(add_lo) + 17'(acc_lo_c);
   wire [16:0] tot_hi = 17'(acc_hi) + 17'(add_hi) + 17'(acc_hi_c);
   wire        end_pkt = s2_valid && s2_last;

@@ -47,6 +47,13 @@ ICE40_DEVICE = "up5k"
 ICE40_PACKAGE = "sg48"
 ICE40_LCS = 5280
 ICE40_EBR = 30
+# Other iCE40 parts the functions below take (device=...), for comparisons
+# with published figures: nextpnr's device flag -> (synth_ice40 -device,
+# package, logic cells, EBR).
+ICE40_PARTS = {
+    "up5k": ("u", ICE40_PACKAGE, ICE40_LCS, ICE40_EBR),
+    "hx8k": ("hx", "ct256", 7680, 32),
+}
 ICE40_TARGET_MHZ = 100.0
 ICE40_SEEDS = 5
 
@@ -379,12 +386,14 @@ def harness_verilog(top, params, ports, clock="clk"):
     ), nin + nout
 
 
-def ice40_prepare(files, top, params, workdir):
-    """Synthesize the harnessed block for the UP5K; returns the netlist path,
-    the harness's flip-flop count and the synthesis checker's verdict."""
+def ice40_prepare(files, top, params, workdir, device=ICE40_DEVICE):
+    """Synthesize the harnessed block for the UP5K (or another part of
+    ICE40_PARTS); returns the netlist path, the harness's flip-flop count and
+    the synthesis checker's verdict."""
+    synth_device, package, max_lcs, max_ebr = ICE40_PARTS[device]
     ports = design_ports(files, top, params, workdir)
     text, harness_ffs = harness_verilog(top, params, ports)
-    tag = tag_of(top, params, "ice40")
+    tag = tag_of(top, params, "ice40" if device == ICE40_DEVICE else "ice40" + device)
     hv = os.path.join(workdir, tag + "_harness.v")
     with open(hv, "w") as f:
         f.write(text)
@@ -392,7 +401,7 @@ def ice40_prepare(files, top, params, workdir):
     stat = os.path.join(workdir, tag + ".stat.json")
     script = read_script(files, top, params) + [
         f"read_verilog {hv}",
-        f"synth_ice40 -device u -top synth_harness -json {net}",
+        f"synth_ice40 -device {synth_device} -top synth_harness -json {net}",
         f"tee -q -o {stat} stat -json",
     ]
     rc, log = run_yosys(script, workdir, tag)
@@ -404,18 +413,20 @@ def ice40_prepare(files, top, params, workdir):
     ffs = sum(n for c, n in cells.items() if c.startswith("SB_DFF"))
     ebr = sum(n for c, n in cells.items() if c.startswith("SB_RAM40"))
     nofit = None
-    if luts > ICE40_LCS or ffs > ICE40_LCS or ebr > ICE40_EBR:
-        nofit = (f"does not fit the UP5K: {luts} LUT4, {ffs} flip-flops, {ebr} EBR "
-                 f"(harness included) for {ICE40_LCS} logic cells and {ICE40_EBR} EBR")
-    return {"net": net, "harness_ffs": harness_ffs, "tag": tag, "problems": problems,
+    if luts > max_lcs or ffs > max_lcs or ebr > max_ebr:
+        nofit = (f"does not fit the {device.upper()}: {luts} LUT4, {ffs} flip-flops, {ebr} EBR "
+                 f"(harness included) for {max_lcs} logic cells and {max_ebr} EBR")
+    return {"net": net, "harness_ffs": harness_ffs, "tag": tag, "device": device,
+            "problems": problems,
             "nofit": nofit}
 
 
-def nextpnr_run(net, workdir, tag, seed, freq=ICE40_TARGET_MHZ, pcf=None, asc=None):
+def nextpnr_run(net, workdir, tag, seed, freq=ICE40_TARGET_MHZ, pcf=None, asc=None,
+                device=ICE40_DEVICE):
     """One place and route; returns (fmax MHz of the clock, LCs used, log path)."""
     rep = os.path.join(workdir, f"{tag}_seed{seed}.report.json")
     log = os.path.join(workdir, f"{tag}_seed{seed}.pnr.log")
-    cmd = [NEXTPNR, "--" + ICE40_DEVICE, "--package", ICE40_PACKAGE, "--json", net,
+    cmd = [NEXTPNR, "--" + device, "--package", ICE40_PARTS[device][1], "--json", net,
            "--freq", str(freq), "--seed", str(seed), "--report", rep, "--threads", "1",
            "--timing-allow-fail", "-q", "-l", log]
     if pcf:
@@ -456,7 +467,8 @@ def ice40_submit(pool, prepared, workdir, seeds):
     """Start one place and route per seed 1..seeds; returns the futures."""
     if prepared.get("nofit") or prepared.get("error"):
         return []
-    return [pool.submit(nextpnr_run, prepared["net"], workdir, prepared["tag"], s)
+    return [pool.submit(nextpnr_run, prepared["net"], workdir, prepared["tag"], s,
+                        device=prepared.get("device", ICE40_DEVICE))
             for s in range(1, seeds + 1)]
 
 

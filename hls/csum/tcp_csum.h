@@ -7,14 +7,18 @@
 // the cycle after edge t+3, i.e. 4 cycles of latency at every DATA_W; W =
 // DATA_W/16 words a beat, L = log2(W)):
 //   s1    the beat's octets, a lane not kept cleared to 0        (s1_byte)
-//   s2    the W high octets (even lanes) and the W low octets (odd lanes)
-//         summed by two balanced trees of 2-input adders
-//                                           (s2_sum_hi, s2_sum_lo: 8+L bits)
+//   s2    the beat's sum by balanced trees of 2-input adders      (s2_sum)
+//         DATA_W = 64: two trees, s2_sum[0] the sum of the W low octets (odd
+//                      lanes), s2_sum[1] of the W high octets (even lanes),
+//                      8+L bits each;
+//         wider:       one tree, s2_sum[0] the sum of the W words, 16+L bits
 //   acc   two 16-bit ones' complement accumulators, each keeping its
 //         carry-out and adding it back as the next beat's carry-in (2^16 = 1
-//         modulo 0xffff): acc_lo += the low octets' sum, acc_hi += 256 times
-//         the high octets' sum (a rotation by 8 modulo 0xffff). The last beat
-//         moves both totals to fin and clears the accumulators.
+//         modulo 0xffff). Two trees: acc_lo += the low octets' sum, acc_hi +=
+//         256 times the high octets' sum (a rotation by 8 modulo 0xffff). One
+//         tree: acc_lo += the low 16 bits of the words' sum, acc_hi += its
+//         bits above. The last beat moves both totals to fin and clears the
+//         accumulators.
 //   fifo  fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c queued, 8 deep;
 //         m_axis shows the head added up to 16 bits.
 // Every adder is a single carry chain of at most 17 bits.
@@ -40,6 +44,10 @@ class TcpCsum {
   static constexpr int kWords = DATA_W / 16;
   static constexpr int kFifoDepth = 8;
   static constexpr int kLatency = 4;
+  // The RTL's OCTET_TREES: at 64 bits the words are summed as two trees of
+  // octets (half the carry chain), wider as one tree of words (fewer LUTs).
+  static constexpr bool kOctetTrees = DATA_W == 64;
+  static constexpr int kTrees = kOctetTrees ? 2 : 1;
 
   using Beat = AxisBeat<DATA_W>;
   using Sum = ap_uint<16>;
@@ -72,8 +80,11 @@ class TcpCsum {
     // s2 -> acc -> fin. An accumulator is x (16 bits) and c, standing for
     // x + c modulo 0xffff; {c', x'} = x + addend + c. Every addend is <= 0xffff,
     // so c = 1 implies x <= 0xfffe.
-    const uint32_t add_lo = s2_sum_lo;
-    const uint32_t add_hi = ((s2_sum_hi & 0xffu) << 8) | (s2_sum_hi >> 8);  // 256 * hi
+    // The beat's sum modulo 0xffff as add_lo + add_hi.
+    const uint32_t add_lo = kOctetTrees ? s2_sum[0] : s2_sum[0] & 0xffffu;
+    const uint32_t add_hi = kOctetTrees
+                                ? ((s2_sum[1] & 0xffu) << 8) | (s2_sum[1] >> 8)  // 256 * high octets
+                                : s2_sum[0] >> 16;  // each 2^16 is 1 modulo 0xffff
     const uint32_t tot_lo = acc_lo + add_lo + acc_lo_c;                     // 17 bits
     const uint32_t tot_hi = acc_hi + add_hi + acc_hi_c;
     const bool end_pkt = s2_valid && s2_last;
@@ -95,16 +106,24 @@ class TcpCsum {
     }
 
     // s1 -> s2: byte 2i is the high octet of word i, byte 2i+1 its low octet.
-    uint32_t n_s2_sum_hi = s2_sum_hi, n_s2_sum_lo = s2_sum_lo;
+    uint32_t n_s2_sum[kTrees];
+    for (int t = 0; t < kTrees; ++t) {
+#pragma HLS UNROLL
+      n_s2_sum[t] = s2_sum[t];
+    }
     if (s1_valid) {
-      uint32_t hi = 0, lo = 0;
+      uint32_t high = 0, low = 0;
       for (int i = 0; i < kWords; ++i) {
 #pragma HLS UNROLL
-        hi += s1_byte[2 * i];
-        lo += s1_byte[2 * i + 1];
+        high += s1_byte[2 * i];
+        low += s1_byte[2 * i + 1];
       }
-      n_s2_sum_hi = hi;
-      n_s2_sum_lo = lo;
+      if (kOctetTrees) {
+        n_s2_sum[0] = low;
+        n_s2_sum[1] = high;
+      } else {
+        n_s2_sum[0] = (high << 8) + low;  // the sum of the words
+      }
     }
 
     // s_axis -> s1: lanes not kept read as zero (RFC 1071 pads an odd last
@@ -130,8 +149,10 @@ class TcpCsum {
     acc_hi_c = n_acc_hi_c;
     s2_valid = s1_valid;
     s2_last = s1_last;
-    s2_sum_hi = n_s2_sum_hi;
-    s2_sum_lo = n_s2_sum_lo;
+    for (int t = 0; t < kTrees; ++t) {
+#pragma HLS UNROLL
+      s2_sum[t] = n_s2_sum[t];
+    }
     s1_valid = accepted;
     if (accepted) {
       s1_last = bool(beat.last[0]);
@@ -147,7 +168,7 @@ class TcpCsum {
   uint8_t s1_byte[kLanes] = {};
   bool s1_valid = false, s1_last = false;
   bool s2_valid = false, s2_last = false;
-  uint32_t s2_sum_hi = 0, s2_sum_lo = 0;
+  uint32_t s2_sum[kTrees] = {};  // the RTL's s2_sum, tree t at [SUM_W*t +: SUM_W]
   uint32_t acc_lo = 0, acc_lo_c = 0, acc_hi = 0, acc_hi_c = 0;
   bool fin_valid = false;
   uint32_t fin_lo = 0, fin_lo_c = 0, fin_hi = 0, fin_hi_c = 0;
