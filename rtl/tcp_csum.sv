@@ -29,9 +29,9 @@
 //        totals go to fin.
 //   fifo fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c are queued, 8 deep;
 //        m_axis_tdata adds the three up to 16 bits as it reads the head.
-// Every adder is one 2-input carry chain (Xilinx CARRY4, iCE40 SB_CARRY) with
-// one LUT per bit at most: at most 17 bits, but for the tree of words (up to
-// 16+L).
+// Every adder is a 2-input adder on one carry chain (Xilinx CARRY4, iCE40
+// SB_CARRY) with one LUT per bit at most; a chain is at most 17 bits long,
+// 16+L in the tree of words.
 module tcp_csum #(
   parameter int DATA_W = 64
 ) (
