@@ -54,10 +54,13 @@ module tcp_rx_parser #(
   output logic [8*tcpoe_wire_pkg::RX_DESC_LEN-1:0] m_desc_tdata,
   output logic                m_desc_tvalid,
   input  logic                m_desc_tready,
-  output logic [31:0]         stat_frames,       // descriptors produced
-  output logic [31:0]         stat_malformed,    // with a Malformed code
-  output logic [31:0]         stat_ip_csum_bad,  // IPv4 checksum judged and wrong
-  output logic [31:0]         stat_tcp_csum_bad  // TCP checksum judged and wrong
+  // The counters wrap. The simulation harness may preload them, so that a
+  // test can prove their width and wrap-around: the public_flat_rw pragmas
+  // make the registers writable from the harness; synthesis sees comments.
+  output logic [31:0]         stat_frames        /*verilator public_flat_rw*/,  // descriptors produced
+  output logic [31:0]         stat_malformed     /*verilator public_flat_rw*/,  // with a Malformed code
+  output logic [31:0]         stat_ip_csum_bad   /*verilator public_flat_rw*/,  // IPv4 checksum judged and wrong
+  output logic [31:0]         stat_tcp_csum_bad  /*verilator public_flat_rw*/   // TCP checksum judged and wrong
 );
 
   localparam int BYTES       = DATA_W / 8;

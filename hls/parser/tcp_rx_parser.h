@@ -313,6 +313,15 @@ class TcpRxParser {
   uint32_t malformed() const { return stat_malformed; }
   uint32_t ip_csum_bad() const { return stat_ip_csum_bad; }
   uint32_t tcp_csum_bad() const { return stat_tcp_csum_bad; }
+  // Test only, as the RTL's harness writes its counter registers: the
+  // counters' values from now on (to prove their width and wrap-around).
+  void tb_preload_counters(uint32_t frames, uint32_t malformed, uint32_t ip_csum_bad,
+                           uint32_t tcp_csum_bad) {
+    stat_frames = frames;
+    stat_malformed = malformed;
+    stat_ip_csum_bad = ip_csum_bad;
+    stat_tcp_csum_bad = tcp_csum_bad;
+  }
   // C-sim only: the engine's sum did not meet its frame, or a walk unit was
   // given a frame while in use (broken invariants).
   bool had_internal_error() const { return internal_error; }

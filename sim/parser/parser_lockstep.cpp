@@ -4,9 +4,13 @@
 #include <sstream>
 
 #include "Vtcp_rx_parser_128.h"
+#include "Vtcp_rx_parser_128___024root.h"
 #include "Vtcp_rx_parser_256.h"
+#include "Vtcp_rx_parser_256___024root.h"
 #include "Vtcp_rx_parser_512.h"
+#include "Vtcp_rx_parser_512___024root.h"
 #include "Vtcp_rx_parser_64.h"
+#include "Vtcp_rx_parser_64___024root.h"
 #include "tcp_rx_parser.h"
 #include "axis.h"
 #include "data_width.h"
@@ -37,6 +41,7 @@ class ParserBench {
     top_->s_axis_tvalid = 0;
     top_->m_desc_tready = 0;
     top_.reset();
+    if (opt_.preload_counters) preload_counters(*opt_.preload_counters);
     report_.descriptors.reserve(frames_.size());
 
     while (report_.descriptors.size() < frames_.size()) {
@@ -91,6 +96,17 @@ class ParserBench {
     report_.first_beat_cycle = in.first_cycle;
     report_.last_beat_cycle = in.last_cycle;
     report_.latencies = latency_.latencies();
+  }
+
+  // The counter registers (writable: public_flat_rw in the RTL) and the
+  // model's, to the same values.
+  void preload_counters(const ParserCounters& c) {
+    auto* root = top_->rootp;
+    root->tcp_rx_parser__DOT__stat_frames = c.frames;
+    root->tcp_rx_parser__DOT__stat_malformed = c.malformed;
+    root->tcp_rx_parser__DOT__stat_ip_csum_bad = c.ip_csum_bad;
+    root->tcp_rx_parser__DOT__stat_tcp_csum_bad = c.tcp_csum_bad;
+    model_.tb_preload_counters(c.frames, c.malformed, c.ip_csum_bad, c.tcp_csum_bad);
   }
 
   bool compare_with_model(uint64_t cycle, bool s_ready, bool m_valid,

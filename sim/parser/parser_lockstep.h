@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@
 namespace tcpoe::sim {
 
 using Frame = std::vector<uint8_t>;
+
+struct ParserCounters {
+  uint32_t frames = 0, malformed = 0, ip_csum_bad = 0, tcp_csum_bad = 0;
+};
 
 struct ParserRunOptions {
   int data_width = 64;  // 64, 128, 256 or 512
@@ -32,10 +37,9 @@ struct ParserRunOptions {
   // Give up when no beat or descriptor has moved for this many cycles: a
   // hang is a failure, never an endless run.
   uint64_t stall_limit = 10000;
-};
-
-struct ParserCounters {
-  uint32_t frames = 0, malformed = 0, ip_csum_bad = 0, tcp_csum_bad = 0;
+  // The stat_* counters' values right after reset, written into the RTL's
+  // registers and the model's alike (a test of their width and wrap-around).
+  std::optional<ParserCounters> preload_counters;
 };
 
 struct ParserRunReport {

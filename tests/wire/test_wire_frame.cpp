@@ -12,6 +12,7 @@
 
 #include "tcpoe/hls/csum_lib.h"
 #include "tcpoe/wire/frame.h"
+#include "../support/malformed_faults.h"
 #include "wire_test_util.h"
 
 using namespace tcpoe::wire;
@@ -178,29 +179,11 @@ TEST_CASE("each Malformed code from a frame crafted to have that fault",
 }
 
 TEST_CASE("the first check that fails is the verdict", "[wire][frame][malformed][order]") {
-  // One fault per code, each on its own octets, so any two can be combined.
-  // Truncation is applied last so that the other faults still find their
-  // octets.
+  // One fault per code, each on its own octets, so any two can be combined
+  // (tests/support/malformed_faults.h; the RTL parser's tests use them too).
   const Octets good = frame_with(all_options(), 26);
-  const std::vector<std::function<void(Octets&)>> fault = {
-      nullptr,
-      nullptr,  // kShortFrame: truncation, below
-      [](Octets& f) { EthernetFrame(MutableByteSpan(f)).set_ethertype(0x86dd); },
-      [](Octets& f) { ip_of(f).set_ihl(4); },
-      [](Octets& f) { ip_of(f).set_ihl(6); },
-      [](Octets& f) { ip_of(f).set_total_len(87); },
-      [](Octets& f) { ip_of(f).set_more_frags(true); },
-      [](Octets& f) { ip_of(f).set_protocol(17); },
-      [](Octets& f) { f[frame::kTcpOffset + 12] = 0x4f; },  // data offset 4
-      [](Octets& f) { f[frame::kTcpOffset + 21] = 0; },     // option of length 0
-  };
-  REQUIRE(fault.size() == kMalformedCodeCount);
-  const auto apply = [&](std::vector<unsigned> codes) {
-    Octets f = good;
-    for (unsigned c : codes)
-      if (c >= 2) fault[c](f);
-    if (std::find(codes.begin(), codes.end(), 1u) != codes.end()) f.resize(53);
-    return verdict(f);
+  const auto apply = [&](const std::vector<unsigned>& codes) {
+    return verdict(tcpoe::test::with_faults(good, codes));
   };
   int pairs = 0;
   for (unsigned a = 1; a < kMalformedCodeCount; ++a) {
