@@ -4,6 +4,7 @@ key=value lines the C++ tests read, and the gen/dissect command line.
 Only scapy (Debian's python3-scapy) decides what a frame contains here; none
 of the project's code is used.
 """
+import struct
 import sys
 
 from scapy.layers.inet import IP, TCP, in4_chksum
@@ -80,11 +81,23 @@ dissect: one hex frame per input line (Ethernet padding allowed: the frame is
                                frame's octets (field zeroed; TCP with scapy's
                                pseudo-header, up to the IP total length)
                                equals the one in the frame
-  or "error=not_ip_tcp" when scapy finds no TCP/IPv4 inside."""
+  or "error=not_ip_tcp" when scapy finds no TCP/IPv4 inside, or
+  "error=undissectable" when scapy cannot read the headers' fields."""
 
 
 def dissect_frame(raw):
-    """One frame's key=value line, as DISSECT_KEYS describes."""
+    """One frame's key=value line, as DISSECT_KEYS describes, or
+    "error=undissectable" when scapy cannot read a header's fields (an IHL
+    below 5, a total length below 20: the headers overlap or end early)."""
+    try:
+        return dissect_fields(raw)
+    except (TypeError, struct.error):
+        return "error=undissectable"
+
+
+def dissect_fields(raw):
+    if len(raw) < 54:
+        return "error=not_ip_tcp"  # too short for the three headers (scapy may not dissect it)
     eth = Ether(raw)
     if IP not in eth:
         return "error=not_ip_tcp"
@@ -114,6 +127,8 @@ def dissect_frame(raw):
             break
         if name == "NOP":
             continue
+        if name in ("MSS", "WScale", "Timestamp") and isinstance(value, bytes):
+            continue  # a length scapy could not read as the option's value
         if name == "MSS":
             mss = value
         elif name == "WScale":

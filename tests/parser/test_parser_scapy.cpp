@@ -1,10 +1,14 @@
 // The receive parser against scapy, which we did not write: scapy builds
-// frames (options in random legal orders, wrong checksums, IP options,
-// fragments, UDP, bad data offsets), the RTL (in lockstep with its HLS
-// reference) parses them at every DATA_W, and scapy's own dissection of the
-// same octets must agree with every descriptor field and checksum verdict.
+// frames (options in random legal orders, wrong checksums, and a frame of
+// every Malformed code: short, not IPv4, IHL below 5, IP options, bad total
+// length, fragments, UDP, bad data offsets, bad options), the RTL (in
+// lockstep with its HLS reference) parses them at every DATA_W, and scapy's
+// own dissection of the same octets must agree with every descriptor field,
+// checksum verdict and Malformed code (scapy_dissect.py judge: scapy's
+// reading of why the frame is malformed).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -52,7 +56,7 @@ TEST_CASE("scapy builds, our parser parses, scapy dissects: every field and verd
   std::string kind, hex;
   while (is >> kind >> hex) {
     Frame f = tcpoe::test::from_hex(hex);
-    if (f.size() < 60) f.resize(60, 0);  // the MAC pads short frames
+    if (f.size() < 60 && kind != "short") f.resize(60, 0);  // the MAC pads short frames
     kinds.push_back(kind);
     hex_lines += tcpoe::test::to_hex(f) + "\n";
     frames.push_back(std::move(f));
@@ -64,10 +68,27 @@ TEST_CASE("scapy builds, our parser parses, scapy dissects: every field and verd
   for (std::string line; std::getline(ds, line);)
     if (!line.empty()) scapy.push_back(parse_kv(line));
   REQUIRE(scapy.size() == frames.size());
+  // scapy's own reading of why a frame is malformed: a Malformed name per
+  // frame, its code the name's place in the list.
+  const std::vector<std::string> reasons = {
+      "none",     "short_frame", "not_ipv4", "ip_header_len",   "ip_options",
+      "ip_total_len", "fragment", "not_tcp", "tcp_data_offset", "tcp_option"};
+  REQUIRE(reasons.size() == w::kMalformedCodeCount);
+  const auto judged = tcpoe::test::run_scapy_oracle("scapy_dissect.py judge", hex_lines);
+  std::vector<int> scapy_code;
+  std::istringstream js(judged.output);
+  for (std::string name; js >> name;) {
+    const auto at = std::find(reasons.begin(), reasons.end(), name);
+    INFO("scapy's reason " << name);
+    REQUIRE(at != reasons.end());
+    scapy_code.push_back(int(at - reasons.begin()));
+  }
+  REQUIRE(scapy_code.size() == frames.size());
 
   const std::map<std::string, int> code_of_kind = {
-      {"good", 0},      {"bad_ip_csum", 0}, {"bad_tcp_csum", 0}, {"ip_options", 4},
-      {"fragment", 6},  {"udp", 7},         {"bad_dataofs", 8}};
+      {"good", 0},          {"bad_ip_csum", 0}, {"bad_tcp_csum", 0}, {"short", 1},
+      {"not_ipv4", 2},      {"ihl_short", 3},   {"ip_options", 4},   {"bad_total_len", 5},
+      {"fragment", 6},      {"udp", 7},         {"bad_dataofs", 8},  {"bad_option", 9}};
   std::map<std::string, int> seen;
   for (int width : {64, 128, 256, 512}) {
     tcpoe::sim::ParserRunOptions opt;
@@ -84,10 +105,17 @@ TEST_CASE("scapy builds, our parser parses, scapy dissects: every field and verd
       INFO("frame " << i << " kind " << kinds[i] << " scapy: " << s.size() << " keys");
       REQUIRE(code_of_kind.count(kinds[i]) == 1);
       CHECK(int(d.malformed) == code_of_kind.at(kinds[i]));
+      CHECK(int(d.malformed) == scapy_code[i]);
       if (width == 64) ++seen[kinds[i]];
       if (s.count("error")) {
-        // scapy does not dissect TCP inside UDP, nor inside a fragment past offset 0.
-        CHECK((kinds[i] == "udp" || kinds[i] == "fragment"));
+        // scapy finds no TCP/IPv4 in a frame too short for the headers, not
+        // IPv4, with a total length past the frame (or below 20), or in UDP
+        // or a fragment past offset 0; it cannot read the fields of a header
+        // whose IHL is below 5.
+        CHECK(d.malformed != w::Malformed::kNone);
+        CHECK(d.malformed != w::Malformed::kIpOptions);
+        CHECK(d.malformed != w::Malformed::kTcpDataOffset);
+        CHECK(d.malformed != w::Malformed::kTcpOption);
         continue;
       }
       // Fields scapy reads whatever the verdict.
@@ -130,8 +158,11 @@ TEST_CASE("scapy builds, our parser parses, scapy dissects: every field and verd
       if (kinds[i] == "good") CHECK((d.ip_csum_ok && d.tcp_csum_ok));
     }
   }
+  std::vector<int> judged_codes(w::kMalformedCodeCount, 0);
+  for (int c : scapy_code) ++judged_codes[c];
   for (const auto& [k, code] : code_of_kind) {
     INFO("kind " << k);
     CHECK(seen[k] > 5);  // scapy's generator really produced every kind
+    CHECK(judged_codes[code] > 5);  // and scapy judged every code on some frames
   }
 }
