@@ -57,10 +57,12 @@ module tcp_rx_parser #(
   // The counters wrap. The simulation harness may preload them, so that a
   // test can prove their width and wrap-around: the public_flat_rw pragmas
   // make the registers writable from the harness; synthesis sees comments.
-  output logic [31:0]         stat_frames        /*verilator public_flat_rw*/,  // descriptors produced
-  output logic [31:0]         stat_malformed     /*verilator public_flat_rw*/,  // with a Malformed code
-  output logic [31:0]         stat_ip_csum_bad   /*verilator public_flat_rw*/,  // IPv4 checksum judged and wrong
-  output logic [31:0]         stat_tcp_csum_bad  /*verilator public_flat_rw*/   // TCP checksum judged and wrong
+  // descriptors produced; with a Malformed code; IPv4 checksum judged and
+  // wrong; TCP checksum judged and wrong
+  output logic [31:0]         stat_frames        /*verilator public_flat_rw*/,
+  output logic [31:0]         stat_malformed     /*verilator public_flat_rw*/,
+  output logic [31:0]         stat_ip_csum_bad   /*verilator public_flat_rw*/,
+  output logic [31:0]         stat_tcp_csum_bad  /*verilator public_flat_rw*/
 );
 
   localparam int BYTES       = DATA_W / 8;
@@ -77,39 +79,41 @@ module tcp_rx_parser #(
   localparam int FIX_W       = 8 * tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF;                 // 384
   localparam int VAR_W       = DESC_W - FIX_W;                                          // 128
   localparam int VAR_OFF     = tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF;                     // 48
-  localparam int NS          = 6;   // the frame pipeline: w[0] decode .. w[5]
+  localparam int STAGES      = 6;   // the frame pipeline: w[0] decode .. w[5]
   localparam int CSUM_STAGE  = 3;   // loaded when tcp_csum's sum shows (4 cycles)
   localparam int FIFO_DEPTH  = 16;
   localparam int PTR_W       = 4;
   localparam int LEN_W       = 17;  // frame length, saturating
   localparam int POS_W       = 6;
   localparam int UNK_W       = 5;   // at most 20 options of 2 octets
-  localparam int VAL         = 2;   // an option's value follows its kind and length
-  localparam int XO          = OPT - VAL;  // option octets 2..39: where values can be
+  localparam int OPT_VALUE_OFF    = 2;  // an option's value follows its kind and length
+  localparam int OPT_VALUE_OCTETS = OPT - OPT_VALUE_OFF;  // option octets 2..39: the values
   // The option walk: window j (walked in cycle t+1+j, the frame's last beat
-  // taken at edge t) is positions Q*j .. Q*j+6 (positions 40, 41 lie past
-  // every option area). A frame that needs the walk (well-formed as far as
-  // check 8 and with options: 58 octets or more) comes at most once per
-  // SPACING beats, so one walk unit can take a frame for M consecutive
-  // windows: NU = NWIN / M units.
-  localparam int Q           = 7;
-  localparam int NWIN        = 6;
-  localparam int SPACING     = (OPT_OFF + 4 + BYTES - 1) / BYTES;                   // 8, 4, 2, 1
-  localparam int M           = SPACING >= 6 ? 6 : (SPACING >= 3 ? 3 : SPACING);      // 6, 3, 2, 1
-  localparam int NU          = NWIN / M;
-  localparam int C_W         = 3;
-  // Windows J0 on are no longer in hdr when walked (see in_hdr): copies.
-  localparam int J0          = BYTES == 64 ? 1 : (BYTES == 32 ? 3 : NWIN);
+  // taken at edge t) is positions POS_PER_WINDOW*j .. POS_PER_WINDOW*j+6
+  // (positions 40, 41 lie past every option area). A frame that needs the
+  // walk (well-formed as far as check 8 and with options: 58 octets or more)
+  // comes at most once per SPACING beats, so one walk unit can take a frame
+  // for WINDOWS_PER_UNIT consecutive windows: UNITS = WINDOWS /
+  // WINDOWS_PER_UNIT units.
+  localparam int POS_PER_WINDOW   = 7;
+  localparam int WINDOWS          = 6;
+  localparam int SPACING          = (OPT_OFF + 4 + BYTES - 1) / BYTES;  // 8, 4, 2, 1
+  localparam int WINDOWS_PER_UNIT = SPACING >= 6 ? 6 : (SPACING >= 3 ? 3 : SPACING);  // 6, 3, 2, 1
+  localparam int UNITS            = WINDOWS / WINDOWS_PER_UNIT;
+  localparam int WINDOW_IDX_W     = 3;  // a window's index inside its unit
+  // Windows FIRST_COPIED_WINDOW on are no longer in hdr when walked (see
+  // in_hdr): they read copies.
+  localparam int FIRST_COPIED_WINDOW = BYTES == 64 ? 1 : (BYTES == 32 ? 3 : WINDOWS);
   // The option octets 2..39 are still in `hdr` when the last stage reads
   // them (octet 56 is in beat 7) at DATA_W=64; otherwise they wait in opt_mem.
-  localparam bit XO_HDR      = (OPT_OFF + VAL) / BYTES >= NS;
-  // dec_mem word: payload offset, payload length, code, IPv4 verdict.
-  localparam int DM_PLO      = 0;
-  localparam int DM_PLL      = DM_PLO + 8;
-  localparam int DM_CODE     = DM_PLL + 16;
-  localparam int DM_IPCHK    = DM_CODE + 4;
-  localparam int DM_IPOK     = DM_IPCHK + 1;
-  localparam int DM_W        = DM_IPOK + 1;
+  localparam bit OPT_VALUES_IN_HDR = (OPT_OFF + OPT_VALUE_OFF) / BYTES >= STAGES;
+  // dec_mem word: payload offset, payload length, IPv4 verdict (the
+  // Malformed code of checks 1..8 waits beside it, in code_mem).
+  localparam int DEC_PAYLOAD_OFFSET = 0;
+  localparam int DEC_PAYLOAD_LEN    = DEC_PAYLOAD_OFFSET + 8;
+  localparam int DEC_IP_CHECKED     = DEC_PAYLOAD_LEN + 16;
+  localparam int DEC_IP_OK          = DEC_IP_CHECKED + 1;
+  localparam int DEC_W              = DEC_IP_OK + 1;
 
   // Frame offsets of the fields (octets).
   localparam int ETHERTYPE = tcpoe_wire_pkg::ETH_ETHERTYPE_OFF;
@@ -135,8 +139,20 @@ module tcp_rx_parser #(
   // from 54 on are not cleared when a frame starts). True for every window
   // at DATA_W 64 and 128, for windows 0..2 at 256 and window 0 at 512; the
   // others read copies taken at the decode and handed from unit to unit.
+  // Checks 5 on (and none failing) are made once the IPv4 header is known to
+  // be 20 octets long: then its checksum is judged.
+  function automatic bit ip_header_judged(input tcpoe_wire_pkg::malformed_e code);
+    ip_header_judged = code == tcpoe_wire_pkg::MALFORMED_NONE
+                       || code >= tcpoe_wire_pkg::MALFORMED_IP_TOTAL_LEN;
+  endfunction
+
+  // Window c of walk unit u (c < WINDOWS_PER_UNIT) is window j of the walk.
+  function automatic int unit_window(input int u, input int c);
+    unit_window = u * WINDOWS_PER_UNIT + c;
+  endfunction
+
   function automatic bit in_hdr(input int j);
-    in_hdr = (OPT_OFF + Q * j) / BYTES >= j;
+    in_hdr = (OPT_OFF + POS_PER_WINDOW * j) / BYTES >= j;
   endfunction
 
   // ================================================================ input
@@ -149,11 +165,11 @@ module tcp_rx_parser #(
   logic [4:0]        fifo_count;
   logic [3:0]        inflight;
   logic              fa_valid;
-  logic [NS-1:0]     w_valid;
+  logic [STAGES-1:0]     w_valid;
 
   always_comb begin
     inflight = 4'(fa_valid);
-    for (int s = 0; s < NS; s++) inflight = inflight + 4'(w_valid[s]);
+    for (int s = 0; s < STAGES; s++) inflight = inflight + 4'(w_valid[s]);
     s_axis_tready = (5'(FIFO_DEPTH) - fifo_count) > 5'(inflight);
   end
 
@@ -252,7 +268,7 @@ module tcp_rx_parser #(
   logic [7:0]        proto;
   logic [LEN_W:0]    tl_end;
   logic [6:0]        doff_end;  // 20 + 4 x data offset
-  logic [3:0]        d_code;
+  tcpoe_wire_pkg::malformed_e d_code;
   logic              d_ip_chk, d_ip_ok;
   logic [17:0]       sd_acc;    // the addresses' words, shared by both sums
   logic [19:0]       ip_acc;
@@ -262,7 +278,7 @@ module tcp_rx_parser #(
   logic [7:0]        d_pl_off;
   logic [15:0]       d_pl_len;
   logic [FIX_W-1:0]  d_fix;
-  logic [DM_W-1:0]   d_dm;
+  logic [DEC_W-1:0]   d_dm;
 
   always_comb begin
     ethertype = {hdr[8*ETHERTYPE +: 8], hdr[8*(ETHERTYPE+1) +: 8]};
@@ -280,25 +296,25 @@ module tcp_rx_parser #(
     // segment", written for a total length of at least 20, which check 5
     // has made sure of.)
     if (fa_len < LEN_W'(tcpoe_wire_pkg::FRAME_MIN_TCP_FRAME_LEN))
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_SHORT_FRAME);
+      d_code = tcpoe_wire_pkg::MALFORMED_SHORT_FRAME;
     else if (ethertype != 16'(tcpoe_wire_pkg::ETH_ETHERTYPE_IPV4)
              || version != 4'(tcpoe_wire_pkg::IPV4_VERSION_4))
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_NOT_IPV4);
+      d_code = tcpoe_wire_pkg::MALFORMED_NOT_IPV4;
     else if (ihl < 4'd5)
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_IP_HEADER_LEN);
+      d_code = tcpoe_wire_pkg::MALFORMED_IP_HEADER_LEN;
     else if (ihl > 4'd5)
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_IP_OPTIONS);
+      d_code = tcpoe_wire_pkg::MALFORMED_IP_OPTIONS;
     else if (tl < 16'(tcpoe_wire_pkg::IPV4_HEADER_LEN) || tl_end > (LEN_W+1)'(fa_len)
              || (tl_end < (LEN_W+1)'(fa_len) && fa_len > LEN_W'(MIN_FRAME)))
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_IP_TOTAL_LEN);
+      d_code = tcpoe_wire_pkg::MALFORMED_IP_TOTAL_LEN;
     else if (fragw[tcpoe_wire_pkg::IPV4_MORE_FRAGS_SHIFT] || fragw[12:0] != 13'd0)
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_FRAGMENT);
+      d_code = tcpoe_wire_pkg::MALFORMED_FRAGMENT;
     else if (proto != 8'(tcpoe_wire_pkg::IPV4_PROTOCOL_TCP))
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_NOT_TCP);
+      d_code = tcpoe_wire_pkg::MALFORMED_NOT_TCP;
     else if (doff < 4'd5 || tl < 16'(doff_end))
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_TCP_DATA_OFFSET);
+      d_code = tcpoe_wire_pkg::MALFORMED_TCP_DATA_OFFSET;
     else
-      d_code = 4'(tcpoe_wire_pkg::MALFORMED_NONE);
+      d_code = tcpoe_wire_pkg::MALFORMED_NONE;
 
     // Both sums are judged modulo 0xffff (ones' complement): a sum whose
     // folded value is 0xffff. The IPv4 header (judged once it is known to be
@@ -311,7 +327,7 @@ module tcp_rx_parser #(
     ip_acc = 20'(sd_acc);
     for (int i = 0; i < 6; i++)
       ip_acc = ip_acc + 20'({hdr[8*(IP_OFF+2*i) +: 8], hdr[8*(IP_OFF+2*i+1) +: 8]});
-    d_ip_chk = d_code == 4'd0 || d_code >= 4'(tcpoe_wire_pkg::MALFORMED_IP_TOTAL_LEN);
+    d_ip_chk = ip_header_judged(d_code);
     d_ip_ok  = d_ip_chk && ip_acc[15:0] == {12'hFFF, ~ip_acc[19:16]};
 
     // The pseudo-header: addresses, protocol 6, segment length total - 20;
@@ -359,14 +375,14 @@ module tcp_rx_parser #(
     d_fix[8*tcpoe_wire_pkg::RX_DESC_TCP_FLAGS_OFF +: 8]    = hdr[8*(T_DOFF+1) +: 8];
 
     // What the last stage needs of the decode.
-    d_dm = {d_ip_ok, d_ip_chk, d_code, d_pl_len, d_pl_off};
+    d_dm = {d_ip_ok, d_ip_chk, d_pl_len, d_pl_off};
   end
 
   // ================================================================ the option walk
   // Position p of the option area is octet 54 + p; the area is L = 4 x data
-  // offset - 20 octets long. A window walks its Q positions with nr, where
+  // offset - 20 octets long. A window walks its POS_PER_WINDOW positions with nr, where
   // the next option starts relative to the window: an option starts at
-  // position i of the window (p = Q*j + i) when nr = i. There, a position at
+  // position i of the window (p = POS_PER_WINDOW*j + i) when nr = i. There, a position at
   // or past L ends the walk (bad if past L: the option before ran past the
   // header), EOL stops it, NOP moves the start to the next position and an
   // option of length 2..63 that many on (below 64 positions past the
@@ -378,56 +394,59 @@ module tcp_rx_parser #(
   // scale values (octets 2.. of the option, which the window's octets
   // reach), the timestamps option's position; unknown kinds are counted.
   //
-  // Unit u walks windows u*M .. u*M+M-1 of a frame, one per cycle: it takes
-  // the frame from unit u-1 (from the decode for unit 0) the cycle after
-  // u_fin[u-1], and holds its state for unit u+1 and, the last unit, for the
-  // last stage (t+7), which it reaches before the next frame can come.
-  localparam int WIN = Q + 3;   // a window's octets: its positions, then up to the MSS value's end
-  logic [NU-1:0]          u_busy, u_fin, u_stop, u_bad, u_mss_f, u_ws_f, u_sack_f, u_ts_f;
-  logic [C_W*NU-1:0]      u_c;      // the window (in the unit) it walks next, when busy
-  logic [POS_W*NU-1:0]    u_nr, u_ts_pos;
-  logic [4*NU-1:0]        u_doff;
-  logic [16*NU-1:0]       u_mss;    // MSS value: option octet 2 in [15:8], 3 in [7:0]
-  logic [8*NU-1:0]        u_ws;     // window scale shift
-  logic [UNK_W*NU-1:0]    u_unk;
-  logic [8*OPT*NU-1:0]    u_opt;    // copies of octets windows J0.. read
+  // Unit u walks windows unit_window(u, 0) .. unit_window(u,
+  // WINDOWS_PER_UNIT - 1) of a frame, one per cycle: it takes the frame from
+  // unit u-1 (from the decode for unit 0) the cycle after u_fin[u-1], and
+  // holds its state for unit u+1 and, the last unit, for the last stage
+  // (t+7), which it reaches before the next frame can come.
+  // A window's octets: its positions, then up to the MSS value's end.
+  localparam int WINDOW_OCTETS = POS_PER_WINDOW + 3;
+  logic [UNITS-1:0]          u_busy, u_fin, u_stop, u_bad, u_mss_f, u_ws_f, u_sack_f, u_ts_f;
+  logic [WINDOW_IDX_W*UNITS-1:0]      u_c;      // the window (in the unit) it walks next, when busy
+  logic [POS_W*UNITS-1:0]    u_nr, u_ts_pos;
+  logic [4*UNITS-1:0]        u_doff;
+  logic [16*UNITS-1:0]       u_mss;    // MSS value: option octet 2 in [15:8], 3 in [7:0]
+  logic [8*UNITS-1:0]        u_ws;     // window scale shift
+  logic [UNK_W*UNITS-1:0]    u_unk;
+  logic [8*OPT*UNITS-1:0]    u_opt;    // copies of octets windows FIRST_COPIED_WINDOW.. read
 
   logic                   claim;    // the decoded frame needs the walk
-  logic [NU-1:0]          k_first, k_act, k_new;
-  logic [C_W*NU-1:0]      k_c;
-  logic [8*OPT*NU-1:0]    k_copy;   // the copies unit u reads: the incoming or its own
-  logic [NU-1:0]          un_stop, un_bad, un_mss_f, un_ws_f, un_sack_f, un_ts_f;
-  logic [POS_W*NU-1:0]    un_nr, un_ts_pos;
-  logic [4*NU-1:0]        un_doff;
-  logic [16*NU-1:0]       un_mss;
-  logic [8*NU-1:0]        un_ws;
-  logic [UNK_W*NU-1:0]    un_unk;
-  logic [8*WIN-1:0]       k_win;    // the window's octets
-  logic [Q-1:0]           k_past, k_beyond;  // position i at or past L, past L
+  logic [UNITS-1:0]          k_first, k_act, k_new;
+  logic [WINDOW_IDX_W*UNITS-1:0]      k_c;
+  logic [8*OPT*UNITS-1:0]    k_copy;   // the copies unit u reads: the incoming or its own
+  logic [UNITS-1:0]          un_stop, un_bad, un_mss_f, un_ws_f, un_sack_f, un_ts_f;
+  logic [POS_W*UNITS-1:0]    un_nr, un_ts_pos;
+  logic [4*UNITS-1:0]        un_doff;
+  logic [16*UNITS-1:0]       un_mss;
+  logic [8*UNITS-1:0]        un_ws;
+  logic [UNK_W*UNITS-1:0]    un_unk;
+  logic [8*WINDOW_OCTETS-1:0]       k_win;    // the window's octets
+  logic [POS_PER_WINDOW-1:0]           k_past, k_beyond;  // position i at or past L, past L
   logic [POS_W-1:0]       k_base, k_nr;
   logic [3:0]             k_doff;
   logic                   k_stop, k_last;
-  logic [Q-1:0]           k_hit;    // an option starts at position i, inside the area
+  logic [POS_PER_WINDOW-1:0]           k_hit;    // an option starts at position i, inside the area
   logic [2:0]             k_cnt;
   logic [7:0]             k_kind, k_len;
   logic [6:0]             k_next;
   logic                   k_bad_opt;
 
   always_comb begin
-    claim = fa_valid && (M == 1 || (d_code == 4'(tcpoe_wire_pkg::MALFORMED_NONE) && doff > 4'd5));
+    claim = fa_valid && (WINDOWS_PER_UNIT == 1
+                         || (d_code == tcpoe_wire_pkg::MALFORMED_NONE && doff > 4'd5));
     k_copy = '0;
     un_stop = '0; un_bad = '0; un_mss_f = '0; un_ws_f = '0; un_sack_f = '0; un_ts_f = '0;
     un_nr = '0; un_ts_pos = '0; un_doff = '0; un_mss = '0; un_ws = '0; un_unk = '0;
     k_first = '0; k_act = '0; k_new = '0; k_c = '0;
     k_win = '0; k_past = '0; k_beyond = '0; k_base = '0; k_hit = '0;
     k_kind = '0; k_len = '0; k_next = '0; k_bad_opt = 1'b0; k_last = 1'b0;
-    for (int u = 0; u < NU; u++) begin
+    for (int u = 0; u < UNITS; u++) begin
       // The unit walks a window when a frame comes in (k_first) or while it
-      // has one (M > 1). The state it walks from: the incoming frame's
+      // has one (WINDOWS_PER_UNIT > 1). The state it walks from: the incoming frame's
       // unless busy (for unit 0 that does not wait for the decode's verdict).
       k_first[u] = u == 0 ? claim : u_fin[u-1];
-      k_act[u]   = k_first[u] || (M > 1 && u_busy[u]);
-      k_new[u]   = M == 1 || (u == 0 ? !u_busy[u] : u_fin[u-1]);
+      k_act[u]   = k_first[u] || (WINDOWS_PER_UNIT > 1 && u_busy[u]);
+      k_new[u]   = WINDOWS_PER_UNIT == 1 || (u == 0 ? !u_busy[u] : u_fin[u-1]);
       if (u == 0) begin
         k_stop = 1'b0;
         k_nr   = '0;
@@ -460,37 +479,38 @@ module tcp_rx_parser #(
         un_ts_pos[POS_W*u +: POS_W]  = u_ts_pos[POS_W*u +: POS_W];
         un_unk[UNK_W*u +: UNK_W]     = u_unk[UNK_W*u +: UNK_W];
       end
-      k_c[C_W*u +: C_W] = k_new[u] ? '0 : u_c[C_W*u +: C_W];
+      k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] = k_new[u] ? '0 : u_c[WINDOW_IDX_W*u +: WINDOW_IDX_W];
       if (u == 0)
         k_copy[0 +: 8*OPT] = hdr[8*OPT_OFF +: 8*OPT];
       else if (k_new[u])
         k_copy[8*OPT*u +: 8*OPT] = u_opt[8*OPT*(u-1) +: 8*OPT];
       else
         k_copy[8*OPT*u +: 8*OPT] = u_opt[8*OPT*u +: 8*OPT];
-      // The window j = u*M + c: its octets from hdr or the copies, where the
+      // The window j = unit_window(u, c), its first position
+      // POS_PER_WINDOW * j: its octets from hdr or the copies, where the
       // area ends.
-      for (int c = 0; c < M; c++) begin
-        if (k_c[C_W*u +: C_W] == C_W'(c)) begin
-          k_base = POS_W'(Q * (u * M + c));
-          k_last = u * M + c == NWIN - 1;
-          for (int i = 0; i < WIN; i++) begin
-            if (Q * (u * M + c) + i >= OPT)
+      for (int c = 0; c < WINDOWS_PER_UNIT; c++) begin
+        if (k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] == WINDOW_IDX_W'(c)) begin
+          k_base = POS_W'(POS_PER_WINDOW * unit_window(u, c));
+          k_last = unit_window(u, c) == WINDOWS - 1;
+          for (int i = 0; i < WINDOW_OCTETS; i++) begin
+            if (POS_PER_WINDOW * unit_window(u, c) + i >= OPT)
               k_win[8*i +: 8] = 8'h00;
-            else if (u * M + c < J0)
-              k_win[8*i +: 8] = hdr[8*(OPT_OFF + Q * (u * M + c) + i) +: 8];
+            else if (unit_window(u, c) < FIRST_COPIED_WINDOW)
+              k_win[8*i +: 8] = hdr[8*(OPT_OFF + POS_PER_WINDOW * unit_window(u, c) + i) +: 8];
             else
-              k_win[8*i +: 8] = k_copy[8*(OPT*u + Q * (u * M + c) + i) +: 8];
+              k_win[8*i +: 8] = k_copy[8*(OPT*u + POS_PER_WINDOW * unit_window(u, c) + i) +: 8];
           end
-          for (int i = 0; i < Q; i++) begin
+          for (int i = 0; i < POS_PER_WINDOW; i++) begin
             // p >= L = 4 x data offset - 20, and p > L (L is a multiple of 4).
-            k_past[i]   = k_doff <= 4'(5 + (Q * (u * M + c) + i) / 4);
-            k_beyond[i] = Q * (u * M + c) + i > 0
-                          && k_doff <= 4'(5 + (Q * (u * M + c) + i - 1) / 4);
+            k_past[i]   = k_doff <= 4'(5 + (POS_PER_WINDOW * unit_window(u, c) + i) / 4);
+            k_beyond[i] = POS_PER_WINDOW * unit_window(u, c) + i > 0
+                          && k_doff <= 4'(5 + (POS_PER_WINDOW * unit_window(u, c) + i - 1) / 4);
           end
         end
       end
       // The chain: where the options start.
-      for (int i = 0; i < Q; i++) begin
+      for (int i = 0; i < POS_PER_WINDOW; i++) begin
         k_kind   = k_win[8*i +: 8];
         k_len    = k_win[8*(i+1) +: 8];
         k_next   = 7'(i) + 7'(k_len[POS_W-1:0]);
@@ -521,26 +541,28 @@ module tcp_rx_parser #(
           end
         end
       end
-      // After the last window (based at Q*(NWIN-1)): a start past L is bad.
+      // After the last window (based at POS_PER_WINDOW*(WINDOWS-1)): a start past L is bad.
       if (k_last && !k_stop
-          && 7'(k_nr) + 7'(Q * (NWIN - 1) + tcpoe_wire_pkg::TCP_HEADER_LEN) > 7'({k_doff, 2'b00}))
+          && 7'(k_nr) + 7'(POS_PER_WINDOW * (WINDOWS - 1) + tcpoe_wire_pkg::TCP_HEADER_LEN)
+             > 7'({k_doff, 2'b00}))
         un_bad[u] = 1'b1;
       // On to the next window (the next start lies past this one).
       un_stop[u] = k_stop;
-      un_nr[POS_W*u +: POS_W] = k_nr - POS_W'(Q);
+      un_nr[POS_W*u +: POS_W] = k_nr - POS_W'(POS_PER_WINDOW);
       un_doff[4*u +: 4]       = k_doff;
       // What was found: the options that started in this window.
       k_cnt = '0;
-      for (int i = 0; i < Q; i++) begin
+      for (int i = 0; i < POS_PER_WINDOW; i++) begin
         k_kind = k_win[8*i +: 8];
         if (k_hit[i]) begin
           if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_MSS)) begin
             un_mss_f[u] = 1'b1;
-            un_mss[16*u +: 16] = {k_win[8*(i + VAL) +: 8], k_win[8*(i + VAL + 1) +: 8]};
+            un_mss[16*u +: 16] = {k_win[8*(i + OPT_VALUE_OFF) +: 8],
+                                  k_win[8*(i + OPT_VALUE_OFF + 1) +: 8]};
           end
           if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)) begin
             un_ws_f[u] = 1'b1;
-            un_ws[8*u +: 8] = k_win[8*(i + VAL) +: 8];
+            un_ws[8*u +: 8] = k_win[8*(i + OPT_VALUE_OFF) +: 8];
           end
           if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED)) un_sack_f[u] = 1'b1;
           if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS)) begin
@@ -560,7 +582,7 @@ module tcp_rx_parser #(
   end
 
   always_ff @(posedge clk) begin
-    for (int u = 0; u < NU; u++) begin
+    for (int u = 0; u < UNITS; u++) begin
       u_fin[u] <= 1'b0;
       if (k_act[u]) begin
         u_stop[u]    <= un_stop[u];
@@ -575,21 +597,24 @@ module tcp_rx_parser #(
         u_ws[8*u +: 8]             <= un_ws[8*u +: 8];
         u_ts_pos[POS_W*u +: POS_W] <= un_ts_pos[POS_W*u +: POS_W];
         u_unk[UNK_W*u +: UNK_W]    <= un_unk[UNK_W*u +: UNK_W];
-        if (k_c[C_W*u +: C_W] == C_W'(M - 1)) begin
+        if (k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] == WINDOW_IDX_W'(WINDOWS_PER_UNIT - 1)) begin
           u_busy[u] <= 1'b0;
           u_fin[u]  <= 1'b1;
         end else begin
           u_busy[u] <= 1'b1;
-          u_c[C_W*u +: C_W] <= k_c[C_W*u +: C_W] + 1'b1;
+          u_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] <= k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] + 1'b1;
         end
       end
-      // The copies, taken with the frame: octets of windows J0 on that this
-      // unit (after its first window) and the later units read. (With M = 1
-      // every cycle: shift registers without an enable.)
-      if (M == 1 || k_first[u]) begin
+      // The copies, taken with the frame: octets of windows
+      // FIRST_COPIED_WINDOW on that this unit (after its first window) and
+      // the later units read. (With WINDOWS_PER_UNIT = 1 every cycle: shift
+      // registers without an enable.)
+      if (WINDOWS_PER_UNIT == 1 || k_first[u]) begin
         for (int p = 0; p < OPT; p++)
-          u_opt[8*(OPT*u + p) +: 8] <= p >= Q * (u * M + 1 > J0 ? u * M + 1 : J0)
-                                       ? k_copy[8*(OPT*u + p) +: 8] : 8'h00;
+          u_opt[8*(OPT*u + p) +: 8] <=
+              p >= POS_PER_WINDOW * (unit_window(u, 1) > FIRST_COPIED_WINDOW ? unit_window(u, 1)
+                                                                           : FIRST_COPIED_WINDOW)
+              ? k_copy[8*(OPT*u + p) +: 8] : 8'h00;
       end
     end
     if (rst) begin
@@ -599,16 +624,16 @@ module tcp_rx_parser #(
   end
 
   // ================================================================ w[0..5]: the frame pipeline
-  logic [NS-1:0]          w_walked;   // the frame went through the walk units
-  logic [16*NS-1:0]       w_p16;      // the pseudo-header sum, up to w[CSUM_STAGE-1]
-  logic [NS-1:0]          w_tsum_ok;  // from w[CSUM_STAGE]: segment + pseudo-header = 0xffff
+  logic [STAGES-1:0]          w_walked;   // the frame went through the walk units
+  logic [16*STAGES-1:0]       w_p16;      // the pseudo-header sum, up to w[CSUM_STAGE-1]
+  logic [STAGES-1:0]          w_tsum_ok;  // from w[CSUM_STAGE]: segment + pseudo-header = 0xffff
 
   always_ff @(posedge clk) begin
     w_valid[0]     <= fa_valid;
     w_walked[0]    <= claim;
     w_p16[0 +: 16] <= d_p16;
     w_tsum_ok[0]   <= 1'b0;
-    for (int s = 1; s < NS; s++) begin
+    for (int s = 1; s < STAGES; s++) begin
       w_valid[s]  <= w_valid[s-1];
       w_walked[s] <= w_walked[s-1];
       w_p16[16*s +: 16] <= s < CSUM_STAGE ? w_p16[16*(s-1) +: 16] : 16'h0000;
@@ -623,68 +648,73 @@ module tcp_rx_parser #(
   end
 
   // ================================================================ w[5] -> final -> queue
-  localparam int Z  = NS - 1;
-  localparam int UZ = NU - 1;   // the last walk unit: the walk's result
+  localparam int LAST_STAGE  = STAGES - 1;
+  localparam int LAST_UNIT = UNITS - 1;   // the last walk unit: the walk's result
   localparam int TS_W = 8;      // timestamps value: TSval, TSecr
-  logic [DM_W-1:0]     dm;            // dec_mem of the frame at the end
-  logic [8*XO-1:0]     xo;            // its option octets 2..39
-  logic [3:0]          f_code;
+  logic [DEC_W-1:0]     dm;            // dec_mem of the frame at the end
+  tcpoe_wire_pkg::malformed_e dm_code;  // and its code_mem
+  logic [8*OPT_VALUE_OCTETS-1:0]     opt_values;            // its option octets 2..39
+  tcpoe_wire_pkg::malformed_e f_code;
   logic                f_ok, f_tcp_chk, f_tcp_ok;
   logic                f_bad, f_mss_f, f_ws_f, f_sack_f, f_ts_f;
   logic [VAR_W-1:0]    f_var;
   // The timestamps value: octets 2..9 of the option at the recorded
   // position, in frame order (the record is big-endian like the option),
   // picked by a shifter that halves the candidates per position bit.
-  logic [8*(XO+16)-1:0] sh_ts;
+  logic [8*(OPT_VALUE_OCTETS+16)-1:0] sh_ts;
   logic [3:0]          f_unk;
 
-  logic [DM_W-1:0]     dec_mem [FIFO_DEPTH];
+  logic [DEC_W-1:0]     dec_mem [FIFO_DEPTH];
+  tcpoe_wire_pkg::malformed_e code_mem [FIFO_DEPTH];
   logic [FIX_W-1:0]    fix_mem [FIFO_DEPTH];
   logic [VAR_W-1:0]    var_mem [FIFO_DEPTH];
   logic [PTR_W-1:0]    fifo_rd, fifo_wr, fix_wr;
 
-  assign dm = dec_mem[fifo_wr];
+  assign dm      = dec_mem[fifo_wr];
+  assign dm_code = code_mem[fifo_wr];
 
-  if (XO_HDR) begin : g_xo_hdr
-    assign xo = hdr[8*(OPT_OFF+VAL) +: 8*XO];
-  end else begin : g_xo_mem
-    logic [8*XO-1:0] opt_mem [FIFO_DEPTH];
-    always_ff @(posedge clk) if (fa_valid) opt_mem[fix_wr] <= hdr[8*(OPT_OFF+VAL) +: 8*XO];
-    assign xo = opt_mem[fifo_wr];
+  if (OPT_VALUES_IN_HDR) begin : g_opt_values_hdr
+    assign opt_values = hdr[8*(OPT_OFF+OPT_VALUE_OFF) +: 8*OPT_VALUE_OCTETS];
+  end else begin : g_opt_values_mem
+    logic [8*OPT_VALUE_OCTETS-1:0] opt_mem [FIFO_DEPTH];
+    always_ff @(posedge clk)
+      if (fa_valid) opt_mem[fix_wr] <= hdr[8*(OPT_OFF+OPT_VALUE_OFF) +: 8*OPT_VALUE_OCTETS];
+    assign opt_values = opt_mem[fifo_wr];
   end
 
   always_comb begin
     // A frame that did not go through the walk has no options to report.
-    f_bad    = w_walked[Z] && u_bad[UZ];
-    f_mss_f  = w_walked[Z] && u_mss_f[UZ];
-    f_ws_f   = w_walked[Z] && u_ws_f[UZ];
-    f_sack_f = w_walked[Z] && u_sack_f[UZ];
-    f_ts_f   = w_walked[Z] && u_ts_f[UZ];
-    f_unk    = !w_walked[Z] ? 4'd0
-             : u_unk[UNK_W*UZ +: UNK_W] > UNK_W'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX)
-             ? 4'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX) : u_unk[UNK_W*UZ +: 4];
+    f_bad    = w_walked[LAST_STAGE] && u_bad[LAST_UNIT];
+    f_mss_f  = w_walked[LAST_STAGE] && u_mss_f[LAST_UNIT];
+    f_ws_f   = w_walked[LAST_STAGE] && u_ws_f[LAST_UNIT];
+    f_sack_f = w_walked[LAST_STAGE] && u_sack_f[LAST_UNIT];
+    f_ts_f   = w_walked[LAST_STAGE] && u_ts_f[LAST_UNIT];
+    f_unk    = !w_walked[LAST_STAGE] ? 4'd0
+             : u_unk[UNK_W*LAST_UNIT +: UNK_W] > UNK_W'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX)
+             ? 4'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX) : u_unk[UNK_W*LAST_UNIT +: 4];
 
-    f_code = dm[DM_CODE +: 4] != 4'd0 ? dm[DM_CODE +: 4]
-           : (f_bad ? 4'(tcpoe_wire_pkg::MALFORMED_TCP_OPTION) : 4'd0);
-    f_ok      = f_code == 4'd0;
-    f_tcp_chk = f_ok || f_code == 4'(tcpoe_wire_pkg::MALFORMED_TCP_DATA_OFFSET)
-                     || f_code == 4'(tcpoe_wire_pkg::MALFORMED_TCP_OPTION);
-    f_tcp_ok  = f_tcp_chk && w_tsum_ok[Z];
+    f_code = dm_code != tcpoe_wire_pkg::MALFORMED_NONE ? dm_code
+           : (f_bad ? tcpoe_wire_pkg::MALFORMED_TCP_OPTION : tcpoe_wire_pkg::MALFORMED_NONE);
+    f_ok      = f_code == tcpoe_wire_pkg::MALFORMED_NONE;
+    f_tcp_chk = f_ok || f_code == tcpoe_wire_pkg::MALFORMED_TCP_DATA_OFFSET
+                     || f_code == tcpoe_wire_pkg::MALFORMED_TCP_OPTION;
+    f_tcp_ok  = f_tcp_chk && w_tsum_ok[LAST_STAGE];
 
     // Timestamps options that fit the area start at 30 or before.
-    sh_ts = (8*(XO+16))'(xo);
+    sh_ts = (8*(OPT_VALUE_OCTETS+16))'(opt_values);
     for (int k = POS_W - 2; k >= 0; k--) begin
-      for (int j = 0; j + (1 << k) < XO + 16; j++)
-        if (u_ts_pos[POS_W*UZ + k]) sh_ts[8*j +: 8] = sh_ts[8*(j + (1 << k)) +: 8];
+      for (int j = 0; j + (1 << k) < OPT_VALUE_OCTETS + 16; j++)
+        if (u_ts_pos[POS_W*LAST_UNIT + k]) sh_ts[8*j +: 8] = sh_ts[8*(j + (1 << k)) +: 8];
     end
 
     f_var = '0;
     if (f_ok) begin
       if (f_mss_f)
         f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF - VAR_OFF) +: 16] =  // big-endian
-            {u_mss[16*UZ +: 8], u_mss[16*UZ + 8 +: 8]};
+            {u_mss[16*LAST_UNIT +: 8], u_mss[16*LAST_UNIT + 8 +: 8]};
       if (f_ws_f)
-        f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_WINDOW_SCALE_OFF - VAR_OFF) +: 8] = u_ws[8*UZ +: 8];
+        f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_WINDOW_SCALE_OFF - VAR_OFF) +: 8] =
+            u_ws[8*LAST_UNIT +: 8];
       if (f_ts_f)
         f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_TS_VAL_OFF - VAR_OFF) +: 8*TS_W] = sh_ts[0 +: 8*TS_W];
       f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
@@ -697,17 +727,18 @@ module tcp_rx_parser #(
             + tcpoe_wire_pkg::RX_DESC_OPT_FOUND_TS_BIT] = f_ts_f;
       f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
             + tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_SHIFT +: 4] = f_unk;
-      f_var[8*(tcpoe_wire_pkg::RX_DESC_PAYLOAD_OFFSET_OFF - VAR_OFF) +: 8] = dm[DM_PLO +: 8];
+      f_var[8*(tcpoe_wire_pkg::RX_DESC_PAYLOAD_OFFSET_OFF - VAR_OFF) +: 8] =
+          dm[DEC_PAYLOAD_OFFSET +: 8];
       f_var[8*(tcpoe_wire_pkg::RX_DESC_PAYLOAD_LEN_OFF - VAR_OFF) +: 16] =  // big-endian
-          {dm[DM_PLL +: 8], dm[DM_PLL + 8 +: 8]};
+          {dm[DEC_PAYLOAD_LEN +: 8], dm[DEC_PAYLOAD_LEN + 8 +: 8]};
     end
-    f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF) +: 4] = f_code;
+    f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF) +: tcpoe_wire_pkg::MALFORMED_W] = f_code;
     f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
-          + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_CHECKED_BIT] = dm[DM_IPCHK];
+          + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_CHECKED_BIT] = dm[DEC_IP_CHECKED];
     f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
           + tcpoe_wire_pkg::RX_DESC_VERDICT_TCP_CHECKED_BIT] = f_tcp_chk;
     f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
-          + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_OK_BIT] = dm[DM_IPOK];
+          + tcpoe_wire_pkg::RX_DESC_VERDICT_IP_OK_BIT] = dm[DEC_IP_OK];
     f_var[8*(tcpoe_wire_pkg::RX_DESC_VERDICT_OFF - VAR_OFF)
           + tcpoe_wire_pkg::RX_DESC_VERDICT_TCP_OK_BIT] = f_tcp_ok;
   end
@@ -718,13 +749,14 @@ module tcp_rx_parser #(
   // var_mem when the frame leaves w[5] (at fifo_wr). s_axis_tready keeps the
   // frames in the queue plus those inside at 16 or fewer, so a slot is never
   // written while it still holds a descriptor not yet taken.
-  wire push = w_valid[Z];
+  wire push = w_valid[LAST_STAGE];
   wire pop  = m_desc_tvalid && m_desc_tready;
 
   always_ff @(posedge clk) begin
     if (fa_valid) begin
       fix_mem[fix_wr] <= d_fix;
       dec_mem[fix_wr] <= d_dm;
+      code_mem[fix_wr] <= d_code;
       fix_wr          <= fix_wr + 1'b1;
     end
     if (push) begin
@@ -732,7 +764,7 @@ module tcp_rx_parser #(
       fifo_wr           <= fifo_wr + 1'b1;
       stat_frames       <= stat_frames + 32'd1;
       stat_malformed    <= stat_malformed + 32'(!f_ok);
-      stat_ip_csum_bad  <= stat_ip_csum_bad + 32'(dm[DM_IPCHK] && !dm[DM_IPOK]);
+      stat_ip_csum_bad  <= stat_ip_csum_bad + 32'(dm[DEC_IP_CHECKED] && !dm[DEC_IP_OK]);
       stat_tcp_csum_bad <= stat_tcp_csum_bad + 32'(f_tcp_chk && !f_tcp_ok);
     end
     if (pop) fifo_rd <= fifo_rd + 1'b1;
@@ -761,7 +793,7 @@ module tcp_rx_parser #(
         else $error("tcp_rx_parser: checksum engine out of step with the header pipeline");
       if (accept)
         assert (csum_ready) else $error("tcp_rx_parser: checksum engine not ready");
-      for (int u = 0; u < NU; u++)
+      for (int u = 0; u < UNITS; u++)
         assert (!(k_first[u] && u_busy[u])) else $error("tcp_rx_parser: walk unit %0d busy", u);
     end
   end
@@ -770,10 +802,12 @@ module tcp_rx_parser #(
   if (DATA_W != 64 && DATA_W != 128 && DATA_W != 256 && DATA_W != 512) begin : g_bad_width
     $error("tcp_rx_parser: DATA_W must be 64, 128, 256 or 512");
   end
-  // A unit keeps a frame for M windows: no longer than frames needing the
-  // walk are apart; copies exactly for the windows hdr no longer holds.
-  if (M > SPACING || NU * M != NWIN || Q * NWIN < OPT + 2 || !in_hdr(J0 - 1)
-      || (J0 < NWIN && in_hdr(J0))) begin : g_bad_walk
+  // A unit keeps a frame for WINDOWS_PER_UNIT windows: no longer than
+  // frames needing the walk are apart; copies exactly for the windows hdr no
+  // longer holds.
+  if (WINDOWS_PER_UNIT > SPACING || UNITS * WINDOWS_PER_UNIT != WINDOWS
+      || POS_PER_WINDOW * WINDOWS < OPT + 2 || !in_hdr(FIRST_COPIED_WINDOW - 1)
+      || (FIRST_COPIED_WINDOW < WINDOWS && in_hdr(FIRST_COPIED_WINDOW))) begin : g_bad_walk
     $error("tcp_rx_parser: the walk units do not fit this DATA_W");
   end
 

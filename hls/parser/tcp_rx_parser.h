@@ -26,9 +26,10 @@
 //           stage reads them; the pseudo-header sum.
 //   walk    (cycles t+1..t+6) the option walk, window j = positions 7j..7j+6
 //           in cycle t+1+j, in walk units (`u`): unit k takes a frame for
-//           windows k*kM .. k*kM+kM-1, kM = 6, 3, 2, 1 at DATA_W 64, 128,
-//           256, 512 (a frame that needs the walk comes at most once per 8,
-//           4, 2, 1 beats), so 1, 2, 3, 6 units. Windows read the option
+//           kWindowsPerUnit windows from window k * kWindowsPerUnit;
+//           kWindowsPerUnit = 6, 3, 2, 1 at DATA_W 64, 128, 256, 512 (a
+//           frame that needs the walk comes at most once per 8, 4, 2, 1
+//           beats), so 1, 2, 3, 6 units. Windows read the option
 //           octets in hdr while the next frame has not overwritten them, later
 //           ones copies taken at the decode and handed on with the frame.
 //   w[1..5] (edges t+2..t+6) the frame's place in the pipeline; w[3] takes
@@ -72,29 +73,33 @@ class TcpRxParser {
   static constexpr int kTcpOff = wire::frame::kTcpOffset;                               // 34
   static constexpr int kIpOff = wire::frame::kIpv4Offset;                               // 14
   static constexpr int kStages = 6;  // the frame pipeline w[0..5]
-  // The option walk: window j is positions kQ*j .. kQ*j+6, walked in cycle
+  // The option walk: window j is positions kPosPerWindow*j .. kPosPerWindow*j+6, walked in cycle
   // t+1+j. A frame that needs it (well-formed as far as check 8, with
   // options: 58 octets or more) comes at most once per kSpacing beats, so a
-  // walk unit can keep a frame for kM windows.
-  static constexpr int kQ = 7;
+  // walk unit can keep a frame for kWindowsPerUnit windows.
+  static constexpr int kPosPerWindow = 7;
   static constexpr int kWindows = 6;
-  static constexpr int kWin = kQ + 3;  // a window's octets: its positions, to the MSS value's end
+  // A window's octets: its positions, then up to the MSS value's end.
+  static constexpr int kWindowOctets = kPosPerWindow + 3;
   static constexpr int kSpacing = (kOptOff + 4 + kBytes - 1) / kBytes;  // 8, 4, 2, 1
-  static constexpr int kM = kSpacing >= 6 ? 6 : (kSpacing >= 3 ? 3 : kSpacing);  // 6, 3, 2, 1
-  static constexpr int kUnits = kWindows / kM;
+  static constexpr int kWindowsPerUnit =
+      kSpacing >= 6 ? 6 : (kSpacing >= 3 ? 3 : kSpacing);  // 6, 3, 2, 1
+  static constexpr int kUnits = kWindows / kWindowsPerUnit;
   // Window j's octets are still in hdr in cycle t+1+j (the next frame has
-  // not overwritten them) for j < kJ0; later windows read copies taken at the
-  // decode and handed from unit to unit with the frame.
-  static constexpr bool in_hdr(int j) { return (kOptOff + kQ * j) / kBytes >= j; }
-  static constexpr int kJ0 = kBytes == 64 ? 1 : (kBytes == 32 ? 3 : kWindows);
-  static_assert(kM <= kSpacing && kUnits * kM == kWindows && kQ * kWindows >= kOptBytes + 2,
+  // not overwritten them) for j < kFirstCopiedWindow; later windows read
+  // copies taken at the decode and handed from unit to unit with the frame.
+  static constexpr bool in_hdr(int j) { return (kOptOff + kPosPerWindow * j) / kBytes >= j; }
+  static constexpr int kFirstCopiedWindow = kBytes == 64 ? 1 : (kBytes == 32 ? 3 : kWindows);
+  static_assert(kWindowsPerUnit <= kSpacing && kUnits * kWindowsPerUnit == kWindows &&
+                    kPosPerWindow * kWindows >= kOptBytes + 2,
                 "the walk units fit");
-  static_assert(in_hdr(kJ0 - 1) && (kJ0 == kWindows || !in_hdr(kJ0)),
+  static_assert(in_hdr(kFirstCopiedWindow - 1) &&
+                    (kFirstCopiedWindow == kWindows || !in_hdr(kFirstCopiedWindow)),
                 "copies exactly where hdr no longer holds the window");
-  static constexpr int kVal = 2;  // an option's value follows its kind and length
-  static constexpr int kXo = kOptBytes - kVal;  // option octets 2..39: the values
+  static constexpr int kOptValueOff = 2;  // an option's value follows its kind and length
+  static constexpr int kOptValueOctets = kOptBytes - kOptValueOff;  // octets 2..39: the values
   // They are still in hdr when the last stage reads them at DATA_W=64.
-  static constexpr bool kXoHdr = (kOptOff + kVal) / kBytes >= kStages;
+  static constexpr bool kOptValuesInHdr = (kOptOff + kOptValueOff) / kBytes >= kStages;
   static constexpr int kCsumStage = 3;  // w[kCsumStage] is loaded when the sum arrives
   // w[s] is loaded at edge t+1+s; the sum shows at cycle t+4, so w[3] takes it.
   static_assert(1 + kCsumStage == TcpCsum<DATA_W>::kLatency, "the sum meets its frame");
@@ -184,7 +189,7 @@ class TcpRxParser {
     bool d_ok8 = false;  // no Malformed code from checks 1..8
     uint8_t d_doff = 0;
     decode(d_fix, d_dm, d_p16, d_ok8, d_doff);
-    const bool claim = fa_valid && (kM == 1 || (d_ok8 && d_doff > 5));
+    const bool claim = fa_valid && (kWindowsPerUnit == 1 || (d_ok8 && d_doff > 5));
 
     // ---- the walk units: each walks one window when it has a frame
     Unit n_u[kUnits];
@@ -195,8 +200,8 @@ class TcpRxParser {
       // from the incoming frame's state unless busy (`fresh`: for unit 0 it
       // does not depend on the decode's verdict).
       first[k] = k == 0 ? claim : u[k - 1].fin;
-      act[k] = first[k] || (kM > 1 && u[k].busy);
-      fresh[k] = kM == 1 || (k == 0 ? !u[k].busy : u[k - 1].fin);
+      act[k] = first[k] || (kWindowsPerUnit > 1 && u[k].busy);
+      fresh[k] = kWindowsPerUnit == 1 || (k == 0 ? !u[k].busy : u[k - 1].fin);
       cw[k] = fresh[k] ? 0 : u[k].c;
       n_u[k] = u[k];
       n_u[k].fin = false;
@@ -214,13 +219,13 @@ class TcpRxParser {
         } else if (fresh[k]) {
           in = u[k - 1];
         }
-        const int j = k * kM + int(cw[k]);
+        const int j = k * kWindowsPerUnit + int(cw[k]);
         // The copies it reads: the incoming ones with a new frame, else its own.
         const uint8_t* copy = k == 0 ? hdr + kOptOff : (fresh[k] ? u[k - 1].opt : u[k].opt);
-        uint8_t win[kWin];
-        for (int i = 0; i < kWin; ++i) {
-          const int q = kQ * j + i;
-          win[i] = q >= kOptBytes ? 0 : (j < kJ0 ? hdr[kOptOff + q] : copy[q]);
+        uint8_t win[kWindowOctets];
+        for (int i = 0; i < kWindowOctets; ++i) {
+          const int q = kPosPerWindow * j + i;
+          win[i] = q >= kOptBytes ? 0 : (j < kFirstCopiedWindow ? hdr[kOptOff + q] : copy[q]);
         }
         walk_window(in, win, j);
         n_u[k].stop = in.stop;
@@ -231,7 +236,7 @@ class TcpRxParser {
         n_u[k].sack_f = in.sack_f, n_u[k].ts_f = in.ts_f;
         n_u[k].mss = in.mss, n_u[k].ws = in.ws, n_u[k].ts_pos = in.ts_pos;
         n_u[k].unk = in.unk;
-        if (cw[k] == unsigned(kM - 1)) {
+        if (cw[k] == unsigned(kWindowsPerUnit - 1)) {
           n_u[k].busy = false;
           n_u[k].fin = true;
         } else {
@@ -240,12 +245,14 @@ class TcpRxParser {
         }
       }
       if (first[k] && u[k].busy) internal_error = true;  // a unit taken while in use
-      // The copies, taken with the frame: octets of windows kJ0 on that this
+      // The copies, taken with the frame: octets of windows kFirstCopiedWindow on that this
       // unit (after its first window) and the later units read (every cycle
-      // when kM = 1).
-      if (kM == 1 || first[k]) {
+      // when kWindowsPerUnit = 1).
+      if (kWindowsPerUnit == 1 || first[k]) {
         const uint8_t* in_copy = k == 0 ? hdr + kOptOff : u[k - 1].opt;
-        const int keep_from = kQ * (k * kM + 1 > kJ0 ? k * kM + 1 : kJ0);
+        const int second = k * kWindowsPerUnit + 1;  // the unit's second window
+        const int keep_from =
+            kPosPerWindow * (second > kFirstCopiedWindow ? second : kFirstCopiedWindow);
         for (int q = 0; q < kOptBytes; ++q) n_u[k].opt[q] = q >= keep_from ? in_copy[q] : 0;
       }
     }
@@ -274,17 +281,18 @@ class TcpRxParser {
     // ---- w[5] -> final -> output queue
     const Stage& z = w[kStages - 1];
     const Dec& dm = dec_mem[fifo_wr];
-    const uint8_t* xo = kXoHdr ? hdr + kOptOff + kVal : opt_mem[fifo_wr];
+    const uint8_t* opt_values = kOptValuesInHdr ? hdr + kOptOff + kOptValueOff : opt_mem[fifo_wr];
     uint8_t f_var[kVarBytes];
     bool mal = false, ip_bad = false, tcp_bad = false;
-    if (z.valid) finish(z, u[kUnits - 1], dm, xo, f_var, mal, ip_bad, tcp_bad);
+    if (z.valid) finish(z, u[kUnits - 1], dm, opt_values, f_var, mal, ip_bad, tcp_bad);
 
     // ---- commit (the clock edge)
     if (fa_valid) {
       for (int i = 0; i < kFixBytes; ++i) fix_mem[fix_wr][i] = d_fix[i];
       dec_mem[fix_wr] = d_dm;
-      if (!kXoHdr)
-        for (int i = 0; i < kXo; ++i) opt_mem[fix_wr][i] = hdr[kOptOff + kVal + i];
+      if (!kOptValuesInHdr)
+        for (int i = 0; i < kOptValueOctets; ++i)
+          opt_mem[fix_wr][i] = hdr[kOptOff + kOptValueOff + i];
       fix_wr = (fix_wr + 1) % kFifoDepth;
     }
     if (z.valid) {
@@ -349,15 +357,22 @@ class TcpRxParser {
     uint8_t ws = 0;       // window scale shift
     uint8_t ts_pos = 0;   // position of the timestamps option
     uint8_t unk = 0;
-    uint8_t opt[kOptBytes] = {};  // copies for windows kJ0 on: its later ones and the next units
+    // Copies for windows kFirstCopiedWindow on: its later ones and the next units'.
+    uint8_t opt[kOptBytes] = {};
   };
   // One dec_mem word: what the last stage needs of the decode.
   struct Dec {
     uint8_t pl_off = 0;
     uint16_t pl_len = 0;
-    uint8_t code = 0;  // Malformed checks 1..8
+    wire::Malformed code = wire::Malformed::kNone;  // checks 1..8 (code_mem in the RTL)
     bool ip_chk = false, ip_ok = false;
   };
+
+  // Checks 5 on (and none failing) are made once the IPv4 header is known to
+  // be 20 octets long: then its checksum is judged.
+  static constexpr bool ip_header_judged(wire::Malformed code) {
+    return code == wire::Malformed::kNone || code >= wire::Malformed::kIpTotalLen;
+  }
 
   static uint32_t be(const uint8_t* h, int off, int n) {
     uint32_t v = 0;
@@ -387,16 +402,17 @@ class TcpRxParser {
 
     // Check 8 written for tl >= 20 (check 5 has made sure of it): a segment
     // below 20 octets, a data offset below 5 or past the segment.
-    uint8_t code = 0;
-    if (fl < wire::frame::kMinTcpFrameLen) code = 1;
-    else if (ethertype != wire::eth::kEtherTypeIpv4 || version != w4::kVersion4) code = 2;
-    else if (ihl < 5) code = 3;
-    else if (ihl > 5) code = 4;
+    using M = wire::Malformed;
+    M code = M::kNone;
+    if (fl < wire::frame::kMinTcpFrameLen) code = M::kShortFrame;
+    else if (ethertype != wire::eth::kEtherTypeIpv4 || version != w4::kVersion4) code = M::kNotIpv4;
+    else if (ihl < 5) code = M::kIpHeaderLen;
+    else if (ihl > 5) code = M::kIpOptions;
     else if (tl < w4::kHeaderLen || tl_end > fl || (tl_end < fl && fl > wire::eth::kMinFrameLen))
-      code = 5;
-    else if (mf || frag_off != 0) code = 6;
-    else if (proto != w4::kProtocolTcp) code = 7;
-    else if (doff < 5 || tl < doff_end) code = 8;
+      code = M::kIpTotalLen;
+    else if (mf || frag_off != 0) code = M::kFragment;
+    else if (proto != w4::kProtocolTcp) code = M::kNotTcp;
+    else if (doff < 5 || tl < doff_end) code = M::kTcpDataOffset;
 
     // The sums, modulo 0xffff. IPv4 header: judged once it is known to be 20
     // octets (never all zero then), right when its 20-bit total H:L has
@@ -405,7 +421,7 @@ class TcpRxParser {
     uint32_t ip_acc = sd;
     for (int i = 0; i < 6; ++i) ip_acc += be(h, kIpOff + 2 * i, 2);
     dm.code = code;
-    dm.ip_chk = code == 0 || code >= 5;
+    dm.ip_chk = ip_header_judged(code);
     dm.ip_ok = dm.ip_chk && (ip_acc & 0xffffu) == (0xffffu - (ip_acc >> 16));
     // Pseudo-header: addresses, protocol 6 and total length - 20, i.e.
     // total length - 14 = + 0xfff1 modulo 0xffff. Folded: never zero.
@@ -414,7 +430,7 @@ class TcpRxParser {
     p16 = uint16_t((ps_t & 0xffffu) + (ps_t >> 16));
     dm.pl_off = uint8_t(kTcpOff + 4 * doff);
     dm.pl_len = uint16_t(tl - doff_end);
-    ok8 = code == 0;
+    ok8 = code == M::kNone;
     doff_out = uint8_t(doff);
 
     wire::RxDescriptor d;
@@ -447,7 +463,7 @@ class TcpRxParser {
     for (int i = 0; i < kFixBytes; ++i) fix[i] = bytes[i];
   }
 
-  // Window j: positions p = kQ*j + i (i < kQ) of the option area, whose
+  // Window j: positions p = kPosPerWindow*j + i (i < kPosPerWindow) of the option area, whose
   // length is L = 4 x data offset - 20; win[] holds its octets and the next
   // three. st.nr is where the next option starts, relative to the window. At
   // a start: a position at or past L ends the walk (bad if past L: the
@@ -460,10 +476,10 @@ class TcpRxParser {
   // timestamps option's position; unknown kinds are counted.
   static void walk_window(Unit& st, const uint8_t* win, int j) {
     namespace opt = wire::tcp::opt;
-    bool hit[kQ] = {};
-    for (int i = 0; i < kQ; ++i) {
+    bool hit[kPosPerWindow] = {};
+    for (int i = 0; i < kPosPerWindow; ++i) {
 #pragma HLS UNROLL
-      const int p = kQ * j + i;
+      const int p = kPosPerWindow * j + i;
       const uint32_t kind = win[i], len = win[i + 1];
       const uint32_t next = uint32_t(i) + (len & 63u);
       const bool past = st.doff <= 5 + p / 4;                   // p >= L
@@ -490,17 +506,17 @@ class TcpRxParser {
       }
     }
     if (j == kWindows - 1 && !st.stop &&
-        unsigned(st.nr) + kQ * (kWindows - 1) + wire::tcp::kHeaderLen > 4u * st.doff)
+        unsigned(st.nr) + kPosPerWindow * (kWindows - 1) + wire::tcp::kHeaderLen > 4u * st.doff)
       st.bad = true;
-    st.nr = uint8_t((st.nr - kQ) & 63u);
+    st.nr = uint8_t((st.nr - kPosPerWindow) & 63u);
     unsigned cnt = 0;
-    for (int i = 0; i < kQ; ++i) {
+    for (int i = 0; i < kPosPerWindow; ++i) {
       if (!hit[i]) continue;
       const uint32_t kind = win[i];
-      if (kind == opt::kMss) st.mss_f = true, st.mss = uint16_t(be(win, i + kVal, 2));
-      else if (kind == opt::kWindowScale) st.ws_f = true, st.ws = win[i + kVal];
+      if (kind == opt::kMss) st.mss_f = true, st.mss = uint16_t(be(win, i + kOptValueOff, 2));
+      else if (kind == opt::kWindowScale) st.ws_f = true, st.ws = win[i + kOptValueOff];
       else if (kind == opt::kSackPermitted) st.sack_f = true;
-      else if (kind == opt::kTimestamps) st.ts_f = true, st.ts_pos = uint8_t(kQ * j + i);
+      else if (kind == opt::kTimestamps) st.ts_f = true, st.ts_pos = uint8_t(kPosPerWindow * j + i);
       else if (kind != opt::kEol && kind != opt::kNop) ++cnt;
     }
     st.unk = uint8_t(st.unk + cnt);
@@ -508,7 +524,7 @@ class TcpRxParser {
 
   // The rest of the record (octets 48..63). A frame that did not go through
   // the walk has no options to report.
-  static void finish(const Stage& z, const Unit& r, const Dec& dm, const uint8_t* xo,
+  static void finish(const Stage& z, const Unit& r, const Dec& dm, const uint8_t* opt_values,
                      uint8_t* out, bool& mal, bool& ip_bad, bool& tcp_bad) {
     namespace rd = wire::rx_desc;
     const bool bad = z.walked && r.bad;
@@ -516,11 +532,10 @@ class TcpRxParser {
     const bool sack_f = z.walked && r.sack_f, ts_f = z.walked && r.ts_f;
     const uint32_t unk =
         !z.walked ? 0 : (r.unk > rd::opt_found::kUnknownMax ? rd::opt_found::kUnknownMax : r.unk);
-    const uint8_t code =
-        dm.code != 0 ? dm.code : (bad ? uint8_t(wire::Malformed::kTcpOption) : 0);
-    const bool ok = code == 0;
-    const bool tcp_chk = ok || code == uint8_t(wire::Malformed::kTcpDataOffset) ||
-                         code == uint8_t(wire::Malformed::kTcpOption);
+    using M = wire::Malformed;
+    const M code = dm.code != M::kNone ? dm.code : (bad ? M::kTcpOption : M::kNone);
+    const bool ok = code == M::kNone;
+    const bool tcp_chk = ok || code == M::kTcpDataOffset || code == M::kTcpOption;
     const bool tcp_ok = tcp_chk && z.tsum_ok;
     for (int i = 0; i < kVarBytes; ++i) out[i] = 0;
     // Fields of the second part, at their offsets in it.
@@ -529,13 +544,13 @@ class TcpRxParser {
     };
     if (ok) {
       // Big-endian in the record, like every multi-octet field: the options'
-      // values are their octets in frame order (xo[k] is option octet k + 2;
+      // values are their octets in frame order (opt_values[k] is option octet k + 2;
       // only a timestamps option that fits the area was recorded).
       if (mss_f) put(rd::kOptMss, r.mss);
       if (ws_f) put(rd::kOptWindowScale, r.ws);
       if (ts_f) {
-        put(rd::kOptTsVal, be(xo, r.ts_pos, 4));
-        put(rd::kOptTsEcr, be(xo, r.ts_pos + 4, 4));
+        put(rd::kOptTsVal, be(opt_values, r.ts_pos, 4));
+        put(rd::kOptTsEcr, be(opt_values, r.ts_pos + 4, 4));
       }
       put(rd::kOptFound, (mss_f ? rd::opt_found::kMss : 0u) |
                              (ws_f ? rd::opt_found::kWindowScale : 0u) |
@@ -546,7 +561,7 @@ class TcpRxParser {
       put(rd::kPayloadLen, dm.pl_len);
     }
     out[rd::kVerdict.offset - kFixBytes] =
-        uint8_t(code | (dm.ip_chk ? rd::verdict::kIpCsumChecked : 0) |
+        uint8_t(uint8_t(code) | (dm.ip_chk ? rd::verdict::kIpCsumChecked : 0) |
                 (tcp_chk ? rd::verdict::kTcpCsumChecked : 0) |
                 (dm.ip_ok ? rd::verdict::kIpCsumOk : 0) | (tcp_ok ? rd::verdict::kTcpCsumOk : 0));
     mal = !ok;
@@ -575,7 +590,7 @@ class TcpRxParser {
   uint8_t fix_mem[kFifoDepth][kFixBytes] = {};
   uint8_t var_mem[kFifoDepth][kVarBytes] = {};
   Dec dec_mem[kFifoDepth] = {};
-  uint8_t opt_mem[kFifoDepth][kXo] = {};
+  uint8_t opt_mem[kFifoDepth][kOptValueOctets] = {};
   unsigned fix_wr = 0, fifo_rd = 0, fifo_wr = 0, fifo_count = 0;
   uint32_t stat_frames = 0, stat_malformed = 0, stat_ip_csum_bad = 0, stat_tcp_csum_bad = 0;
   bool internal_error = false;
