@@ -107,11 +107,12 @@ module tcp_rx_parser #(
   // The option octets 2..39 are still in `hdr` when the last stage reads
   // them (octet 56 is in beat 7) at DATA_W=64; otherwise they wait in opt_mem.
   localparam bit OPT_VALUES_IN_HDR = (OPT_OFF + OPT_VALUE_OFF) / BYTES >= STAGES;
-  // dec_mem word: payload offset, payload length, IPv4 verdict (the
-  // Malformed code of checks 1..8 waits beside it, in code_mem).
+  // dec_mem word: payload offset, payload length, code (checks 1..8), IPv4
+  // verdict.
   localparam int DEC_PAYLOAD_OFFSET = 0;
   localparam int DEC_PAYLOAD_LEN    = DEC_PAYLOAD_OFFSET + 8;
-  localparam int DEC_IP_CHECKED     = DEC_PAYLOAD_LEN + 16;
+  localparam int DEC_CODE           = DEC_PAYLOAD_LEN + 16;
+  localparam int DEC_IP_CHECKED     = DEC_CODE + tcpoe_wire_pkg::MALFORMED_W;
   localparam int DEC_IP_OK          = DEC_IP_CHECKED + 1;
   localparam int DEC_W              = DEC_IP_OK + 1;
 
@@ -375,7 +376,7 @@ module tcp_rx_parser #(
     d_fix[8*tcpoe_wire_pkg::RX_DESC_TCP_FLAGS_OFF +: 8]    = hdr[8*(T_DOFF+1) +: 8];
 
     // What the last stage needs of the decode.
-    d_dm = {d_ip_ok, d_ip_chk, d_pl_len, d_pl_off};
+    d_dm = {d_ip_ok, d_ip_chk, d_code, d_pl_len, d_pl_off};
   end
 
   // ================================================================ the option walk
@@ -652,7 +653,7 @@ module tcp_rx_parser #(
   localparam int LAST_UNIT = UNITS - 1;   // the last walk unit: the walk's result
   localparam int TS_W = 8;      // timestamps value: TSval, TSecr
   logic [DEC_W-1:0]     dm;            // dec_mem of the frame at the end
-  tcpoe_wire_pkg::malformed_e dm_code;  // and its code_mem
+  tcpoe_wire_pkg::malformed_e dm_code;  // its code
   logic [8*OPT_VALUE_OCTETS-1:0]     opt_values;            // its option octets 2..39
   tcpoe_wire_pkg::malformed_e f_code;
   logic                f_ok, f_tcp_chk, f_tcp_ok;
@@ -665,13 +666,15 @@ module tcp_rx_parser #(
   logic [3:0]          f_unk;
 
   logic [DEC_W-1:0]     dec_mem [FIFO_DEPTH];
-  tcpoe_wire_pkg::malformed_e code_mem [FIFO_DEPTH];
   logic [FIX_W-1:0]    fix_mem [FIFO_DEPTH];
   logic [VAR_W-1:0]    var_mem [FIFO_DEPTH];
   logic [PTR_W-1:0]    fifo_rd, fifo_wr, fix_wr;
 
-  assign dm      = dec_mem[fifo_wr];
-  assign dm_code = code_mem[fifo_wr];
+  assign dm = dec_mem[fifo_wr];
+  // The code's bits as the decode stored them (d_code): one of the names.
+  /* verilator lint_off ENUMVALUE */
+  assign dm_code = dm[DEC_CODE +: tcpoe_wire_pkg::MALFORMED_W];
+  /* verilator lint_on ENUMVALUE */
 
   if (OPT_VALUES_IN_HDR) begin : g_opt_values_hdr
     assign opt_values = hdr[8*(OPT_OFF+OPT_VALUE_OFF) +: 8*OPT_VALUE_OCTETS];
@@ -756,7 +759,6 @@ module tcp_rx_parser #(
     if (fa_valid) begin
       fix_mem[fix_wr] <= d_fix;
       dec_mem[fix_wr] <= d_dm;
-      code_mem[fix_wr] <= d_code;
       fix_wr          <= fix_wr + 1'b1;
     end
     if (push) begin

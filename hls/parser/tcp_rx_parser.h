@@ -364,7 +364,7 @@ class TcpRxParser {
   struct Dec {
     uint8_t pl_off = 0;
     uint16_t pl_len = 0;
-    wire::Malformed code = wire::Malformed::kNone;  // checks 1..8 (code_mem in the RTL)
+    wire::Malformed code = wire::Malformed::kNone;  // checks 1..8
     bool ip_chk = false, ip_ok = false;
   };
 
