@@ -14,6 +14,7 @@
 #include "../support/malformed_faults.h"
 #include "parser_lockstep.h"
 #include "parser_test_util.h"
+#include "../support/test_seed.h"
 
 using tcpoe::parser_test::Frame;
 using tcpoe::parser_test::Gen;
@@ -21,6 +22,7 @@ using tcpoe::sim::ParserCounters;
 using tcpoe::sim::ParserRunOptions;
 using tcpoe::sim::ParserRunReport;
 using tcpoe::sim::run_parser;
+using tcpoe::test::test_seed;
 namespace w = tcpoe::wire;
 namespace opt = tcpoe::wire::tcp::opt;
 
@@ -43,7 +45,7 @@ ParserCounters expected_counters(const std::vector<Frame>& frames, ParserCounter
 // the last run, unpacked.
 std::vector<w::RxDescriptor> run_everywhere(const std::vector<Frame>& frames, uint64_t seed) {
   std::vector<w::RxDescriptor> out;
-  for (int width : {64, 128, 256, 512}) {
+  for (int width : tcpoe::sim::kDataWidths) {
     for (double p : {1.0, 0.6}) {
       ParserRunOptions o;
       o.data_width = width;
@@ -105,7 +107,7 @@ std::vector<Frame> fault_bases(Gen& g) {
 
 TEST_CASE("every pair of faults, in both orders: the first check that fails is the verdict",
           "[parser][lockstep][malformed][order]") {
-  Gen g(1401);
+  Gen g(test_seed(1401));
   std::vector<Frame> frames;
   std::vector<unsigned> want;  // the code the faults' definitions imply
   int pairs = 0;
@@ -137,7 +139,7 @@ TEST_CASE("every pair of faults, in both orders: the first check that fails is t
     INFO("frame " << i);
     REQUIRE(unsigned(w::parse_frame(frames[i]).malformed) == want[i]);
   }
-  const auto got = run_everywhere(frames, 14);
+  const auto got = run_everywhere(frames, test_seed(14));
   for (std::size_t i = 0; i < frames.size(); ++i) {
     INFO("frame " << i);
     CHECK(unsigned(got[i].malformed) == want[i]);
@@ -149,7 +151,7 @@ TEST_CASE("every crafted bad option area, at every window of the walk",
   // The ten bad areas of malformed_frame() (variants 0..9), each behind 0 to
   // 28 octets of NOPs (so it meets every window and walk unit), after good
   // options, and with payloads of several lengths.
-  Gen g(1402);
+  Gen g(test_seed(1402));
   std::vector<Frame> frames;
   for (int variant = 0; variant < 10; ++variant) {
     const Frame bad_frame = tcpoe::parser_test::malformed_frame(g, w::Malformed::kTcpOption, variant);
@@ -175,7 +177,7 @@ TEST_CASE("every crafted bad option area, at every window of the walk",
       }
     }
   }
-  const auto got = run_everywhere(frames, 15);
+  const auto got = run_everywhere(frames, test_seed(15));
   std::size_t bad = 0;
   for (const auto& d : got) bad += d.malformed == w::Malformed::kTcpOption;
   CHECK(bad >= frames.size() / 2);
@@ -187,7 +189,7 @@ TEST_CASE("repeated options with fresh values: the last one wins",
   // with a value of its own, among other options: the descriptor holds the
   // last copy's value (parse_tcp_options()'s rule), whatever window of the
   // walk each copy falls in.
-  Gen g(1403);
+  Gen g(test_seed(1403));
   std::vector<Frame> frames;
   struct Want {
     int kind;
@@ -238,7 +240,7 @@ TEST_CASE("repeated options with fresh values: the last one wins",
     INFO("frame " << i);
     REQUIRE(w::parse_frame(frames[i]).malformed == w::Malformed::kNone);
   }
-  const auto got = run_everywhere(frames, 16);
+  const auto got = run_everywhere(frames, test_seed(16));
   namespace of = w::rx_desc::opt_found;
   for (std::size_t i = 0; i < frames.size(); ++i) {
     INFO("frame " << i << ", option kind " << wants[i].kind);
@@ -265,7 +267,7 @@ TEST_CASE("the counters are 32 bits wide: they carry into bit 16 and wrap after 
   // Every counter moves by at least 5 here; preloaded 3 below 2^16, each
   // must carry into bit 16, preloaded 3 below 2^32, each must wrap to 0 and
   // count on.
-  Gen g(1404);
+  Gen g(test_seed(1404));
   std::vector<Frame> frames;
   for (int i = 0; i < 6; ++i) {
     frames.push_back(tcpoe::parser_test::good_frame(g));
@@ -285,7 +287,7 @@ TEST_CASE("the counters are 32 bits wide: they carry into bit 16 and wrap after 
     const uint32_t start = uint32_t(limit - 3);
     const ParserCounters preload{start, start, start, start};
     const ParserCounters want = expected_counters(frames, preload);  // uint32_t arithmetic: wraps
-    for (int width : {64, 128, 256, 512}) {
+    for (int width : tcpoe::sim::kDataWidths) {
       ParserRunOptions o;
       o.data_width = width;
       o.preload_counters = preload;
