@@ -1,0 +1,162 @@
+#include "dma_rd_harness.h"
+
+#include "Vtcpoe_dma_rd_512.h"
+#include "Vtcpoe_dma_rd_64.h"
+#include <random>
+#include <type_traits>
+
+#include "verilator_ports.h"
+#include "vl_clocked.h"
+
+namespace tcpoe::sim {
+
+namespace {
+
+// What the engine showed on a handshake-held output last cycle, to check it
+// stayed as it was until taken.
+struct HeldBeat {
+  bool valid = false;
+  std::vector<uint8_t> data;
+  uint64_t keep = 0;
+  bool last = false;
+  uint8_t user = 0;
+  bool operator!=(const HeldBeat& o) const {
+    return data != o.data || keep != o.keep || last != o.last || user != o.user;
+  }
+};
+
+template <typename V>
+DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
+                      const std::vector<DmaReadCmd>& cmds, const DmaRdRun& run) {
+  const int bytes = prm.data_width / 8;
+  DmaRdReport rep;
+  DmaCommandSource<std::decay_t<decltype(cmds[0])>> commands(cmds, run.cmd_valid_prob,
+                                                             run.slave.seed * 7919 + 3);
+  rep.failure = commands.unfit();
+  if (!rep.failure.empty()) return rep;
+  VlClocked<V> t;
+  AxiReadSlave slave(mem, bytes, run.slave);
+  AxiReadChecker checker(bytes, prm.max_burst, prm.outstanding);
+  for (const auto& c : cmds)
+    if (dma_cmd_ok(prm, c.addr, c.len))
+      checker.expect_read(c.addr, (c.len + bytes - 1) / bytes);
+  std::mt19937_64 rng(run.slave.seed * 7919 + 17);
+  std::bernoulli_distribution take(run.tready_prob),
+      take_sts(run.sts_ready_prob);
+
+  t->cmd_valid = 0;
+  t->m_axis_tready = 0;
+  t->sts_ready = 0;
+  t->m_axi_arready = 0;
+  t->m_axi_rvalid = 0;
+  t.reset();
+
+  AxiViolations harness;
+  HeldBeat held;
+  DmaStatusWatch statuses;
+  DmaPacket packet;
+  bool in_packet = false;
+
+  for (uint64_t cycle = 0;; ++cycle) {
+    if (rep.statuses.size() == cmds.size()) {
+      rep.cycles = cycle;
+      break;
+    }
+    if (cycle >= run.max_cycles) {
+      rep.failure = dma_timeout(cycle, rep.statuses.size(), cmds.size());
+      rep.cycles = cycle;
+      break;
+    }
+    commands.drive(t.top());
+    t->m_axis_tready = take(rng);
+    t->sts_ready = take_sts(rng);
+    slave.prepare(cycle);
+    t->m_axi_arready = slave.arready();
+    t->m_axi_rvalid = slave.rvalid();
+    t->m_axi_rid = slave.rid();
+    t->m_axi_rlast = slave.rlast();
+    t->m_axi_rresp = slave.rresp();
+    for (int i = 0; i < bytes; ++i) set_lane(t->m_axi_rdata, i, slave.rdata()[i]);
+    t.settle();
+
+    // The AXI side.
+    AxiReadPorts p;
+    p.ar = {bool(t->m_axi_arvalid), bool(t->m_axi_arready), t->m_axi_araddr, t->m_axi_arid,
+            t->m_axi_arlen, t->m_axi_arsize, t->m_axi_arburst, t->m_axi_arcache, t->m_axi_arprot};
+    p.rvalid = t->m_axi_rvalid;
+    p.rready = t->m_axi_rready;
+    p.rlast = t->m_axi_rlast;
+    p.rid = t->m_axi_rid;
+    p.rresp = t->m_axi_rresp;
+    checker.check(cycle, p);
+    if (p.rvalid && p.rready && !(t->m_axis_tvalid && t->m_axis_tready))
+      harness.fail(cycle, "an R beat taken that m_axis did not pass on");
+
+    // The output stream: held until taken, lanes from 0, tag constant.
+    HeldBeat beat;
+    beat.valid = t->m_axis_tvalid;
+    beat.data.resize(bytes);
+    for (int i = 0; i < bytes; ++i) beat.data[i] = get_lane(t->m_axis_tdata, i);
+    beat.keep = get_bits(t->m_axis_tkeep, 0, bytes);
+    beat.last = t->m_axis_tlast;
+    beat.user = t->m_axis_tuser;
+    if (held.valid && (!beat.valid || beat != held))
+      harness.fail(cycle, "m_axis changed or TVALID fell before TREADY");
+    if (beat.valid && t->m_axis_tready) {
+      int kept = 0;
+      for (int i = 0; i < bytes; ++i) {
+        const bool k = get_bit(t->m_axis_tkeep, i);
+        if (k && kept != i) harness.fail(cycle, "tkeep has a gap");
+        if (k) {
+          ++kept;
+          packet.data.push_back(beat.data[i]);
+        }
+      }
+      if (kept == 0 || (!beat.last && kept != bytes))
+        harness.fail(cycle, "tkeep not all lanes on a beat before tlast, or empty");
+      if (in_packet && beat.user != packet.tag) harness.fail(cycle, "tuser changed within a packet");
+      packet.tag = beat.user;
+      in_packet = true;
+      if (rep.beats == 0) rep.first_beat = cycle;
+      rep.last_beat = cycle;
+      ++rep.beats;
+      if (beat.last) {
+        rep.packets.push_back(std::move(packet));
+        packet = DmaPacket{};
+        in_packet = false;
+      }
+    }
+    held = beat;
+    held.valid = beat.valid && !t->m_axis_tready;
+
+    const std::string broke = statuses.observe(t->sts_valid, t->sts_ready,
+                                               DmaStatus{uint8_t(t->sts_tag), bool(t->sts_error)},
+                                               rep.statuses);
+    if (!broke.empty()) harness.fail(cycle, broke);
+
+    const bool cmd_taken = t->cmd_valid && t->cmd_ready;
+    if (t.assertion_fired()) harness.fail(cycle, "an RTL assertion fired");
+    t.rising_edge();
+    slave.clock(cycle, p);
+    commands.clock(cmd_taken);
+  }
+  rep.violations = harness.list();
+  if (in_packet) rep.violations.push_back("a packet without tlast at the end");
+  for (const auto& v : checker.violations()) rep.violations.push_back(v);
+  rep.bursts = checker.bursts();
+  rep.max_outstanding = checker.max_outstanding();
+  return rep;
+}
+
+}  // namespace
+
+DmaRdReport run_dma_rd(int data_width, const AxiMemory& mem, const std::vector<DmaReadCmd>& cmds,
+                       const DmaRdRun& run) {
+  if (data_width == 64) return run_model<Vtcpoe_dma_rd_64>(kDma64, mem, cmds, run);
+  if (data_width == 512) return run_model<Vtcpoe_dma_rd_512>(kDma512, mem, cmds, run);
+  DmaRdReport r;
+  r.failure = "tcpoe_dma_rd is verilated at DATA_W 64 and 512 only, not " + std::to_string(data_width);
+  return r;
+}
+
+}  // namespace tcpoe::sim
