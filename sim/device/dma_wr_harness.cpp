@@ -5,6 +5,7 @@
 #include <random>
 #include <type_traits>
 
+#include "axis.h"
 #include "verilator_ports.h"
 #include "vl_clocked.h"
 
@@ -12,40 +13,9 @@ namespace tcpoe::sim {
 
 namespace {
 
-// The client's packets, one per command, beat by beat, each beat held until
-// taken.
-class PacketSource {
- public:
-  PacketSource(const std::vector<DmaWriteCmd>& cmds, int bytes) : cmds_(cmds), bytes_(bytes) {}
-  bool done() const { return cmd_ >= cmds_.size(); }
-  // The beat now: lanes, keep mask, last.
-  std::vector<uint8_t> data() const {
-    std::vector<uint8_t> d(bytes_);
-    const auto& pk = cmds_[cmd_].data;
-    for (int i = 0; i < bytes_ && off_ + i < pk.size(); ++i) d[i] = pk[off_ + i];
-    return d;
-  }
-  uint64_t keep() const {
-    const size_t n = std::min<size_t>(bytes_, cmds_[cmd_].data.size() - off_);
-    return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
-  }
-  bool last() const { return off_ + bytes_ >= cmds_[cmd_].data.size(); }
-  void next() {
-    if (last()) {
-      ++cmd_;
-      off_ = 0;
-    } else {
-      off_ += bytes_;
-    }
-  }
+const std::vector<uint64_t> kEmptyBeat{0};  // the packet of a command without octets
 
- private:
-  const std::vector<DmaWriteCmd>& cmds_;
-  const int bytes_;
-  size_t cmd_ = 0, off_ = 0;
-};
-
-template <typename V>
+template <typename V, int kBytes>
 DmaWrReport run_model(const DmaParams& prm, AxiMemory& mem, const std::vector<DmaWriteCmd>& cmds,
                       const DmaWrRun& run) {
   const int bytes = prm.data_width / 8;
@@ -60,11 +30,17 @@ DmaWrReport run_model(const DmaParams& prm, AxiMemory& mem, const std::vector<Dm
   for (const auto& c : cmds)
     if (dma_cmd_ok(prm, c.addr, c.len)) checker.expect_write(c.addr, c.len);
   std::mt19937_64 rng(run.slave.seed * 7919 + 29);
-  std::bernoulli_distribution offer_beat(run.tvalid_prob),
-      take_sts(run.sts_ready_prob);
+  std::bernoulli_distribution take_sts(run.sts_ready_prob);
   AxiViolations harness;
   DmaStatusWatch statuses;
-  PacketSource source(cmds, bytes);
+  AxisSource<kBytes> source(rng, Throttle(run.tvalid_prob));
+  for (const auto& c : cmds) {
+    const std::string bad = source.add(c.data, c.data.empty() ? &kEmptyBeat : nullptr);
+    if (!bad.empty()) {
+      rep.failure = "a packet cannot be sent: " + bad;
+      return rep;
+    }
+  }
 
   t->cmd_valid = 0;
   t->s_axis_tvalid = 0;
@@ -74,7 +50,6 @@ DmaWrReport run_model(const DmaParams& prm, AxiMemory& mem, const std::vector<Dm
   t->m_axi_bvalid = 0;
   t.reset();
 
-  bool beat_offered = false;
   for (uint64_t cycle = 0;; ++cycle) {
     rep.cycles = cycle;
     if (rep.statuses.size() == cmds.size()) break;
@@ -83,14 +58,8 @@ DmaWrReport run_model(const DmaParams& prm, AxiMemory& mem, const std::vector<Dm
       break;
     }
     commands.drive(t.top());
-    if (!beat_offered && !source.done() && offer_beat(rng)) beat_offered = true;
-    if (beat_offered) {
-      const auto d = source.data();
-      for (int i = 0; i < bytes; ++i) set_lane(t->s_axis_tdata, i, d[i]);
-      set_bits(t->s_axis_tkeep, 0, bytes, source.keep());
-      t->s_axis_tlast = source.last();
-    }
-    t->s_axis_tvalid = beat_offered;
+    source.decide();
+    source.drive(t->s_axis_tvalid, t->s_axis_tdata, t->s_axis_tkeep, t->s_axis_tlast);
     t->sts_ready = take_sts(rng);
     slave.prepare(cycle);
     t->m_axi_awready = slave.awready();
@@ -126,15 +95,11 @@ DmaWrReport run_model(const DmaParams& prm, AxiMemory& mem, const std::vector<Dm
     if (!broke.empty()) harness.fail(cycle, broke);
 
     const bool cmd_taken = t->cmd_valid && t->cmd_ready;
-    const bool beat_taken = t->s_axis_tvalid && t->s_axis_tready;
+    source.edge(t->s_axis_tready, cycle);
     if (t.assertion_fired()) harness.fail(cycle, "an RTL assertion fired");
     t.rising_edge();
     slave.clock(cycle, p);
     commands.clock(cmd_taken);
-    if (beat_taken) {
-      beat_offered = false;
-      source.next();
-    }
   }
   rep.violations = harness.list();
   for (const auto& v : checker.violations()) rep.violations.push_back(v);
@@ -147,8 +112,8 @@ DmaWrReport run_model(const DmaParams& prm, AxiMemory& mem, const std::vector<Dm
 
 DmaWrReport run_dma_wr(int data_width, AxiMemory& mem, const std::vector<DmaWriteCmd>& cmds,
                        const DmaWrRun& run) {
-  if (data_width == 64) return run_model<Vtcpoe_dma_wr_64>(kDma64, mem, cmds, run);
-  if (data_width == 512) return run_model<Vtcpoe_dma_wr_512>(kDma512, mem, cmds, run);
+  if (data_width == 64) return run_model<Vtcpoe_dma_wr_64, 8>(kDma64, mem, cmds, run);
+  if (data_width == 512) return run_model<Vtcpoe_dma_wr_512, 64>(kDma512, mem, cmds, run);
   DmaWrReport r;
   r.failure = "tcpoe_dma_wr is verilated at DATA_W 64 and 512 only, not " + std::to_string(data_width);
   return r;
