@@ -5,6 +5,7 @@
 #include <random>
 #include <type_traits>
 
+#include "axis.h"
 #include "verilator_ports.h"
 #include "vl_clocked.h"
 
@@ -25,7 +26,7 @@ struct HeldBeat {
   }
 };
 
-template <typename V>
+template <typename V, int kBytes>
 DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
                       const std::vector<DmaReadCmd>& cmds, const DmaRdRun& run) {
   const int bytes = prm.data_width / 8;
@@ -41,8 +42,7 @@ DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
     if (dma_cmd_ok(prm, c.addr, c.len))
       checker.expect_read(c.addr, (c.len + bytes - 1) / bytes);
   std::mt19937_64 rng(run.slave.seed * 7919 + 17);
-  std::bernoulli_distribution take(run.tready_prob),
-      take_sts(run.sts_ready_prob);
+  std::bernoulli_distribution take_sts(run.sts_ready_prob);
 
   t->cmd_valid = 0;
   t->m_axis_tready = 0;
@@ -54,7 +54,9 @@ DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
   AxiViolations harness;
   HeldBeat held;
   DmaStatusWatch statuses;
-  DmaPacket packet;
+  AxisSink<kBytes> sink(rng, Throttle(run.tready_prob));
+  std::vector<uint8_t> tags;  // tuser of each packet
+  uint8_t tag = 0;
   bool in_packet = false;
 
   for (uint64_t cycle = 0;; ++cycle) {
@@ -68,7 +70,7 @@ DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
       break;
     }
     commands.drive(t.top());
-    t->m_axis_tready = take(rng);
+    t->m_axis_tready = sink.decide();
     t->sts_ready = take_sts(rng);
     slave.prepare(cycle);
     t->m_axi_arready = slave.arready();
@@ -103,28 +105,11 @@ DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
     if (held.valid && (!beat.valid || beat != held))
       harness.fail(cycle, "m_axis changed or TVALID fell before TREADY");
     if (beat.valid && t->m_axis_tready) {
-      int kept = 0;
-      for (int i = 0; i < bytes; ++i) {
-        const bool k = get_bit(t->m_axis_tkeep, i);
-        if (k && kept != i) harness.fail(cycle, "tkeep has a gap");
-        if (k) {
-          ++kept;
-          packet.data.push_back(beat.data[i]);
-        }
-      }
-      if (kept == 0 || (!beat.last && kept != bytes))
-        harness.fail(cycle, "tkeep not all lanes on a beat before tlast, or empty");
-      if (in_packet && beat.user != packet.tag) harness.fail(cycle, "tuser changed within a packet");
-      packet.tag = beat.user;
-      in_packet = true;
-      if (rep.beats == 0) rep.first_beat = cycle;
-      rep.last_beat = cycle;
-      ++rep.beats;
-      if (beat.last) {
-        rep.packets.push_back(std::move(packet));
-        packet = DmaPacket{};
-        in_packet = false;
-      }
+      sink.take(cycle, t->m_axis_tdata, t->m_axis_tkeep, beat.last);
+      if (in_packet && beat.user != tag) harness.fail(cycle, "tuser changed within a packet");
+      tag = beat.user;
+      in_packet = !beat.last;
+      if (beat.last) tags.push_back(tag);
     }
     held = beat;
     held.valid = beat.valid && !t->m_axis_tready;
@@ -142,6 +127,11 @@ DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
   }
   rep.violations = harness.list();
   if (in_packet) rep.violations.push_back("a packet without tlast at the end");
+  if (!sink.tkeep_violation().empty()) rep.violations.push_back("m_axis: " + sink.tkeep_violation());
+  for (size_t i = 0; i < sink.packets().size(); ++i) rep.packets.push_back({tags[i], sink.packets()[i]});
+  rep.beats = sink.handshakes().beats;
+  rep.first_beat = sink.handshakes().first_cycle;
+  rep.last_beat = sink.handshakes().last_cycle;
   for (const auto& v : checker.violations()) rep.violations.push_back(v);
   rep.bursts = checker.bursts();
   rep.max_outstanding = checker.max_outstanding();
@@ -152,8 +142,8 @@ DmaRdReport run_model(const DmaParams& prm, const AxiMemory& mem,
 
 DmaRdReport run_dma_rd(int data_width, const AxiMemory& mem, const std::vector<DmaReadCmd>& cmds,
                        const DmaRdRun& run) {
-  if (data_width == 64) return run_model<Vtcpoe_dma_rd_64>(kDma64, mem, cmds, run);
-  if (data_width == 512) return run_model<Vtcpoe_dma_rd_512>(kDma512, mem, cmds, run);
+  if (data_width == 64) return run_model<Vtcpoe_dma_rd_64, 8>(kDma64, mem, cmds, run);
+  if (data_width == 512) return run_model<Vtcpoe_dma_rd_512, 64>(kDma512, mem, cmds, run);
   DmaRdReport r;
   r.failure = "tcpoe_dma_rd is verilated at DATA_W 64 and 512 only, not " + std::to_string(data_width);
   return r;
