@@ -9,6 +9,7 @@
 
 #include <random>
 
+#include "../support/test_seed.h"
 #include "dma_cmds.h"
 #include "dma_wr_harness.h"
 
@@ -69,12 +70,12 @@ TEST_CASE("random writes, random slave stalls and latencies, client gaps: memory
     const auto& p = tcpoe::sim::dma_params(w);
     for (uint32_t seed : {1u, 2u, 3u}) {
       INFO("DATA_W " << w << " seed " << seed);
-      std::mt19937_64 rng(seed);
+      std::mt19937_64 rng(tcpoe::test::test_seed(seed));
       const auto cmds = random_cmds(p, rng, 40);
       const AxiMemory before;
       AxiMemory mem = before;
       DmaWrRun run;
-      run.slave.seed = seed;
+      run.slave.seed = uint32_t(rng());
       run.slave.latency_min = 0;
       run.slave.latency_max = 40;
       run.slave.arready_prob = 0.6;
@@ -95,7 +96,7 @@ TEST_CASE("write bursts split at 4 KB and at MAX_BURST, at most OUTSTANDING in f
     INFO("DATA_W " << w);
     const auto& p = tcpoe::sim::dma_params(w);
     const uint64_t bytes = p.data_width / 8;
-    std::mt19937_64 rng(3);
+    std::mt19937_64 rng(tcpoe::test::test_seed(3));
     std::vector<DmaWriteCmd> cmds{{0x2000'0000, uint32_t(p.max_len), 1, {}},
                                   {0x3000'1000 - bytes, uint32_t(p.max_len), 2, {}}};
     for (auto& c : cmds) {
@@ -118,7 +119,7 @@ TEST_CASE("an error response makes the write's status an error", "[device][dma]"
   for (int w : {64, 512}) {
     INFO("DATA_W " << w);
     const auto& p = tcpoe::sim::dma_params(w);
-    std::mt19937_64 rng(8);
+    std::mt19937_64 rng(tcpoe::test::test_seed(8));
     auto cmds = random_cmds(p, rng, 30);
     AxiMemory mem;
     const uint64_t bad = cmds[4].addr + cmds[4].len / 2;
