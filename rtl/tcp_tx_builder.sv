@@ -24,11 +24,12 @@
 // stat_bad_payload, whatever its octet count.
 module tcp_tx_builder #(
   parameter int DATA_W        = 64,
-  parameter int PAYLOAD_DEPTH = 2048  // octets: the largest payload, and the buffer
+  parameter int PAYLOAD_DEPTH = 2048,  // octets: the largest payload, and the buffer
+  localparam int DESC_W       = 8 * tcpoe_wire_pkg::TX_DESC_LEN  // the record, in bits
 ) (
   input  logic                clk,
   input  logic                rst,            // synchronous, active high
-  input  logic [511:0]        s_desc_tdata,   // the record, octet i at [8i+7:8i]
+  input  logic [DESC_W-1:0]   s_desc_tdata,   // the record, octet i at [8i+7:8i]
   input  logic                s_desc_tvalid,
   output logic                s_desc_tready,
   input  logic [DATA_W-1:0]   s_axis_tdata,   // payload
@@ -49,7 +50,10 @@ module tcp_tx_builder #(
   localparam int B          = DATA_W / 8;
   localparam int LANE_BITS  = $clog2(B);
   localparam int HDR_MIN    = tcpoe_wire_pkg::FRAME_MIN_TCP_FRAME_LEN;  // no options
-  localparam int HDR_MAX    = HDR_MIN + 20;  // MSS, NOP NOP TS, NOP WS: 20 option octets
+  // The longest option area of the layout: MSS, NOP NOP TS, NOP WS (20 octets).
+  localparam int OPT_MAX    = tcpoe_wire_pkg::TCP_OPT_MSS_LEN + 2 + tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS_LEN
+                            + 1 + tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE_LEN;
+  localparam int HDR_MAX    = HDR_MIN + OPT_MAX;
   localparam int HDR_BITS   = 8 * HDR_MAX;
   localparam int DESC_BITS  = 8 * (tcpoe_wire_pkg::TX_DESC_WINDOW_SCALE_OFF + 1);
   // Segments in flight from the descriptor handshake to the last beat (s1,
@@ -118,6 +122,13 @@ module tcp_tx_builder #(
   localparam int WS_BIT   = tcpoe_wire_pkg::TX_DESC_OPT_WS_BIT;
   localparam int SACK_BIT = tcpoe_wire_pkg::TX_DESC_OPT_SACK_BIT;
   localparam int TS_BIT   = tcpoe_wire_pkg::TX_DESC_OPT_TS_BIT;
+  localparam int FLAG_BITS = TS_BIT + 1;  // opt_flags bits in use; the rest are reserved
+  localparam int FLAG_VALS = 1 << FLAG_BITS;
+  localparam int NOP      = tcpoe_wire_pkg::TCP_OPT_NOP;
+  // The 16-bit word with octets hi, lo.
+  function automatic int word(input int hi, input int lo);
+    word = (hi << 8) | lo;
+  endfunction
 
   // Option words (4 octets each) of the opt_flags value f.
   function automatic int opt_words_of(input int f);
@@ -128,20 +139,22 @@ module tcp_tx_builder #(
   endfunction
 
   // IPv4: version/IHL, protocol, the header part of the total length, DF;
-  // for f = opt_flags[4:0], at [16f+15:16f].
-  function automatic logic [32*16-1:0] c_ip_table();
-    for (int f = 0; f < 32; f++)
-      c_ip_table[16*f +: 16] = 16'(32'h4500 + tcpoe_wire_pkg::IPV4_PROTOCOL_TCP
+  // for f = opt_flags[FLAG_BITS-1:0], at [16f+15:16f].
+  function automatic logic [FLAG_VALS*16-1:0] c_ip_table();
+    for (int f = 0; f < FLAG_VALS; f++)
+      c_ip_table[16*f +: 16] = 16'((tcpoe_wire_pkg::IPV4_VERSION_4 << tcpoe_wire_pkg::IPV4_VERSION_SHIFT)
+                                   + ((tcpoe_wire_pkg::IPV4_HEADER_LEN / 4) << tcpoe_wire_pkg::IPV4_IHL_SHIFT)
+                                   + tcpoe_wire_pkg::IPV4_PROTOCOL_TCP
                                    + tcpoe_wire_pkg::IPV4_HEADER_LEN
                                    + tcpoe_wire_pkg::TCP_HEADER_LEN + 4 * opt_words_of(f)
-                                   + (((f >> DF_BIT) & 1) != 0 ? 32'h4000 : 32'h0));
+                                   + (((f >> DF_BIT) & 1) << tcpoe_wire_pkg::IPV4_DONT_FRAG_SHIFT));
   endfunction
 
   // TCP: protocol and the header part of the TCP length (pseudo-header), the
   // data offset, the option kinds, lengths and NOPs; the same way.
-  function automatic logic [32*16-1:0] c_tcp_table();
+  function automatic logic [FLAG_VALS*16-1:0] c_tcp_table();
     int mss, ws, sack, ts, words;
-    for (int f = 0; f < 32; f++) begin
+    for (int f = 0; f < FLAG_VALS; f++) begin
       mss   = (f >> MSS_BIT) & 1;
       ws    = (f >> WS_BIT) & 1;
       sack  = (f >> SACK_BIT) & 1;
@@ -149,16 +162,24 @@ module tcp_tx_builder #(
       words = opt_words_of(f);
       c_tcp_table[16*f +: 16] = 16'(tcpoe_wire_pkg::IPV4_PROTOCOL_TCP
                                     + tcpoe_wire_pkg::TCP_HEADER_LEN + 4 * words
-                                    + ((5 + words) << 12)
-                                    + mss * 32'h0204
-                                    + ts * ((sack != 0 ? 32'h0402 : 32'h0101) + 32'h080a)
-                                    + ws * (32'h0103 + 32'h0300)
-                                    + sack * (1 - ts) * (32'h0101 + 32'h0402));
+                                    + ((tcpoe_wire_pkg::TCP_HEADER_LEN / 4 + words)
+                                       << tcpoe_wire_pkg::TCP_DATA_OFFSET_SHIFT)
+                                    + mss * word(tcpoe_wire_pkg::TCP_OPT_MSS, tcpoe_wire_pkg::TCP_OPT_MSS_LEN)
+                                    + ts * ((sack != 0 ? word(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED,
+                                                              tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED_LEN)
+                                                       : word(NOP, NOP))
+                                            + word(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS,
+                                                   tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS_LEN))
+                                    + ws * (word(NOP, tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)
+                                            + word(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE_LEN, 0))
+                                    + sack * (1 - ts) * (word(NOP, NOP)
+                                                         + word(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED,
+                                                                tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED_LEN)));
     end
   endfunction
 
-  localparam logic [32*16-1:0] C_IP  = c_ip_table();
-  localparam logic [32*16-1:0] C_TCP = c_tcp_table();
+  localparam logic [FLAG_VALS*16-1:0] C_IP  = c_ip_table();
+  localparam logic [FLAG_VALS*16-1:0] C_TCP = c_tcp_table();
   `define SD(off, n) s_desc_tdata[8*(off) +: 8*(n)]
   function automatic logic [15:0] be(input logic [15:0] lanes);  // octet off is the high one
     be = {lanes[7:0], lanes[15:8]};
@@ -178,8 +199,8 @@ module tcp_tx_builder #(
     d_ws    = d_flags[WS_BIT];
     d_ts    = d_flags[TS_BIT];
     d_plen  = be(`SD(tcpoe_wire_pkg::TX_DESC_PAYLOAD_LEN_OFF, 2));
-    c_ip    = C_IP[16*d_flags[4:0] +: 16];
-    c_tcp   = C_TCP[16*d_flags[4:0] +: 16];
+    c_ip    = C_IP[16*d_flags[FLAG_BITS-1:0] +: 16];
+    c_tcp   = C_TCP[16*d_flags[FLAG_BITS-1:0] +: 16];
     // Addresses and payload length: in both sums.
     addr_sum_in = 19'(be(`SD(tcpoe_wire_pkg::TX_DESC_IP_SRC_OFF, 2)))
                 + 19'(be(`SD(tcpoe_wire_pkg::TX_DESC_IP_SRC_OFF + 2, 2)))
@@ -212,7 +233,7 @@ module tcp_tx_builder #(
 
   // Octets 55..63 of the record are reserved; bits 7..5 of opt_flags too.
   logic unused_desc;
-  assign unused_desc = ^{s_desc_tdata[511:DESC_BITS], d_flags[7:5]};
+  assign unused_desc = ^{s_desc_tdata[DESC_W-1:DESC_BITS], d_flags[7:FLAG_BITS]};
 
   logic [18:0] s1_addr_sum, s1_tcp_sum0, s1_tcp_sum1, s1_tcp_sum2;
   logic [17:0] s1_ip_sum;

@@ -12,13 +12,20 @@
 // the record are reserved, so the port takes octets 0..54.
 // The C++ twin is TcpTxBuilder::assemble() in hls/builder/tcp_tx_builder.h.
 module tcp_tx_hdr_assemble #(
-  parameter int PAYLOAD_DEPTH = 2048  // largest payload_len accepted, octets
+  parameter int PAYLOAD_DEPTH = 2048,  // largest payload_len accepted, octets
+  // Octets 0..54 of the record (the rest is reserved).
+  localparam int DESC_BITS = 8 * (tcpoe_wire_pkg::TX_DESC_WINDOW_SCALE_OFF + 1),
+  // The longest option area of the layout: MSS, NOP NOP TS, NOP WS (20
+  // octets); the longest header this builder makes, 74 octets.
+  localparam int OPT_MAX   = tcpoe_wire_pkg::TCP_OPT_MSS_LEN + 2 + tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS_LEN
+                           + 1 + tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE_LEN,
+  localparam int HDR_BITS  = 8 * (tcpoe_wire_pkg::FRAME_MIN_TCP_FRAME_LEN + OPT_MAX)
 ) (
-  input  logic [439:0]  desc,       // octets 0..54 of the record
-  output logic [591:0]  hdr,        // 74 octets: the longest header this builder makes
-  output logic [2:0]    opt_words,  // option length / 4 (0..5): the header is 54 + 4 * this
-  output logic [15:0]   plen,
-  output logic          bad         // window scale above 14, or payload_len above PAYLOAD_DEPTH
+  input  logic [DESC_BITS-1:0] desc,
+  output logic [HDR_BITS-1:0]  hdr,
+  output logic [2:0]           opt_words,  // option length / 4 (0..5): the header is 54 + 4 * this
+  output logic [15:0]          plen,
+  output logic                 bad         // window scale above 14, or payload_len above PAYLOAD_DEPTH
 );
 
   localparam int IP  = tcpoe_wire_pkg::FRAME_IPV4_OFF;
@@ -36,7 +43,7 @@ module tcp_tx_hdr_assemble #(
   logic [15:0]  total_len;
   // The option blocks, 4 octets each, octet 0 in bits 7:0.
   logic [31:0]  mss_blk, ts0_blk, ts1_blk, ts2_blk, ws_blk, sack_blk;
-  logic [159:0] opt;           // slot s (4 octets) at [32s+31:32s]
+  logic [8*OPT_MAX-1:0] opt;   // slot s (4 octets) at [32s+31:32s]
 
   always_comb begin
     opt_flags = `TXD(tcpoe_wire_pkg::TX_DESC_OPT_FLAGS_OFF, 1);
@@ -51,8 +58,8 @@ module tcp_tx_hdr_assemble #(
     has_ts    = opt_flags[tcpoe_wire_pkg::TX_DESC_OPT_TS_BIT];
 
     // Linux's SYN layout (tcp_options_write()), in 4-octet blocks: MSS;
-    // SACK_PERM or NOP NOP, then TS (three blocks); NOP WS; NOP NOP SACK_PERM
-    // when there is no TS to pair with.
+    // SACK_PERM or NOP NOP, then TS (three blocks); NOP NOP SACK_PERM when
+    // there is no TS to pair with; NOP WS.
     opt_words = 3'(has_mss) + (has_ts ? 3'd3 : 3'd0) + 3'(has_ws) + 3'(has_sack && !has_ts);
     tcp_hlen  = 6'(tcpoe_wire_pkg::TCP_HEADER_LEN) + {1'b0, opt_words, 2'b00};
     bad       = (has_ws && shift > 8'(tcpoe_wire_pkg::TCP_OPT_MAX_WINDOW_SCALE))
@@ -69,11 +76,11 @@ module tcp_tx_hdr_assemble #(
                 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE), NOP};
     sack_blk = {8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED_LEN),
                 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED), NOP, NOP};
-    // Slot s holds block s of [MSS] [TS0 TS1 TS2] [WS] [SACK], whenever that
-    // block exists; otherwise whatever is cheapest.
-    opt[32*0 +: 32] = has_mss ? mss_blk : has_ts ? ts0_blk : has_ws ? ws_blk : sack_blk;
-    opt[32*1 +: 32] = has_ts ? (has_mss ? ts0_blk : ts1_blk) : (has_mss && has_ws ? ws_blk : sack_blk);
-    opt[32*2 +: 32] = has_ts ? (has_mss ? ts1_blk : ts2_blk) : sack_blk;
+    // Slot s holds block s of [MSS] [TS0 TS1 TS2] [SACK] [WS] (TS and SACK
+    // never both), whenever that block exists; otherwise whatever is cheapest.
+    opt[32*0 +: 32] = has_mss ? mss_blk : has_ts ? ts0_blk : has_sack ? sack_blk : ws_blk;
+    opt[32*1 +: 32] = has_ts ? (has_mss ? ts0_blk : ts1_blk) : (has_mss && has_sack ? sack_blk : ws_blk);
+    opt[32*2 +: 32] = has_ts ? (has_mss ? ts1_blk : ts2_blk) : ws_blk;
     opt[32*3 +: 32] = has_mss ? ts2_blk : ws_blk;
     opt[32*4 +: 32] = ws_blk;
 
@@ -111,7 +118,7 @@ module tcp_tx_hdr_assemble #(
     hdr[8*(TC + tcpoe_wire_pkg::TCP_WINDOW_OFF) +: 16] = `TXD(tcpoe_wire_pkg::TX_DESC_WINDOW_OFF, 2);
     hdr[8*(TC + tcpoe_wire_pkg::TCP_URGENT_PTR_OFF) +: 16] =
         `TXD(tcpoe_wire_pkg::TX_DESC_URGENT_OFF, 2);
-    hdr[8*OPT +: 160] = opt;
+    hdr[8*OPT +: 8*OPT_MAX] = opt;
   end
 
   `undef TXD

@@ -1,6 +1,6 @@
 #include "tcp_tx_builder.h"
 
-void tcp_tx_builder_top(hls::stream<ap_uint<512>>& s_desc,
+void tcp_tx_builder_top(hls::stream<ap_uint<8 * tcpoe::wire::txdesc::kSize>>& s_desc,
                         hls::stream<tcpoe::kernels::AxisBeat<TCP_TX_BUILDER_DATA_W>>& s_axis,
                         hls::stream<tcpoe::kernels::AxisBeat<TCP_TX_BUILDER_DATA_W>>& m_axis,
                         ap_uint<32>& stat_bad_desc, ap_uint<32>& stat_bad_payload) {

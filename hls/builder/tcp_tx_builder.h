@@ -92,7 +92,8 @@ class TcpTxBuilder {
   static constexpr int kLaneBits = clog2(kBytes);
   static constexpr int kHdrMin = wire::frame::kTcpOffset + wire::tcp::kHeaderLen;  // no options
   // MSS 4, NOP NOP TS 12, NOP WS 4: the longest option area of the layout.
-  static constexpr int kMaxOptLen = 20;
+  static constexpr int kMaxOptLen = wire::tcp::opt::kMssLen + 2 + wire::tcp::opt::kTimestampsLen +
+                                    1 + wire::tcp::opt::kWindowScaleLen;
   static constexpr int kHdrMax = kHdrMin + kMaxOptLen;
   // Octets of the record that matter: 55..63 are reserved.
   static constexpr int kDescOctets = wire::txdesc::kWindowScale.offset + 1;
@@ -109,7 +110,7 @@ class TcpTxBuilder {
   static constexpr int kLatency = 3;  // descriptor handshake -> first beat
 
   using Beat = AxisBeat<DATA_W>;
-  using Desc = ap_uint<512>;
+  using Desc = ap_uint<8 * wire::txdesc::kSize>;
 
   struct Header {  // assemble()'s result
     uint8_t hdr[kHdrMax];  // checksum fields zero; octets past the header don't-care
@@ -384,7 +385,7 @@ class TcpTxBuilder {
 
     // Linux's SYN layout (tcp_options_write()), as wire::emit_tcp_options(),
     // in 4-octet blocks: MSS; SACK-permitted or NOP NOP, then TS (blocks TS0
-    // TS1 TS2); NOP WS; NOP NOP SACK-permitted when there is no TS.
+    // TS1 TS2); NOP NOP SACK-permitted when there is no TS; NOP WS.
     const uint8_t mss_blk[4] = {op::kMss, op::kMssLen, d[td::kMss.offset],
                                 d[td::kMss.offset + 1]};
     const uint8_t ts0_blk[4] = {sack ? op::kSackPermitted : op::kNop,
@@ -395,9 +396,9 @@ class TcpTxBuilder {
     const uint8_t ws_blk[4] = {op::kNop, op::kWindowScale, op::kWindowScaleLen, shift};
     const uint8_t sack_blk[4] = {op::kNop, op::kNop, op::kSackPermitted, op::kSackPermittedLen};
     const uint8_t* slot[5] = {
-        mss ? mss_blk : ts ? ts0_blk : ws ? ws_blk : sack_blk,
-        ts ? (mss ? ts0_blk : ts1_blk) : (mss && ws ? ws_blk : sack_blk),
-        ts ? (mss ? ts1_blk : ts2_blk) : sack_blk,
+        mss ? mss_blk : ts ? ts0_blk : sack ? sack_blk : ws_blk,
+        ts ? (mss ? ts0_blk : ts1_blk) : (mss && sack ? sack_blk : ws_blk),
+        ts ? (mss ? ts1_blk : ts2_blk) : ws_blk,
         mss ? ts2_blk : ws_blk,
         ws_blk,
     };
@@ -453,17 +454,27 @@ class TcpTxBuilder {
     const bool ts = (of >> ob::kTimestamps) & 1u;
     const uint32_t words = opt_words(of);
     const auto w = [d](int off) { return get16(d, off); };
+    const auto word = [](unsigned hi, unsigned lo) { return (hi << 8) | lo; };
+    namespace op = wire::tcp::opt;
+    using wire::ipv4::kProtocolTcp;
     const int src = td::kIpSrc.offset, dst = td::kIpDst.offset;
     // Version/IHL, protocol, the header part of the total length, DF.
-    const uint32_t c_ip = 0x4500u + wire::ipv4::kProtocolTcp + wire::ipv4::kHeaderLen +
-                          wire::tcp::kHeaderLen + 4 * words + (df ? 0x4000u : 0u);
+    const uint32_t c_ip = (wire::ipv4::kVersion4 << wire::ipv4::kVersion.shift) +
+                          ((wire::ipv4::kHeaderLen / 4) << wire::ipv4::kIhl.shift) + kProtocolTcp +
+                          wire::ipv4::kHeaderLen + wire::tcp::kHeaderLen + 4 * words +
+                          (df ? 1u << wire::ipv4::kDontFrag.shift : 0u);
     // Protocol and the header part of the TCP length (pseudo-header), data
     // offset, option kinds, lengths and NOPs.
-    const uint32_t c_tcp = (wire::ipv4::kProtocolTcp + wire::tcp::kHeaderLen + 4 * words +
-                            ((5 + words) << 12) + (mss ? 0x0204u : 0u) +
-                            (ts ? (sack ? 0x0402u : 0x0101u) + 0x080au : 0u) +
-                            (ws ? 0x0103u + 0x0300u : 0u) + (sack && !ts ? 0x0101u + 0x0402u : 0u)) &
-                           0xffffu;
+    const uint32_t sack_word = word(op::kSackPermitted, op::kSackPermittedLen);
+    const uint32_t nops = word(op::kNop, op::kNop);
+    const uint32_t c_tcp =
+        (kProtocolTcp + wire::tcp::kHeaderLen + 4 * words +
+         ((wire::tcp::kHeaderLen / 4 + words) << wire::tcp::kDataOffset.shift) +
+         (mss ? word(op::kMss, op::kMssLen) : 0u) +
+         (ts ? (sack ? sack_word : nops) + word(op::kTimestamps, op::kTimestampsLen) : 0u) +
+         (ws ? word(op::kNop, op::kWindowScale) + word(op::kWindowScaleLen, 0) : 0u) +
+         (sack && !ts ? nops + sack_word : 0u)) &
+        0xffffu;
     Sums r;
     r.addr = w(src) + w(src + 2) + w(dst) + w(dst + 2) + w(td::kPayloadLen.offset);
     r.ip = c_ip + ((uint32_t{d[td::kTtl.offset]} << 8) | d[td::kTos.offset]) +
@@ -523,7 +534,7 @@ class TcpTxBuilder {
 
 // The synthesis top: a free-running kernel (no start/done), one call per
 // clock. TCP_TX_BUILDER_DATA_W picks the width (64, 128, 256, 512).
-void tcp_tx_builder_top(hls::stream<ap_uint<512>>& s_desc,
+void tcp_tx_builder_top(hls::stream<ap_uint<8 * tcpoe::wire::txdesc::kSize>>& s_desc,
                         hls::stream<tcpoe::kernels::AxisBeat<TCP_TX_BUILDER_DATA_W>>& s_axis,
                         hls::stream<tcpoe::kernels::AxisBeat<TCP_TX_BUILDER_DATA_W>>& m_axis,
                         ap_uint<32>& stat_bad_desc, ap_uint<32>& stat_bad_payload);

@@ -26,10 +26,12 @@ wire::TxDescriptor random_descriptor(std::mt19937_64& rng) {
   return d;
 }
 
-ap_uint<512> to_port(const wire::TxDescriptor& d) {
+using Desc = tcpoe::kernels::TcpTxBuilder<kW>::Desc;
+
+Desc to_port(const wire::TxDescriptor& d) {
   const wire::TxDescriptorBytes b = wire::pack(d);
-  ap_uint<512> v;
-  for (int i = 0; i < 64; ++i) v.range(8 * i + 7, 8 * i) = b[i];
+  Desc v;
+  for (int i = 0; i < wire::txdesc::kSize; ++i) v.range(8 * i + 7, 8 * i) = b[i];
   return v;
 }
 
@@ -37,7 +39,7 @@ ap_uint<512> to_port(const wire::TxDescriptor& d) {
 
 int main() {
   std::mt19937_64 rng(kW);
-  hls::stream<ap_uint<512>> s_desc("s_desc");
+  hls::stream<Desc> s_desc("s_desc");
   hls::stream<Beat> s_axis("s_axis");
   hls::stream<Beat> m_axis("m_axis");
   ap_uint<32> bad_desc, bad_payload;

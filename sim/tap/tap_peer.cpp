@@ -237,15 +237,11 @@ bool TapPeer::setup(std::string* why_not) {
   return config_.listen_port == 0 || start_listener(why_not);
 }
 
-bool TapPeer::start_listener(std::string* why_not) {
+int TapPeer::socket_in_netns(int type, std::string* err) const {
   const std::string ns_path = kNetnsDir + netns();
-  const uint32_t peer_ip = config_.peer_ip;
-  const uint16_t port = config_.listen_port;
-  // setns() switches only the calling thread, and a socket keeps the
-  // namespace it was made in; so a throw-away thread makes the socket and the
-  // process never changes namespace. The socket dies with the process, so a
-  // crash leaves no listener behind (a helper process would).
-  auto make_socket = [ns_path, peer_ip, port](std::string* err) -> int {
+  // The process never changes namespace, and the socket dies with the
+  // process, so a crash leaves no socket behind (a helper process would).
+  auto make = [&ns_path, type, err]() -> int {
     const int ns_fd = ::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (ns_fd < 0) {
       *err = "open " + ns_path + ": " + std::strerror(errno);
@@ -257,30 +253,35 @@ bool TapPeer::start_listener(std::string* why_not) {
       *err = std::string("setns: ") + std::strerror(errno);
       return -1;
     }
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      *err = std::string("socket: ") + std::strerror(errno);
-      return -1;
-    }
-    const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(peer_ip);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 64) != 0) {
-      *err = "bind/listen " + ip_text(peer_ip) + ":" + std::to_string(port) + ": " +
-             std::strerror(errno);
-      ::close(fd);
-      return -1;
-    }
+    const int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) *err = std::string("socket: ") + std::strerror(errno);
     return fd;
   };
-  std::string err;
-  std::thread maker([&] { listen_fd_ = make_socket(&err); });
+  int fd = -1;
+  std::thread maker([&] { fd = make(); });
   maker.join();
+  return fd;
+}
+
+bool TapPeer::start_listener(std::string* why_not) {
+  const uint32_t peer_ip = config_.peer_ip;
+  const uint16_t port = config_.listen_port;
+  std::string err;
+  listen_fd_ = socket_in_netns(SOCK_STREAM, &err);
   if (listen_fd_ < 0) {
     *why_not = "listener: " + err;
+    return false;
+  }
+  const int one = 1;
+  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(peer_ip);
+  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(listen_fd_, 64) != 0) {
+    *why_not = "listener: bind/listen " + ip_text(peer_ip) + ":" + std::to_string(port) + ": " +
+               std::strerror(errno);
     return false;
   }
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -331,10 +332,46 @@ TapPeer::~TapPeer() {
     listener_.join();
   }
   if (stop_fd_ >= 0) ::close(stop_fd_);
+  if (client_fd_ >= 0) ::close(client_fd_);
   if (listen_fd_ >= 0) ::close(listen_fd_);
   // Closing a non-persistent tap's fd deletes the device, wherever it is.
   if (tap_fd_ >= 0) ::close(tap_fd_);
   if (netns_made_) run({find_tool("ip"), "netns", "delete", netns()});
+}
+
+bool TapPeer::set_sysctls(const std::vector<std::string>& assignments, std::string* why_not) {
+  const std::string sysctl = find_tool("sysctl");
+  if (sysctl.empty()) {
+    *why_not = "the sysctl tool (procps) is not installed";
+    return false;
+  }
+  std::vector<std::string> argv = {find_tool("ip"), "netns", "exec", netns(), sysctl, "-q", "-w"};
+  argv.insert(argv.end(), assignments.begin(), assignments.end());
+  const Run r = run(argv);
+  if (r.exit_code == 0) return true;
+  *why_not = "'" + join(argv) + "' failed (exit " + std::to_string(r.exit_code) + "): " + r.output;
+  return false;
+}
+
+bool TapPeer::connect_to_us(uint16_t port, std::string* why_not) {
+  if (client_fd_ >= 0) ::close(client_fd_);
+  std::string err;
+  client_fd_ = socket_in_netns(SOCK_STREAM, &err);
+  if (client_fd_ < 0) {
+    *why_not = "connect_to_us: " + err;
+    return false;
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(config_.our_ip);
+  if (connect(client_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 &&
+      errno != EINPROGRESS) {
+    *why_not = "connect_to_us: connect " + ip_text(config_.our_ip) + ":" + std::to_string(port) +
+               ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
 }
 
 bool TapPeer::send(const std::vector<uint8_t>& frame) {

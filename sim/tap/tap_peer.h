@@ -51,6 +51,18 @@ class TapPeer {
 
   bool send(const std::vector<uint8_t>& frame);  // one Ethernet frame, no FCS
 
+  // Sets sysctls inside the namespace ("net.ipv4.tcp_sack=0", ...): the
+  // kernel's behaviour as the far end, without touching the host's. False
+  // with the reason in *why_not when sysctl fails (an unknown key, say).
+  bool set_sysctls(const std::vector<std::string>& assignments, std::string* why_not);
+
+  // The kernel as the client: a socket in the namespace connect()s to
+  // our_ip:port (non-blocking), so its SYN comes out of the TAP device. The
+  // socket stays open (retransmitting, unanswered) until the next call or
+  // the destructor, so one connection attempt is pending at a time. False
+  // with the reason when the socket cannot be made.
+  bool connect_to_us(uint16_t port, std::string* why_not);
+
   // The next IPv4/TCP frame from the kernel within the timeout (others, e.g.
   // IPv6 router solicitations, skipped); nullopt on timeout.
   std::optional<std::vector<uint8_t>> receive_tcp(std::chrono::milliseconds timeout);
@@ -67,6 +79,10 @@ class TapPeer {
   explicit TapPeer(const TapPeerConfig& config) : config_(config) {}
   bool setup(std::string* why_not);
   bool start_listener(std::string* why_not);
+  // A socket made inside the namespace (by a throw-away thread: setns()
+  // switches only the calling thread, and a socket keeps the namespace it
+  // was made in), or -1 with the reason in *err.
+  int socket_in_netns(int type, std::string* err) const;
   void serve();  // the listener thread
 
   TapPeerConfig config_;
@@ -74,6 +90,7 @@ class TapPeer {
   bool netns_made_ = false;
   int listen_fd_ = -1;
   int stop_fd_ = -1;  // eventfd that wakes the listener thread to end
+  int client_fd_ = -1;  // connect_to_us()'s socket
   std::thread listener_;
   std::atomic<uint64_t> bytes_received_{0};
   std::atomic<uint32_t> accepted_{0};

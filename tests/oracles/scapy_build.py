@@ -16,8 +16,8 @@ where noted):
   payload           hex, "-" when empty
 One output line per input line: the frame's hex, not padded to 60 octets
 and without FCS, options in Linux's SYN order (net/ipv4/tcp_output.c
-tcp_options_write(): MSS; SACK_PERM or NOP NOP, TS; NOP WS; NOP NOP
-SACK_PERM without TS).
+tcp_options_write(): MSS; SACK_PERM or NOP NOP, TS; NOP NOP SACK_PERM
+without TS; NOP WS).
 """
 import sys
 

@@ -46,17 +46,17 @@ def ts_str(ts):
 def linux_syn_options(mss, ws, sack, ts):
     """A scapy option list laid out as Linux lays out a SYN's options
     (net/ipv4/tcp_output.c tcp_options_write()): MSS; SACK_PERM or NOP NOP,
-    then TS; NOP WS; NOP NOP SACK_PERM when there is no TS to pair with."""
+    then TS; NOP NOP SACK_PERM when there is no TS to pair with; NOP WS."""
     opts = []
     if mss is not None:
         opts.append(("MSS", mss))
     if ts is not None:
         opts += [("SAckOK", b"")] if sack else [("NOP", None), ("NOP", None)]
         opts.append(("Timestamp", ts))
-    if ws is not None:
-        opts += [("NOP", None), ("WScale", ws)]
     if sack and ts is None:
         opts += [("NOP", None), ("NOP", None), ("SAckOK", b"")]
+    if ws is not None:
+        opts += [("NOP", None), ("WScale", ws)]
     return opts
 
 

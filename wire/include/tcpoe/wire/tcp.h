@@ -205,8 +205,8 @@ constexpr uint16_t tcp_options_len(const TcpOptions& o) {
 // our SYNs look like the host stack's:
 //   MSS (2,4,mss)
 //   SACK_PERM (4,2) TS (8,10,val,ecr)   or, without SACK, NOP NOP TS
-//   NOP WS (3,3,shift)
 //   NOP NOP SACK_PERM (4,2)             only with SACK and without TS
+//   NOP WS (3,3,shift)
 // Writes tcp_options_len(o) octets and returns that count, or writes nothing
 // and returns 0 when `out` is too short.
 inline std::size_t emit_tcp_options(const TcpOptions& o, MutableByteSpan out) {
@@ -236,17 +236,17 @@ inline std::size_t emit_tcp_options(const TcpOptions& o, MutableByteSpan out) {
     set_be32(p, i + 4, o.timestamps->second);
     i += 8;
   }
-  if (o.window_scale) {
-    put(opt::kNop);
-    put(opt::kWindowScale);
-    put(opt::kWindowScaleLen);
-    put(*o.window_scale);
-  }
   if (o.sack_permitted && !o.timestamps) {
     put(opt::kNop);
     put(opt::kNop);
     put(opt::kSackPermitted);
     put(opt::kSackPermittedLen);
+  }
+  if (o.window_scale) {
+    put(opt::kNop);
+    put(opt::kWindowScale);
+    put(opt::kWindowScaleLen);
+    put(*o.window_scale);
   }
   return i;
 }
