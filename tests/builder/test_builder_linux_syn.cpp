@@ -22,12 +22,11 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "../support/subprocess.h"
 #include "builder_lockstep.h"
+#include "builder_tap_util.h"
 #include "tap_peer.h"
 #include "tcpoe/wire/frame.h"
 #include "tcpoe/wire/ipv4.h"
@@ -40,8 +39,6 @@ using namespace std::chrono_literals;
 using tcpoe::sim::TapPeer;
 namespace wire = tcpoe::wire;
 namespace flag = tcpoe::wire::tcp::flag;
-
-constexpr int kSkipExitCode = 77;  // registered as SKIP_RETURN_CODE
 
 struct Sysctls {
   bool timestamps, sack, window_scaling;
@@ -94,30 +91,6 @@ void check_rebuilt(const std::vector<uint8_t>& frame, const char* what, const Sy
   }
 }
 
-// A SYN offering every option, so that what the SYN-ACK carries is up to the
-// kernel's sysctls alone.
-std::vector<uint8_t> full_syn(const TapPeer& peer, uint16_t src_port, uint32_t isn) {
-  wire::TxDescriptor d;
-  d.eth_src = peer.config().our_mac;
-  d.eth_dst = peer.peer_mac();
-  d.ip_src = peer.config().our_ip;
-  d.ip_dst = peer.config().peer_ip;
-  d.ident = 1;
-  d.src_port = src_port;
-  d.dst_port = peer.config().listen_port;
-  d.seq = isn;
-  d.tcp_flags = flag::kSyn;
-  d.window = 64240;
-  d.has_mss = true;
-  d.mss = 1460;
-  d.sack_permitted = true;
-  d.has_timestamps = true;
-  d.ts_val = 0x01020304;
-  d.has_window_scale = true;
-  d.window_scale = 7;
-  return wire::emit_frame(wire::to_frame_repr(d), {});
-}
-
 // The next TCP frame from the kernel that `wanted` accepts, within 3 s. Others
 // are skipped: the SYN-ACKs and SYNs of earlier rounds, which nobody answers,
 // are retransmitted meanwhile.
@@ -138,40 +111,40 @@ std::vector<uint8_t> receive(TapPeer& peer, const char* what, Wanted wanted) {
 
 TEST_CASE("the RTL rebuilds Linux's SYN and SYN-ACK byte for byte - every option sysctl",
           "[builder][tap][linux]") {
+  // The TAP device and its namespace "<name>-ns", unique to this process.
+  const auto peer = tcpoe::test::open_peer_or_skip("tcpoels" + std::to_string(getpid()));
   std::string why;
-  if (!TapPeer::privileges_ok(&why)) {
-    std::fprintf(stderr, "\n*** SKIPPED: a TAP device in a namespace needs privileges: %s\n",
-                 why.c_str());
-    std::fflush(stderr);
-    std::_Exit(kSkipExitCode);
-  }
-  tcpoe::sim::TapPeerConfig cfg;
-  cfg.name = "tcpoels" + std::to_string(getpid());  // netns "<name>-ns"; both unique
-  // Removed by its destructor, also when a REQUIRE below throws.
-  const std::unique_ptr<TapPeer> peer = TapPeer::open(cfg, &why);
-  INFO("TapPeer::open: " << why);
-  REQUIRE(peer != nullptr);
 
   uint16_t port = 42000;
   for (int combo = 0; combo < 8; ++combo) {
     const Sysctls s{(combo & 1) != 0, (combo & 2) != 0, (combo & 4) != 0};
     INFO(describe(s));
     const auto on = [](bool b) { return std::string(b ? "1" : "0"); };
-    REQUIRE(peer->set_sysctls({"net.ipv4.tcp_timestamps=" + on(s.timestamps),
-                               "net.ipv4.tcp_sack=" + on(s.sack),
-                               "net.ipv4.tcp_window_scaling=" + on(s.window_scaling)},
-                              &why));
+    {
+      const bool set = peer->set_sysctls({"net.ipv4.tcp_timestamps=" + on(s.timestamps),
+                                          "net.ipv4.tcp_sack=" + on(s.sack),
+                                          "net.ipv4.tcp_window_scaling=" + on(s.window_scaling)},
+                                         &why);
+      INFO(why);
+      REQUIRE(set);
+    }
 
     // The kernel as the client: its SYN.
-    REQUIRE(peer->connect_to_us(port, &why));
+    {
+      const bool connecting = peer->connect_to_us(port, &why);
+      INFO(why);
+      REQUIRE(connecting);
+    }
     const auto syn = receive(*peer, "SYN", [port](const wire::TcpRepr& t) {
       return t.flags == flag::kSyn && t.dst_port == port;
     });
     check_rebuilt(syn, "the kernel's SYN", s);
 
-    // The kernel as the server: its SYN-ACK to our SYN.
+    // The kernel as the server: its SYN-ACK to our SYN, which offers every
+    // option, so that what the SYN-ACK carries is up to the sysctls alone.
     const uint32_t isn = 0x5a000000u + uint32_t(combo);
-    REQUIRE(peer->send(full_syn(*peer, port, isn)));
+    const wire::TxDescriptor our_syn = tcpoe::test::linux_syn_to(*peer, port, isn);
+    REQUIRE(peer->send(wire::emit_frame(wire::to_frame_repr(our_syn), {})));
     const auto syn_ack = receive(*peer, "SYN-ACK", [isn](const wire::TcpRepr& t) {
       return t.flags == (flag::kSyn | flag::kAck) && t.ack == isn + 1;
     });

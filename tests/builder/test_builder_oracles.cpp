@@ -13,6 +13,7 @@
 #include "../support/subprocess.h"
 #include "../support/tshark_check.h"
 #include "builder_lockstep.h"
+#include "builder_pcap.h"
 #include "builder_test_util.h"
 #include "pcap_writer.h"
 
@@ -61,36 +62,13 @@ const std::vector<Built>& built_at_every_width() {
   return all;
 }
 
-std::string temp_path(const char* stem);
-
-// Writes `frames` to a libpcap file stamped with their cycles (3.103 ns
-// clock) and has tshark judge it.
+// Has tshark judge `frames` (see write_builder_pcap()).
 tcpoe::test::TsharkVerdict tshark_frames(const std::vector<std::vector<uint8_t>>& frames,
                                          const std::vector<uint64_t>& cycles) {
-  const std::string path = temp_path("builder-pcap");
-  {
-    tcpoe::sim::PcapWriter pcap(path);
-    if (!pcap.ok()) throw std::runtime_error("pcap: " + pcap.error());
-    uint64_t offset = 0, last = 0;
-    for (std::size_t i = 0; i < frames.size(); ++i) {
-      // Runs at different widths restart at cycle 0: keep time increasing.
-      if (i > 0 && cycles[i] + offset <= last) offset = last + 1 - cycles[i];
-      last = cycles[i] + offset;
-      pcap.write(frames[i], tcpoe::sim::PcapWriter::cycle_time_ns(last, 3103));
-    }
-    if (pcap.frames_written() != frames.size()) throw std::runtime_error("pcap: frames lost");
-  }
+  const std::string path = tcpoe::test::write_builder_pcap(frames, cycles);
   auto v = tcpoe::test::tshark_check(path);
   std::remove(path.c_str());
   return v;
-}
-
-std::string temp_path(const char* stem) {
-  char tmpl[64];
-  std::snprintf(tmpl, sizeof tmpl, "/tmp/tcpoe-%s-XXXXXX", stem);
-  const int fd = mkstemp(tmpl);
-  if (fd >= 0) ::close(fd);
-  return tmpl;
 }
 
 }  // namespace
@@ -195,7 +173,7 @@ TEST_CASE("tshark catches a frame whose TCP checksum is off by one bit (the chec
   const auto& all = built_at_every_width();
   std::vector<uint8_t> frame = all[0].frames[0];
   frame[tcpoe::wire::frame::kTcpOffset + tcpoe::wire::tcp::kChecksum.offset] ^= 0x01;
-  const std::string path = temp_path("builder-bad-pcap");
+  const std::string path = tcpoe::test::temp_path("builder-bad-pcap");
   {
     tcpoe::sim::PcapWriter pcap(path);
     REQUIRE(pcap.ok());

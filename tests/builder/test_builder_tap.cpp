@@ -12,6 +12,7 @@
 
 #include "../support/subprocess.h"
 #include "builder_lockstep.h"
+#include "builder_tap_util.h"
 #include "tap_peer.h"
 #include "tcpoe/wire/frame.h"
 
@@ -23,48 +24,10 @@ using tcpoe::sim::TxSegment;
 namespace wire = tcpoe::wire;
 namespace flag = tcpoe::wire::tcp::flag;
 
-constexpr int kSkipExitCode = 77;  // registered as SKIP_RETURN_CODE
-
-std::unique_ptr<TapPeer> open_peer(const std::string& name) {
-  std::string why;
-  if (!TapPeer::privileges_ok(&why)) {
-    std::fprintf(stderr, "\n*** SKIPPED: a TAP device in a namespace needs privileges: %s\n",
-                 why.c_str());
-    std::fflush(stderr);
-    std::_Exit(kSkipExitCode);
-  }
-  tcpoe::sim::TapPeerConfig cfg;
-  cfg.name = name;
-  std::unique_ptr<TapPeer> peer = TapPeer::open(cfg, &why);
-  INFO("TapPeer::open: " << why);
-  REQUIRE(peer != nullptr);
-  return peer;
-}
-
-// A SYN as Linux sends it (MSS, SACK-permitted, timestamps, window scale),
-// built by the RTL at DATA_W `w` in lockstep with the HLS model.
+// A SYN as Linux sends it, built by the RTL at DATA_W `w` in lockstep with
+// the HLS model.
 std::vector<uint8_t> rtl_syn(const TapPeer& peer, int w, uint16_t src_port, uint32_t isn) {
-  TxSegment s;
-  wire::TxDescriptor& d = s.desc;
-  d.eth_src = peer.config().our_mac;
-  d.eth_dst = peer.peer_mac();
-  d.ip_src = peer.config().our_ip;
-  d.ip_dst = peer.config().peer_ip;
-  d.ttl = 64;
-  d.ident = 0x1234;
-  d.dont_frag = true;
-  d.src_port = src_port;
-  d.dst_port = peer.config().listen_port;
-  d.seq = isn;
-  d.tcp_flags = flag::kSyn;
-  d.window = 64240;
-  d.has_mss = true;
-  d.mss = 1460;
-  d.sack_permitted = true;
-  d.has_timestamps = true;
-  d.ts_val = 0x01020304;
-  d.has_window_scale = true;
-  d.window_scale = 7;
+  const TxSegment s(tcpoe::test::linux_syn_to(peer, src_port, isn));
   tcpoe::sim::BuilderRunOptions opt;
   opt.data_width = w;
   const auto r = tcpoe::sim::run_builder({s}, opt);
@@ -79,7 +42,7 @@ std::vector<uint8_t> rtl_syn(const TapPeer& peer, int w, uint16_t src_port, uint
 
 TEST_CASE("Linux answers a SYN built by the RTL with a SYN-ACK - at every DATA_W",
           "[builder][tap]") {
-  auto peer = open_peer("tcpoebs0");
+  auto peer = tcpoe::test::open_peer_or_skip("tcpoebs0");
   uint16_t port = 40000;
   for (int w : {64, 128, 256, 512}) {
     const uint32_t isn = 0x10000000u * uint32_t(w / 64) + 77;
@@ -103,7 +66,7 @@ TEST_CASE("Linux answers a SYN built by the RTL with a SYN-ACK - at every DATA_W
 
 TEST_CASE("Linux ignores the RTL's SYN with a corrupted TCP checksum - answers the intact one",
           "[builder][tap]") {
-  auto peer = open_peer("tcpoebs1");
+  auto peer = tcpoe::test::open_peer_or_skip("tcpoebs1");
   const uint32_t isn = 0xabcdef01;
   std::vector<uint8_t> syn = rtl_syn(*peer, 64, 41000, isn);
   std::vector<uint8_t> bad = syn;

@@ -1,5 +1,7 @@
 // Wireshark's dissectors as an independent judge of a capture file: every
-// bad IPv4/TCP checksum and every malformed or erroneous frame is reported.
+// bad IPv4/TCP checksum and every malformed or erroneous frame is reported
+// (tshark_check()), and any field's value can be read per frame
+// (tshark_fields()) to be judged against what the frame was made from.
 #pragma once
 
 #include <cstdio>
@@ -75,7 +77,67 @@ inline std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// tshark on `pcap_path` printing `fields` (-T fields, tab-separated, every
+// occurrence of a field joined by kAggregator), both checksums validated.
+// A personal profile (preferences, disabled protocols, Lua plugins) must not
+// change the verdict, nor one unreadable to this user break tshark. False
+// with tshark's exit code and stderr in *output when it failed.
+inline bool run_tshark_fields(const std::string& pcap_path, const std::vector<std::string>& fields,
+                              std::string* output) {
+  char err_tmpl[] = "/tmp/tcpoe-tshark-err-XXXXXX";
+  const int err_fd = mkstemp(err_tmpl);
+  if (err_fd < 0) {
+    *output = "mkstemp failed";
+    return false;
+  }
+  ::close(err_fd);
+  const std::string err_path = err_tmpl;
+  std::string cmd = std::string("WIRESHARK_CONFIG_DIR=/nonexistent/tcpoe ") + TCPOE_TSHARK +
+                    " -n -r '" + pcap_path + "'" +
+                    " -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE" +
+                    " -T fields -E header=n -E separator=/t -E occurrence=a" +
+                    " -E 'aggregator=" + kAggregator + "'";
+  for (const std::string& f : fields) cmd += " -e " + f;
+  cmd += " 2>'" + err_path + "'";
+  const CommandResult r = run_command(cmd);
+  *output = r.output;
+  const std::string err = read_file(err_path);
+  std::remove(err_path.c_str());
+  if (r.exit_code == 0) return true;
+  *output += "\n[tshark exit " + std::to_string(r.exit_code) + "] " + err;
+  return false;
+}
+
 }  // namespace tshark_detail
+
+// The values tshark dissects for `fields`, one row per frame, one entry per
+// field in the order asked; each entry lists the field's occurrences in the
+// frame (empty when tshark did not find it).
+struct TsharkFields {
+  bool ran = false;  // tshark ran and read the file
+  std::vector<std::vector<std::vector<std::string>>> rows;
+  std::string raw;  // tshark's output (and its stderr when it failed)
+};
+
+inline TsharkFields tshark_fields(const std::string& pcap_path,
+                                  const std::vector<std::string>& fields) {
+  namespace d = tshark_detail;
+  TsharkFields t;
+  t.ran = d::run_tshark_fields(pcap_path, fields, &t.raw);
+  if (!t.ran) return t;
+  std::istringstream lines(t.raw);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> f = d::split(line, '\t');
+    f.resize(fields.size());
+    std::vector<std::vector<std::string>> row;
+    for (const std::string& v : f)
+      row.push_back(v.empty() ? std::vector<std::string>{} : d::split(v, d::kAggregator));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
 
 // Checksum validation is off by default in Wireshark (offloading NICs make
 // captured checksums meaningless); here they are exactly what was sent, so
@@ -84,38 +146,16 @@ inline TsharkVerdict tshark_check(const std::string& pcap_path,
                                   const TsharkCheckOptions& options = {}) {
   namespace d = tshark_detail;
   TsharkVerdict v;
-  char err_tmpl[] = "/tmp/tcpoe-tshark-err-XXXXXX";
-  const int err_fd = mkstemp(err_tmpl);
-  if (err_fd < 0) {
-    v.raw = "mkstemp failed";
-    return v;
-  }
-  ::close(err_fd);
-  const std::string err_path = err_tmpl;
-
   // Fields, in order: 0 frame.number, 1 ip.checksum.status, 2 tcp.checksum.status,
   // 3 _ws.malformed, 4 _ws.expert.severity, 5 _ws.expert.group, 6 _ws.expert.message.
-  // A personal profile (preferences, disabled protocols, Lua plugins) must not
-  // change the verdict, nor one unreadable to this user break tshark.
-  const std::string cmd = std::string("WIRESHARK_CONFIG_DIR=/nonexistent/tcpoe ") +
-                          TCPOE_TSHARK + " -n -r '" + pcap_path + "'" +
-                          " -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE" +
-                          " -T fields -E header=n -E separator=/t -E occurrence=a" +
-                          " -E 'aggregator=" + d::kAggregator + "'" +
-                          " -e frame.number -e ip.checksum.status -e tcp.checksum.status" +
-                          " -e _ws.malformed -e _ws.expert.severity -e _ws.expert.group" +
-                          " -e _ws.expert.message 2>'" + err_path + "'";
-  const CommandResult r = run_command(cmd);
-  v.raw = r.output;
-  const std::string err = d::read_file(err_path);
-  std::remove(err_path.c_str());
-  if (r.exit_code != 0) {
-    v.raw += "\n[tshark exit " + std::to_string(r.exit_code) + "] " + err;
-    return v;
-  }
-  v.ran = true;
+  v.ran = d::run_tshark_fields(pcap_path,
+                               {"frame.number", "ip.checksum.status", "tcp.checksum.status",
+                                "_ws.malformed", "_ws.expert.severity", "_ws.expert.group",
+                                "_ws.expert.message"},
+                               &v.raw);
+  if (!v.ran) return v;
 
-  std::istringstream lines(r.output);
+  std::istringstream lines(v.raw);
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
