@@ -11,7 +11,7 @@
 
 #include "cli_args.h"
 #include "csum_lockstep.h"
-#include "tcpoe/hls/csum_lib.h"
+#include "tcpoe/wire/checksum.h"
 #include "tcpoe/wire/frame.h"
 
 namespace {

@@ -67,8 +67,8 @@
 
 #include <cstdint>
 
-#include "tcpoe/hls/csum_lib.h"
 #include "tcpoe/hls/types.h"
+#include "tcpoe/wire/checksum.h"
 #include "tcpoe/wire/layout.h"
 #include "tcpoe/wire/tx_descriptor.h"
 
@@ -155,7 +155,7 @@ class TcpTxBuilder {
       const unsigned frame_lanes = last ? hd_last_lanes : unsigned(kBytes);
       const uint16_t ip_csum = hq_ip_csum[hq_rd];
       const uint16_t tcp_csum = static_cast<uint16_t>(
-          ~csum::ones_add(hq_tcp_sum[hq_rd], need_p ? info.sum : uint16_t{0}));
+          ~wire::csum::ones_add(hq_tcp_sum[hq_rd], need_p ? info.sum : uint16_t{0}));
       Beat out;
       for (int l = 0; l < kBytes; ++l) {
 #pragma HLS UNROLL
@@ -204,8 +204,8 @@ class TcpTxBuilder {
 
     // ------------------------------------------------------------ s2 -> hq
     const bool hq_push = s2_valid;
-    const uint16_t push_ip_csum = static_cast<uint16_t>(~csum::fold32(s2_ip_sum));
-    const uint16_t push_tcp_sum = csum::fold32(s2_tcp_sum);
+    const uint16_t push_ip_csum = static_cast<uint16_t>(~wire::csum::fold32(s2_ip_sum));
+    const uint16_t push_tcp_sum = wire::csum::fold32(s2_tcp_sum);
 
     // ------------------------------------------------------------ s_desc -> fq, s1
     const bool desc_ready =
@@ -304,7 +304,7 @@ class TcpTxBuilder {
     s1_valid = desc_taken;
 
     if (info_push) {
-      info_mem[info_wr] = Info{csum::fold32(acc_total), p1_words, p1_bytes, p1_bad};
+      info_mem[info_wr] = Info{wire::csum::fold32(acc_total), p1_words, p1_bytes, p1_bad};
       info_wr = (info_wr + 1) % kInfoDepth;
     }
     if (info_pop) info_rd = (info_rd + 1) % kInfoDepth;

@@ -14,7 +14,8 @@ set sources    {tcp_csum.cpp}
 set testbench  {tcp_csum_tb.cpp}
 set width_var  TCP_CSUM_DATA_W
 set widths     {64 128 256 512}
-set includes   {hls/include}
+# The checksum arithmetic is the wire layer's (tcpoe/wire/checksum.h).
+set includes   {hls/include wire/include}
 # C++17, as every kernel of hls/ (nested namespaces, and the project's
 # stand-in hls_stream.h uses std::optional).
 set cxxstd     c++17

@@ -29,8 +29,8 @@
 
 #include <cstdint>
 
-#include "tcpoe/hls/csum_lib.h"
 #include "tcpoe/hls/types.h"
+#include "tcpoe/wire/checksum.h"
 
 namespace tcpoe::kernels {
 

@@ -61,7 +61,7 @@ int main() {
       return 1;
     }
     const unsigned got = m_axis.read().to_uint();
-    const unsigned want = tcpoe::csum::sum_bytes(packets[i].data(), packets[i].size());
+    const unsigned want = tcpoe::wire::csum::sum_bytes(packets[i].data(), packets[i].size());
     if (got != want) {
       std::printf("FAIL: packet %zu (%zu bytes): sum %04x, expected %04x\n", i,
                   packets[i].size(), got, want);
@@ -70,7 +70,7 @@ int main() {
   }
   // RFC 1071 section 3 works its example (packet 0) out to the folded sum ddf2:
   // an oracle that is not our own reference function.
-  if (tcpoe::csum::sum_bytes(packets[0].data(), packets[0].size()) != 0xddf2) {
+  if (tcpoe::wire::csum::sum_bytes(packets[0].data(), packets[0].size()) != 0xddf2) {
     std::printf("FAIL: RFC 1071 example does not sum to ddf2\n");
     ++errors;
   }

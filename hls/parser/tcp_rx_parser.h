@@ -52,8 +52,8 @@
 #include <cstdint>
 
 #include "tcp_csum.h"
-#include "tcpoe/hls/csum_lib.h"
 #include "tcpoe/hls/types.h"
+#include "tcpoe/wire/checksum.h"
 #include "tcpoe/wire/bytes.h"
 #include "tcpoe/wire/layout.h"
 #include "tcpoe/wire/rx_descriptor.h"

@@ -68,7 +68,7 @@ class CsumBench {
         return fail(cycle, "m_axis_tvalid before the packet's last beat");
       if (m_valid && sink_.tready()) {
         const std::size_t i = report_.sums.size();
-        const uint16_t want = csum::sum_bytes(packets_[i].data(), packets_[i].size());
+        const uint16_t want = wire::csum::sum_bytes(packets_[i].data(), packets_[i].size());
         if (m_data != want && !opt_.break_tkeep_of_packet) {
           std::ostringstream os;
           os << "packet " << i << " (" << packets_[i].size() << " bytes): sum " << std::hex

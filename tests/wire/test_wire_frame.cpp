@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "tcpoe/hls/csum_lib.h"
+#include "tcpoe/wire/checksum.h"
 #include "tcpoe/wire/frame.h"
 #include "../support/malformed_faults.h"
 #include "wire_test_util.h"
@@ -364,15 +364,15 @@ TEST_CASE("RFC 1624 section 4: the incremental update gives 0000, not ffff",
   // changes from 0x5555 to 0x3285.
   const Octets before = {0xcd, 0x7a, 0x55, 0x55};
   const Octets after = {0xcd, 0x7a, 0x32, 0x85};
-  const uint16_t hc = static_cast<uint16_t>(~tcpoe::csum::sum_bytes(before.data(), 4));
+  const uint16_t hc = static_cast<uint16_t>(~tcpoe::wire::csum::sum_bytes(before.data(), 4));
   REQUIRE(hc == 0xdd2f);
-  CHECK(tcpoe::csum::incremental_update(hc, 0x5555, 0x3285) == 0x0000);
-  CHECK(static_cast<uint16_t>(~tcpoe::csum::sum_bytes(after.data(), 4)) == 0x0000);
+  CHECK(tcpoe::wire::csum::incremental_update(hc, 0x5555, 0x3285) == 0x0000);
+  CHECK(static_cast<uint16_t>(~tcpoe::wire::csum::sum_bytes(after.data(), 4)) == 0x0000);
   // RFC 1141's eqn. 2 (HC' = HC + m + ~m') gives 0xffff here, the other
   // zero, which a recomputation never gives; RFC 1624 section 4 is about
   // exactly this difference.
   const uint16_t eqn2 =
-      tcpoe::csum::ones_add(tcpoe::csum::ones_add(hc, 0x5555), static_cast<uint16_t>(~0x3285));
+      tcpoe::wire::csum::ones_add(tcpoe::wire::csum::ones_add(hc, 0x5555), static_cast<uint16_t>(~0x3285));
   CHECK(eqn2 == 0xffff);
-  CHECK(tcpoe::csum::incremental_update(hc, 0x5555, 0x3285) != eqn2);
+  CHECK(tcpoe::wire::csum::incremental_update(hc, 0x5555, 0x3285) != eqn2);
 }

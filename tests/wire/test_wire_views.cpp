@@ -191,7 +191,7 @@ TEST_CASE("Ipv4Repr round-trips and its header checksum verifies", "[wire][ipv4]
     Ipv4Packet view{MutableByteSpan(buf)};
     want.emit(view);
     CHECK(view.verify_checksum());
-    CHECK(tcpoe::csum::sum_bytes(buf.data(), ipv4::kHeaderLen) == 0xffff);
+    CHECK(tcpoe::wire::csum::sum_bytes(buf.data(), ipv4::kHeaderLen) == 0xffff);
     const auto got = Ipv4Repr::parse(ConstIpv4Packet(ByteSpan(buf)));
     REQUIRE(got.ok());
     CHECK(got.repr == want);
@@ -217,7 +217,7 @@ TEST_CASE("an IPv4 header fixed up with RFC 1624 still verifies", "[wire][ipv4][
     const uint16_t old_word = get_be16(buf.data(), ipv4::kTtl.offset);
     view.set_ttl(static_cast<uint8_t>(view.ttl() - 1));
     const uint16_t new_word = get_be16(buf.data(), ipv4::kTtl.offset);
-    view.set_checksum(tcpoe::csum::incremental_update(view.checksum(), old_word, new_word));
+    view.set_checksum(tcpoe::wire::csum::incremental_update(view.checksum(), old_word, new_word));
     CHECK(view.verify_checksum());
     const uint16_t incremental = view.checksum();
     view.fill_checksum();

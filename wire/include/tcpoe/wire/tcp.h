@@ -15,7 +15,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "tcpoe/hls/csum_lib.h"
+#include "tcpoe/wire/checksum.h"
 #include "tcpoe/wire/bytes.h"
 #include "tcpoe/wire/layout.h"
 #include "tcpoe/wire/parse_result.h"

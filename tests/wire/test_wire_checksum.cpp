@@ -1,5 +1,5 @@
 // The checksum arithmetic shared by the kernels, the wire layer and the
-// tests (hls/include/tcpoe/hls/csum_lib.h).
+// tests (wire/include/tcpoe/wire/checksum.h).
 #include <catch2/catch.hpp>
 
 #include "../support/test_seed.h"
@@ -7,9 +7,9 @@
 #include <random>
 #include <vector>
 
-#include "tcpoe/hls/csum_lib.h"
+#include "tcpoe/wire/checksum.h"
 
-using namespace tcpoe::csum;
+using namespace tcpoe::wire::csum;
 
 TEST_CASE("RFC 1624 section 5 example: m 5555 -> 3285 turns checksum dd2f into 0000",
           "[csum][rfc1624]") {

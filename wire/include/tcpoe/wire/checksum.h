@@ -2,6 +2,8 @@
 // functions that Vitis HLS synthesizes and that host code calls as they are:
 // the checksum engine, the header builder, the wire-format layer and the
 // tests share these, so every checksum in the project is computed one way.
+// Part of the wire layer, the bottom one: plain C++, no HLS types, so the
+// kernels above (hls/) include it and it includes nothing of theirs.
 //
 // "Sum" below always means the folded 16-bit ones' complement sum, not
 // inverted; the checksum field carries its complement (~sum).
@@ -10,7 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace tcpoe::csum {
+namespace tcpoe::wire::csum {
 
 // a +' b: 16-bit ones' complement addition (end-around carry).
 constexpr uint16_t ones_add(uint16_t a, uint16_t b) {
@@ -72,4 +74,4 @@ inline uint16_t sum_bytes(const uint8_t* p, std::size_t len, uint16_t initial = 
   return static_cast<uint16_t>(acc);
 }
 
-}  // namespace tcpoe::csum
+}  // namespace tcpoe::wire::csum
