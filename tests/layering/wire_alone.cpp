@@ -5,6 +5,7 @@
 
 #include "tcpoe/wire/bytes.h"
 #include "tcpoe/wire/checksum.h"
+#include "tcpoe/wire/device_regs.h"
 #include "tcpoe/wire/ethernet.h"
 #include "tcpoe/wire/frame.h"
 #include "tcpoe/wire/ipv4.h"
