@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "tcpoe/wire/rx_descriptor.h"
 #include "tcpoe/wire/tcp.h"
 
 namespace tcpoe::cli {
@@ -72,6 +73,30 @@ inline std::string flags_text(uint8_t flags) {
   for (const auto& [bit, name] : names)
     if (flags & bit) s += (s.empty() ? "" : ",") + std::string(name);
   return s.empty() ? "none" : s;
+}
+
+// Options the way tcpdump prints them: " <mss 1460,sackOK,...>", or "".
+inline std::string options_text(const tcpoe::wire::TcpOptions& o) {
+  std::string s;
+  const auto add = [&](const std::string& t) { s += (s.empty() ? "" : ",") + t; };
+  if (o.mss) add("mss " + std::to_string(*o.mss));
+  if (o.sack_permitted) add("sackOK");
+  if (o.timestamps)
+    add("TS val " + std::to_string(o.timestamps->first) + " ecr " +
+        std::to_string(o.timestamps->second));
+  if (o.window_scale) add("wscale " + std::to_string(*o.window_scale));
+  return s.empty() ? "" : " <" + s + ">";
+}
+
+// The options a receive descriptor reports.
+inline tcpoe::wire::TcpOptions options_of(const tcpoe::wire::RxDescriptor& d) {
+  namespace of = tcpoe::wire::rx_desc::opt_found;
+  tcpoe::wire::TcpOptions o;
+  if (d.opt_found & of::kMss) o.mss = d.opt_mss;
+  if (d.opt_found & of::kWindowScale) o.window_scale = d.opt_window_scale;
+  o.sack_permitted = (d.opt_found & of::kSackPermitted) != 0;
+  if (d.opt_found & of::kTimestamps) o.timestamps = std::make_pair(d.opt_ts_val, d.opt_ts_ecr);
+  return o;
 }
 
 }  // namespace tcpoe::cli

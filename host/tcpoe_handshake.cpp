@@ -74,6 +74,8 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 using tcpoe::cli::flags_text;
 using tcpoe::cli::ipv4_text;
+using tcpoe::cli::options_of;
+using tcpoe::cli::options_text;
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
@@ -164,28 +166,6 @@ class ScriptedPeerAdapter : public Peer {
   uint32_t our_ip_;
 };
 
-std::string options_text(const wire::TcpOptions& o) {
-  std::string s;
-  const auto add = [&](const std::string& t) { s += (s.empty() ? "" : ",") + t; };
-  if (o.mss) add("mss " + std::to_string(*o.mss));
-  if (o.sack_permitted) add("sackOK");
-  if (o.timestamps)
-    add("TS val " + std::to_string(o.timestamps->first) + " ecr " +
-        std::to_string(o.timestamps->second));
-  if (o.window_scale) add("wscale " + std::to_string(*o.window_scale));
-  return s.empty() ? "" : " <" + s + ">";
-}
-
-wire::TcpOptions options_of(const wire::RxDescriptor& d) {
-  namespace of = wire::rx_desc::opt_found;
-  wire::TcpOptions o;
-  if (d.opt_found & of::kMss) o.mss = d.opt_mss;
-  if (d.opt_found & of::kWindowScale) o.window_scale = d.opt_window_scale;
-  o.sack_permitted = (d.opt_found & of::kSackPermitted) != 0;
-  if (d.opt_found & of::kTimestamps) o.timestamps = std::make_pair(d.opt_ts_val, d.opt_ts_ecr);
-  return o;
-}
-
 std::string segment_text(const char* dir, uint8_t flags, uint32_t src, uint16_t sport,
                          uint32_t dst, uint16_t dport, uint32_t seq, uint32_t ack,
                          uint16_t win, const wire::TcpOptions& o) {
@@ -199,7 +179,7 @@ std::string segment_text(const char* dir, uint8_t flags, uint32_t src, uint16_t 
 // What the parser's verdict says is wrong with a frame; empty when nothing.
 std::string verdict_problem(const wire::RxDescriptor& d) {
   if (d.malformed != wire::Malformed::kNone)
-    return "malformed frame (code " + std::to_string(unsigned(d.malformed)) + ")";
+    return std::string("malformed frame (") + wire::to_string(d.malformed) + ")";
   if (!d.ip_csum_checked || !d.ip_csum_ok) return "bad IPv4 header checksum";
   if (!d.tcp_csum_checked || !d.tcp_csum_ok) return "bad TCP checksum";
   return "";

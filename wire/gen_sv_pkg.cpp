@@ -7,7 +7,7 @@
 //
 // To extend: add a row to the tables in build_sections() (a Field expands to
 // _OFF/_LEN, a BitField to _WORD_OFF/_SHIFT/_WIDTH, a control bit to _BIT) or,
-// for a new Malformed code, to kMalformedNames; then regenerate the package.
+// for a new Malformed code, to to_string() in layout.h; then regenerate the package.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -180,27 +180,6 @@ std::vector<Section> build_sections() {
   };
 }
 
-// In code order; the generator checks the count against kMalformedCodeCount
-// and each entry's position against its code.
-struct MalformedName {
-  Malformed code;
-  const char* name;
-};
-constexpr MalformedName kMalformedNames[] = {
-    {Malformed::kNone, "NONE"},
-    {Malformed::kShortFrame, "SHORT_FRAME"},
-    {Malformed::kNotIpv4, "NOT_IPV4"},
-    {Malformed::kIpHeaderLen, "IP_HEADER_LEN"},
-    {Malformed::kIpOptions, "IP_OPTIONS"},
-    {Malformed::kIpTotalLen, "IP_TOTAL_LEN"},
-    {Malformed::kFragment, "FRAGMENT"},
-    {Malformed::kNotTcp, "NOT_TCP"},
-    {Malformed::kTcpDataOffset, "TCP_DATA_OFFSET"},
-    {Malformed::kTcpOption, "TCP_OPTION"},
-};
-static_assert(sizeof(kMalformedNames) / sizeof(kMalformedNames[0]) == kMalformedCodeCount,
-              "every Malformed code of layout.h needs a name in kMalformedNames");
-
 std::string format_value(const Constant& c) {
   char buf[32];
   if (c.radix == Radix::kHex)
@@ -258,17 +237,17 @@ bool generate(std::ostream& out) {
       << ";\n"
       << "  localparam int unsigned MALFORMED_W = " << code_width << ";\n"
       << "  typedef enum logic [" << code_width - 1 << ":0] {\n";
+  const auto code_name = [](unsigned i) {
+    return std::string("MALFORMED_") + to_string(static_cast<Malformed>(i));
+  };
   std::size_t width = 0;
-  for (const MalformedName& m : kMalformedNames)
-    width = std::max(width, std::string("MALFORMED_").size() + std::string(m.name).size());
+  for (unsigned i = 0; i < kMalformedCodeCount; ++i) width = std::max(width, code_name(i).size());
   for (unsigned i = 0; i < kMalformedCodeCount; ++i) {
-    const MalformedName& m = kMalformedNames[i];
-    if (static_cast<unsigned>(m.code) != i) {
-      std::cerr << "gen_sv_pkg: kMalformedNames[" << i << "] (" << m.name
-                << ") is out of order\n";
+    const std::string name = code_name(i);
+    if (name.back() == '?') {
+      std::cerr << "gen_sv_pkg: Malformed code " << i << " has no name in to_string()\n";
       return false;
     }
-    const std::string name = std::string("MALFORMED_") + m.name;
     if (!claim(name)) return false;
     out << "    " << pad(name, width) << " = " << code_width << "'d" << i
         << (i + 1 < kMalformedCodeCount ? "," : "") << "\n";
@@ -285,7 +264,7 @@ bool generate(std::ostream& out) {
 
 const char* const* malformed_names() {
   static const char* names[kMalformedCodeCount];
-  for (unsigned i = 0; i < kMalformedCodeCount; ++i) names[i] = kMalformedNames[i].name;
+  for (unsigned i = 0; i < kMalformedCodeCount; ++i) names[i] = to_string(static_cast<Malformed>(i));
   return names;
 }
 

@@ -130,4 +130,22 @@ enum class Malformed : uint8_t {
 };
 constexpr uint8_t kMalformedCodeCount = 10;
 
+// A code's name, as the SystemVerilog package spells it after MALFORMED_
+// (wire/gen_sv_pkg.cpp) and as tools print it; "?" for a number that is no code.
+constexpr const char* to_string(Malformed code) {
+  switch (code) {
+    case Malformed::kNone: return "NONE";
+    case Malformed::kShortFrame: return "SHORT_FRAME";
+    case Malformed::kNotIpv4: return "NOT_IPV4";
+    case Malformed::kIpHeaderLen: return "IP_HEADER_LEN";
+    case Malformed::kIpOptions: return "IP_OPTIONS";
+    case Malformed::kIpTotalLen: return "IP_TOTAL_LEN";
+    case Malformed::kFragment: return "FRAGMENT";
+    case Malformed::kNotTcp: return "NOT_TCP";
+    case Malformed::kTcpDataOffset: return "TCP_DATA_OFFSET";
+    case Malformed::kTcpOption: return "TCP_OPTION";
+  }
+  return "?";
+}
+
 }  // namespace tcpoe::wire

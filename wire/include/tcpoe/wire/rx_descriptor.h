@@ -132,6 +132,59 @@ struct RxDescriptor {
   friend bool operator!=(const RxDescriptor& a, const RxDescriptor& b) { return !(a == b); }
 };
 
+// Every member of RxDescriptor, by name, in record order: visit(name,
+// member_of_d...) once per member, with that member of each descriptor given
+// (one to print them, two to compare them). The one list of the fields for
+// code that treats them alike; a member added to RxDescriptor is added here.
+template <typename Visit, typename... Descriptor>
+void for_each_field(Visit&& visit, Descriptor&... d) {
+  visit("eth_dst", d.eth_dst...);
+  visit("eth_src", d.eth_src...);
+  visit("ethertype", d.ethertype...);
+  visit("ip_tos", d.ip_tos...);
+  visit("ip_ttl", d.ip_ttl...);
+  visit("ip_src", d.ip_src...);
+  visit("ip_dst", d.ip_dst...);
+  visit("ip_total_len", d.ip_total_len...);
+  visit("ip_ident", d.ip_ident...);
+  visit("ip_flags", d.ip_flags...);
+  visit("ip_protocol", d.ip_protocol...);
+  visit("tcp_data_offset", d.tcp_data_offset...);
+  visit("tcp_reserved", d.tcp_reserved...);
+  visit("tcp_flags", d.tcp_flags...);
+  visit("tcp_src_port", d.tcp_src_port...);
+  visit("tcp_dst_port", d.tcp_dst_port...);
+  visit("tcp_seq", d.tcp_seq...);
+  visit("tcp_ack", d.tcp_ack...);
+  visit("tcp_window", d.tcp_window...);
+  visit("tcp_urgent", d.tcp_urgent...);
+  visit("opt_mss", d.opt_mss...);
+  visit("opt_window_scale", d.opt_window_scale...);
+  visit("opt_found", d.opt_found...);
+  visit("opt_unknown", d.opt_unknown...);
+  visit("opt_ts_val", d.opt_ts_val...);
+  visit("opt_ts_ecr", d.opt_ts_ecr...);
+  visit("payload_offset", d.payload_offset...);
+  visit("malformed", d.malformed...);
+  visit("ip_csum_checked", d.ip_csum_checked...);
+  visit("ip_csum_ok", d.ip_csum_ok...);
+  visit("tcp_csum_checked", d.tcp_csum_checked...);
+  visit("tcp_csum_ok", d.tcp_csum_ok...);
+  visit("payload_len", d.payload_len...);
+}
+
+// The name of the first field (in for_each_field's order) where a and b
+// differ, or nullptr when they are equal.
+inline const char* first_difference(const RxDescriptor& a, const RxDescriptor& b) {
+  const char* differing = nullptr;
+  for_each_field(
+      [&differing](const char* name, const auto& x, const auto& y) {
+        if (differing == nullptr && !(x == y)) differing = name;
+      },
+      a, b);
+  return differing;
+}
+
 inline RxDescriptorBytes pack(const RxDescriptor& d) {
   using namespace rx_desc;
   RxDescriptorBytes b{};
