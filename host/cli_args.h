@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "data_width.h"
 #include "tcpoe/wire/rx_descriptor.h"
 #include "tcpoe/wire/tcp.h"
 
@@ -49,6 +50,54 @@ class Args {
     if (errno != 0 || end == text || *end != '\0' || !(v > 0.0 && v <= 1.0))
       usage_error(flag + " wants a probability in (0, 1], not '" + text + "'");
     return v;
+  }
+
+  // A datapath width the harnesses are built for.
+  int parse_data_width(const std::string& flag, const char* text) const {
+    const int width = int(parse_uint(flag, text, 0, 4096));
+    if (!tcpoe::sim::is_supported_data_width(width))
+      usage_error(flag + " must be 64, 128, 256 or 512");
+    return width;
+  }
+
+  // Reads the arguments in order: -h/--help prints the usage and exits 0;
+  // any other goes to take(arg, value), where value() reads the next
+  // argument as arg's value. An argument take does not know (it returns
+  // false) is refused with usage_error().
+  template <typename Take>
+  void parse(Take&& take) const {
+    for (int i = 1; i < argc_; ++i) {
+      const std::string arg = argv_[i];
+      if (arg == "-h" || arg == "--help") {
+        std::fputs(usage_, stdout);
+        std::exit(0);
+      }
+      const auto next_value = [this, &i] { return value(i); };
+      if (!take(arg, next_value)) usage_error("unknown argument '" + arg + "'");
+    }
+  }
+
+  // The options of every lockstep run, read into `run` (a harness's
+  // *RunOptions): --data-width, --valid-prob, --ready-prob, --seed, --trace,
+  // --no-lockstep. For parse()'s take(); false when `arg` is none of them.
+  template <typename Value, typename RunOptions>
+  bool run_option(const std::string& arg, const Value& value, RunOptions& run) const {
+    if (arg == "--data-width") {
+      run.data_width = parse_data_width(arg, value());
+    } else if (arg == "--valid-prob") {
+      run.valid_probability = parse_probability(arg, value());
+    } else if (arg == "--ready-prob") {
+      run.ready_probability = parse_probability(arg, value());
+    } else if (arg == "--seed") {
+      run.seed = parse_uint(arg, value(), 0, UINT64_MAX);
+    } else if (arg == "--trace") {
+      run.fst_path = value();
+    } else if (arg == "--no-lockstep") {
+      run.lockstep = false;
+    } else {
+      return false;
+    }
+    return true;
   }
 
  private:

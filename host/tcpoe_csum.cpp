@@ -1,14 +1,13 @@
 // tcpoe-csum: runs the checksum engine (rtl/tcp_csum.sv in Verilator, in
 // lockstep with its HLS reference) on random packets or on the TCP/IPv4
 // frames of a capture, whose IPv4 and TCP checksums it then verifies.
-#include <pcap/pcap.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "capture.h"
 #include "cli_args.h"
 #include "csum_lockstep.h"
 #include "tcpoe/wire/checksum.h"
@@ -63,13 +62,8 @@ int main(int argc, char** argv) {
   bool random_given = false, strict = false;
 
   const tcpoe::cli::Args cli("tcpoe-csum", kUsage, argc, argv);
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&] { return cli.value(i); };
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--pcap") {
+  cli.parse([&](const std::string& a, const auto& value) {
+    if (a == "--pcap") {
       pcap_path = value();
     } else if (a == "--random") {
       random_count = cli.parse_uint(a, value(), 1, 10000000);
@@ -78,26 +72,13 @@ int main(int argc, char** argv) {
       min_len = cli.parse_uint(a, value(), 1, 1u << 20);
     } else if (a == "--max-len") {
       max_len = cli.parse_uint(a, value(), 1, 1u << 20);
-    } else if (a == "--data-width") {
-      opt.data_width = int(cli.parse_uint(a, value(), 0, 4096));
-      if (!tcpoe::sim::is_supported_data_width(opt.data_width))
-        cli.usage_error("--data-width must be 64, 128, 256 or 512");
-    } else if (a == "--valid-prob") {
-      opt.valid_probability = cli.parse_probability(a, value());
-    } else if (a == "--ready-prob") {
-      opt.ready_probability = cli.parse_probability(a, value());
-    } else if (a == "--seed") {
-      opt.seed = cli.parse_uint(a, value(), 0, UINT64_MAX);
-    } else if (a == "--trace") {
-      opt.fst_path = value();
-    } else if (a == "--no-lockstep") {
-      opt.lockstep = false;
     } else if (a == "--strict") {
       strict = true;
     } else {
-      cli.usage_error("unknown argument '" + a + "'");
+      return cli.run_option(a, value, opt);
     }
-  }
+    return true;
+  });
   if (!pcap_path.empty() && random_given)
     cli.usage_error("--pcap and --random exclude each other");
   if (min_len > max_len) cli.usage_error("--min-len is above --max-len");
@@ -106,25 +87,12 @@ int main(int argc, char** argv) {
   std::vector<FrameSpans> frames;
   std::size_t skipped = 0, frame_count = 0;
   if (!pcap_path.empty()) {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t* pcap = pcap_open_offline(pcap_path.c_str(), err);
-    if (pcap == nullptr) {
-      std::fprintf(stderr, "tcpoe-csum: cannot read %s: %s\n", pcap_path.c_str(), err);
-      return 2;
-    }
-    if (pcap_datalink(pcap) != DLT_EN10MB) {
-      std::fprintf(stderr, "tcpoe-csum: %s is not an Ethernet capture\n", pcap_path.c_str());
-      pcap_close(pcap);
-      return 2;
-    }
-    pcap_pkthdr* hdr;
-    const u_char* data;
-    int rc;
-    while ((rc = pcap_next_ex(pcap, &hdr, &data)) == 1) {
+    for (const tcpoe::cli::CapturedFrame& captured :
+         tcpoe::cli::read_ethernet_capture("tcpoe-csum", pcap_path)) {
       const std::size_t index = frame_count++;
-      std::vector<uint8_t> frame(data, data + hdr->caplen);
+      const std::vector<uint8_t>& frame = captured.octets;
       const auto parsed = tcpoe::wire::parse_frame(tcpoe::wire::ByteSpan(frame));
-      if (hdr->caplen != hdr->len || parsed.malformed != tcpoe::wire::Malformed::kNone) {
+      if (frame.size() != captured.wire_len || parsed.malformed != tcpoe::wire::Malformed::kNone) {
         ++skipped;  // not a whole TCP/IPv4 frame: nothing for the engine to verify
         continue;
       }
@@ -145,11 +113,6 @@ int main(int argc, char** argv) {
       packets.push_back(std::move(tcp));
       frames.push_back(spans);
     }
-    const bool read_error = rc == PCAP_ERROR;
-    if (read_error)
-      std::fprintf(stderr, "tcpoe-csum: %s: %s\n", pcap_path.c_str(), pcap_geterr(pcap));
-    pcap_close(pcap);
-    if (read_error) return 2;
     if (packets.empty()) {
       std::fprintf(stderr, "tcpoe-csum: %s holds no TCP/IPv4 frame (%zu frames read)\n",
                    pcap_path.c_str(), frame_count);

@@ -333,13 +333,8 @@ int main(int argc, char** argv) {
   int width = 64;
   bool close = false;
 
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&] { return cli.value(i); };
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--peer") {
+  cli.parse([&](const std::string& a, const auto& value) {
+    if (a == "--peer") {
       peer_choice = value();
       if (peer_choice != "auto" && peer_choice != "linux" && peer_choice != "scripted" &&
           peer_choice != "silent")
@@ -356,9 +351,7 @@ int main(int argc, char** argv) {
     } else if (a == "--close") {
       close = true;
     } else if (a == "--data-width") {
-      width = int(cli.parse_uint(a, value(), 0, 4096));
-      if (!sim::is_supported_data_width(width))
-        cli.usage_error("--data-width must be 64, 128, 256 or 512");
+      width = cli.parse_data_width(a, value());
     } else if (a == "--pcap") {
       pcap_path = value();
     } else if (a == "--trace-dir") {
@@ -372,9 +365,10 @@ int main(int argc, char** argv) {
         cli.usage_error("--tap-name wants 1 to 15 characters of [A-Za-z0-9_-], not '" +
                         tap_name + "'");
     } else {
-      cli.usage_error("unknown argument '" + a + "'");
+      return false;
     }
-  }
+    return true;
+  });
   if (close && port != kListenPort)
     cli.usage_error("--close needs a connection: --port must be the listening port " +
                     std::to_string(kListenPort));

@@ -2,12 +2,11 @@
 // (rtl/tcp_rx_parser.sv in Verilator, in lockstep with its HLS model) and
 // prints what it parsed, tshark-like or as JSON; --check compares each
 // descriptor with the software parser's (wire::parse_frame).
-#include <pcap/pcap.h>
-
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "capture.h"
 #include "cli_args.h"
 #include "parser_lockstep.h"
 #include "rx_descriptor_text.h"
@@ -43,52 +42,25 @@ constexpr const char* kUsage =
 // length would saturate, so the tool refuses it rather than judge it wrongly.
 constexpr uint32_t kMaxFrameLen = tcpoe::kernels::TcpRxParser<64>::kLenMax;
 
-struct CapturedFrame {
-  std::vector<uint8_t> octets;
-  timeval time;
-  uint32_t wire_len;  // on the wire; octets.size() is what the capture kept
-};
+using tcpoe::cli::CapturedFrame;
 
 [[noreturn]] void input_error(const std::string& msg) {
   std::fprintf(stderr, "tcpoe-parse: %s\n", msg.c_str());
   std::exit(2);
 }
 
+// The capture's frames, each one the parser can take.
 std::vector<CapturedFrame> read_capture(const std::string& path) {
-  char err[PCAP_ERRBUF_SIZE];
-  pcap_t* pcap = pcap_open_offline(path.c_str(), err);
-  if (pcap == nullptr) input_error("cannot read " + path + ": " + err);
-  if (pcap_datalink(pcap) != DLT_EN10MB) {
-    const char* name = pcap_datalink_val_to_name(pcap_datalink(pcap));
-    const std::string link = name ? name : std::to_string(pcap_datalink(pcap));
-    pcap_close(pcap);
-    input_error(path + " is not an Ethernet capture (link type " + link +
-                "); the parser takes Ethernet II frames");
-  }
-  std::vector<CapturedFrame> frames;
-  pcap_pkthdr* hdr;
-  const u_char* data;
-  int rc;
-  while ((rc = pcap_next_ex(pcap, &hdr, &data)) == 1) {
-    const std::string where = path + ": frame " + std::to_string(frames.size() + 1);
-    if (hdr->caplen == 0) {
-      pcap_close(pcap);
-      input_error(where + " has no octets");
-    }
-    if (hdr->caplen > kMaxFrameLen) {
-      pcap_close(pcap);
-      input_error(where + " is " + std::to_string(hdr->caplen) +
-                  " octets, longer than the parser counts (" + std::to_string(kMaxFrameLen) + ")");
-    }
-    frames.push_back({std::vector<uint8_t>(data, data + hdr->caplen), hdr->ts, hdr->len});
-  }
-  if (rc == PCAP_ERROR) {
-    const std::string why = pcap_geterr(pcap);
-    pcap_close(pcap);
-    input_error(path + ": " + why + " (after " + std::to_string(frames.size()) + " frames)");
-  }
-  pcap_close(pcap);
+  std::vector<CapturedFrame> frames = tcpoe::cli::read_ethernet_capture("tcpoe-parse", path);
   if (frames.empty()) input_error(path + " holds no frames");
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const std::size_t len = frames[i].octets.size();
+    const std::string where = path + ": frame " + std::to_string(i + 1);
+    if (len == 0) input_error(where + " has no octets");
+    if (len > kMaxFrameLen)
+      input_error(where + " is " + std::to_string(len) + " octets, longer than the parser counts (" +
+                  std::to_string(kMaxFrameLen) + ")");
+  }
   return frames;
 }
 
@@ -109,36 +81,18 @@ int main(int argc, char** argv) {
   bool json = false, check = false;
 
   const tcpoe::cli::Args cli("tcpoe-parse", kUsage, argc, argv);
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&] { return cli.value(i); };
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--pcap") {
+  cli.parse([&](const std::string& a, const auto& value) {
+    if (a == "--pcap") {
       pcap_path = value();
-    } else if (a == "--data-width") {
-      opt.data_width = int(cli.parse_uint(a, value(), 0, 4096));
-      if (!tcpoe::sim::is_supported_data_width(opt.data_width))
-        cli.usage_error("--data-width must be 64, 128, 256 or 512");
     } else if (a == "--json") {
       json = true;
     } else if (a == "--check") {
       check = true;
-    } else if (a == "--valid-prob") {
-      opt.valid_probability = cli.parse_probability(a, value());
-    } else if (a == "--ready-prob") {
-      opt.ready_probability = cli.parse_probability(a, value());
-    } else if (a == "--seed") {
-      opt.seed = cli.parse_uint(a, value(), 0, UINT64_MAX);
-    } else if (a == "--trace") {
-      opt.fst_path = value();
-    } else if (a == "--no-lockstep") {
-      opt.lockstep = false;
     } else {
-      cli.usage_error("unknown argument '" + a + "'");
+      return cli.run_option(a, value, opt);
     }
-  }
+    return true;
+  });
   if (pcap_path.empty()) cli.usage_error("--pcap FILE is required");
 
   const std::vector<CapturedFrame> captured = read_capture(pcap_path);

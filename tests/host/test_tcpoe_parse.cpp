@@ -498,7 +498,7 @@ TEST_CASE("tcpoe-parse refuses bad arguments and bad files with a message and ex
   run_command("rm -rf " + dir);
 }
 
-TEST_CASE("--check's comparison names the field that differs, for every field", "[host]") {
+TEST_CASE("tcpoe-parse --check's comparison names the field that differs, for every field", "[host]") {
   namespace w = tcpoe::wire;
   w::RxDescriptor a;
   a.ip_src = 0xc0000201;
