@@ -26,7 +26,8 @@ constexpr const char* kUsage =
     "  --data-width W     datapath width: 64, 128, 256 or 512 (default 64)\n"
     "  --json             one JSON object per frame, with every descriptor field\n"
     "  --check            compare each descriptor with the software parser\n"
-    "                     (wire::parse_frame); stop at the first difference\n"
+    "                     (wire::parse_frame); stop at the first difference,\n"
+    "                     naming the frame and the field\n"
     "  --valid-prob P     chance a beat is offered in a cycle, 0<P<=1 (default 1)\n"
     "  --ready-prob P     chance a descriptor is taken in a cycle, 0<P<=1 (default 1)\n"
     "  --seed S           random seed of those chances (default 1)\n"
@@ -64,10 +65,12 @@ std::vector<CapturedFrame> read_capture(const std::string& path) {
   return frames;
 }
 
+// Seconds with microseconds, as tshark prints a frame's time.
 std::string seconds_text(long long usec) {
+  const unsigned long long magnitude = usec < 0 ? 0ull - (unsigned long long)usec : usec;
   char s[32];
-  std::snprintf(s, sizeof s, "%s%lld.%06lld", usec < 0 ? "-" : "", (usec < 0 ? -usec : usec) / 1000000,
-                (usec < 0 ? -usec : usec) % 1000000);
+  std::snprintf(s, sizeof s, "%s%llu.%06llu", usec < 0 ? "-" : "", magnitude / 1000000,
+                magnitude % 1000000);
   return s;
 }
 

@@ -108,9 +108,10 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-// A classic pcap file: the global header with `link_type`, then the records.
+// A classic pcap file: the global header with `link_type`, then the records,
+// each `cut` octets longer on the wire than in the file.
 void write_pcap(const std::string& path, uint32_t link_type,
-                const std::vector<std::vector<uint8_t>>& frames) {
+                const std::vector<std::vector<uint8_t>>& frames, uint32_t cut = 0) {
   std::ofstream f(path, std::ios::binary);
   const auto u32 = [&f](uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
   const auto u16 = [&f](uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
@@ -126,7 +127,7 @@ void write_pcap(const std::string& path, uint32_t link_type,
     u32(1700000000 + t++);
     u32(0);
     u32(uint32_t(frame.size()));
-    u32(uint32_t(frame.size()));
+    u32(uint32_t(frame.size()) + cut);
     f.write(reinterpret_cast<const char*>(frame.data()), std::streamsize(frame.size()));
   }
 }
@@ -495,6 +496,25 @@ TEST_CASE("tcpoe-parse refuses bad arguments and bad files with a message and ex
   CHECK_THAT(ok.output, Catch::Contains("MALFORMED NOT_IPV4"));
   CHECK_THAT(ok.output, Catch::Contains("every descriptor equals parse_frame's"));
   CHECK(run_command(kCli + " --help").exit_code == 0);
+  run_command("rm -rf " + dir);
+}
+
+TEST_CASE("tcpoe-parse says which frames the capture cut, writes a waveform, runs without the model",
+          "[host]") {
+  const std::string dir = "test_host_parse_run_" + std::to_string(getpid());
+  REQUIRE(run_command("mkdir -p " + dir).exit_code == 0);
+  write_pcap(dir + "/cut.pcap", 1, {std::vector<uint8_t>(60, 0)}, 1454);
+  const auto text = run_command(kCli + " --pcap " + dir + "/cut.pcap --trace " + dir +
+                                "/parser.fst --no-lockstep 2>&1");
+  INFO(text.output);
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.output, Catch::Contains("(captured 60 of 1514 octets)"));
+  CHECK_THAT(text.output, Catch::Contains("RTL alone (no lockstep)"));
+  CHECK(read_file(dir + "/parser.fst").size() > 100);
+  const auto json = run_command(kCli + " --pcap " + dir + "/cut.pcap --json 2>/dev/null");
+  const Object o = objects_by_frame(json.output).at(1);
+  CHECK(o.at("captured_len") == "60");
+  CHECK(o.at("wire_len") == "1514");
   run_command("rm -rf " + dir);
 }
 
