@@ -551,6 +551,15 @@ TEST_CASE("tcpoe-parse --check's comparison names the field that differs, for ev
     CHECK_THAT(message, Catch::StartsWith("frame 7: " + names[k] + " differs (parser "));
     CHECK_THAT(message, Catch::Contains(", parse_frame "));
   }
+  // And the fields visited cover the whole record: a flip of any of its 512
+  // bits shows in some field.
+  const w::RxDescriptorBytes record = w::pack(a);
+  for (std::size_t bit = 0; bit < 8 * record.size(); ++bit) {
+    w::RxDescriptorBytes flipped = record;
+    flipped[bit / 8] ^= uint8_t(1u << (bit % 8));
+    INFO("record bit " << bit);
+    CHECK(w::first_difference(a, w::unpack_rx_descriptor(flipped)) != nullptr);
+  }
   w::RxDescriptor b = a;
   b.malformed = w::Malformed::kNotTcp;
   CHECK(tcpoe::cli::check_difference(3, b, a) ==
