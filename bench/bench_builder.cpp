@@ -7,12 +7,13 @@
 //     1..1460 octets and full 1460-octet segments (store and forward;
 //     PAYLOAD_DEPTH 2048);
 //   - simulation speed, RTL in lockstep with the HLS model.
-// Prints a Markdown table.
+// Prints a Markdown table; the README quotes it (scripts/readme_tables.py).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 
+#include "bench_table.h"
 #include "builder_lockstep.h"
 #include "tx_descriptor_stimulus.h"
 
@@ -60,11 +61,17 @@ double beats_per_cycle(const BuilderRunReport& r) {
 
 }  // namespace
 
-int main() {
-  std::printf("| DATA_W | beats/cycle, header-only b2b | latency ACK 54 B first/last"
-              " | latency SYN 74 B first/last | beats/cycle, payload 1..1460 B"
-              " | beats/cycle, payload 1460 B | lockstep kcycles/s |\n");
-  std::printf("|---|---|---|---|---|---|---|\n");
+int main(int argc, char** argv) {
+  using tcpoe::bench::cell;
+  const auto options = tcpoe::bench::parse_options(
+      "bench_builder", "TX header builder: beats per cycle and latency at each DATA_W.", argc,
+      argv);
+  const tcpoe::bench::Table table(
+      {{"DATA_W"}, {"beats/cycle, header-only b2b"}, {"latency ACK 54 B first/last"},
+       {"latency SYN 74 B first/last"}, {"beats/cycle, payload 1..1460 B"},
+       {"beats/cycle, payload 1460 B"}, {"lockstep kcycles/s", true}},
+      options);
+  table.print_header();
   for (int w : {64, 128, 256, 512}) {
     std::mt19937_64 rng{uint64_t(w)};
     BuilderRunOptions opt;
@@ -87,13 +94,16 @@ int main() {
     const auto pm = run(mixed, opt, nullptr);
     const auto pf = run(full, opt, nullptr);
 
-    std::printf("| %d | %.3f | %llu / %llu | %llu / %llu | %.3f | %.3f | %.0f |\n", w,
-                beats_per_cycle(b2b),
-                (unsigned long long)(ack.frame_first_cycle[0] - ack.desc_cycle[0]),
-                (unsigned long long)(ack.frame_last_cycle[0] - ack.desc_cycle[0]),
-                (unsigned long long)(syn.frame_first_cycle[0] - syn.desc_cycle[0]),
-                (unsigned long long)(syn.frame_last_cycle[0] - syn.desc_cycle[0]),
-                beats_per_cycle(pm), beats_per_cycle(pf), b2b.cycles / secs / 1e3);
+    table.print_row({cell("%d", w), cell("%.3f", beats_per_cycle(b2b)),
+                     cell("%llu / %llu",
+                          (unsigned long long)(ack.frame_first_cycle[0] - ack.desc_cycle[0]),
+                          (unsigned long long)(ack.frame_last_cycle[0] - ack.desc_cycle[0])),
+                     cell("%llu / %llu",
+                          (unsigned long long)(syn.frame_first_cycle[0] - syn.desc_cycle[0]),
+                          (unsigned long long)(syn.frame_last_cycle[0] - syn.desc_cycle[0])),
+                     cell("%.3f", beats_per_cycle(pm)), cell("%.3f", beats_per_cycle(pf)),
+                     cell("%.0f", b2b.cycles / secs / 1e3)});
   }
+  table.print_machine_speed_columns();
   return 0;
 }

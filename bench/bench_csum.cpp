@@ -4,11 +4,12 @@
 //   - cycles from the last beat's handshake to the result (goal: <= 4);
 //   - results per cycle for one-beat packets (limit: 1.000);
 //   - simulation speed, RTL alone and in lockstep with the HLS model.
-// Prints a Markdown table; the README quotes it.
+// Prints a Markdown table; the README quotes it (scripts/readme_tables.py).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
+#include "bench_table.h"
 #include "csum_lockstep.h"
 
 namespace {
@@ -38,10 +39,16 @@ double beats_per_cycle(const tcpoe::sim::CsumRunReport& r) {
 
 }  // namespace
 
-int main() {
-  std::printf("| DATA_W | beats/cycle, 64..9018 B | beats/cycle, 1-beat pkts | results/cycle, 1-beat pkts"
-              " | latency (cycles) | beats/cycle at 50%% ready | sim kcycles/s RTL | lockstep |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+int main(int argc, char** argv) {
+  using tcpoe::bench::cell;
+  const auto options = tcpoe::bench::parse_options(
+      "bench_csum", "Checksum engine: throughput and latency at each DATA_W.", argc, argv);
+  const tcpoe::bench::Table table(
+      {{"DATA_W"}, {"beats/cycle, 64..9018 B"}, {"beats/cycle, 1-beat pkts"},
+       {"results/cycle, 1-beat pkts"}, {"latency (cycles)"}, {"beats/cycle at 50% ready"},
+       {"sim kcycles/s RTL", true}, {"lockstep", true}},
+      options);
+  table.print_header();
   for (int w : {64, 128, 256, 512}) {
     tcpoe::sim::CsumRunOptions opt;
     opt.data_width = w;
@@ -50,7 +57,7 @@ int main() {
     const auto mixed = random_packets(400, 64, 9018, 7);
     const Timed rtl = timed_run(mixed, opt);
     opt.lockstep = true;
-    const Timed both = timed_run(mixed, opt);
+    const Timed both = options.cycles_only ? Timed{} : timed_run(mixed, opt);
 
     const auto tiny = random_packets(20000, std::size_t(w / 8), std::size_t(w / 8), 8);
     const Timed one_beat = timed_run(tiny, opt);
@@ -62,11 +69,14 @@ int main() {
     opt.ready_probability = 0.5;
     const Timed pressed = timed_run(mixed, opt);
 
-    std::printf("| %d | %.3f | %.3f | %.3f | %u..%u | %.3f | %.0f | %.0f |\n", w,
-                beats_per_cycle(rtl.report), beats_per_cycle(ob), results_per_cycle, *lat_min,
-                *lat_max, beats_per_cycle(pressed.report),
-                rtl.report.cycles / rtl.seconds / 1e3, both.report.cycles / both.seconds / 1e3);
+    table.print_row({cell("%d", w), cell("%.3f", beats_per_cycle(rtl.report)),
+                     cell("%.3f", beats_per_cycle(ob)), cell("%.3f", results_per_cycle),
+                     cell("%u..%u", *lat_min, *lat_max),
+                     cell("%.3f", beats_per_cycle(pressed.report)),
+                     cell("%.0f", rtl.report.cycles / rtl.seconds / 1e3),
+                     cell("%.0f", both.report.cycles / both.seconds / 1e3)});
   }
+  table.print_machine_speed_columns();
   std::printf("\nlimits: 1.000 beat and 1.000 result per cycle; latency goal <= 4 cycles at "
               "DATA_W=512; at 50%% ready the consumer takes one result every other cycle.\n");
   return 0;

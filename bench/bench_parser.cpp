@@ -6,13 +6,14 @@
 //   - cycles from a frame's last beat to its descriptor's tvalid;
 //   - frames per cycle with the descriptor consumer ready half the time;
 //   - simulation speed, RTL alone and in lockstep with the HLS model.
-// Prints a Markdown table.
+// Prints a Markdown table; the README quotes it (scripts/readme_tables.py).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 
+#include "bench_table.h"
 #include "parser_lockstep.h"
 #include "tcpoe/wire/frame.h"
 
@@ -65,11 +66,16 @@ Timed timed_run(const std::vector<Frame>& frames, const tcpoe::sim::ParserRunOpt
 
 }  // namespace
 
-int main() {
-  std::printf("| DATA_W | beats/frame | frames/cycle (limit) | latency (cycles) "
-              "| 74 B SYNs: frames/cycle (limit), latency "
-              "| frames/cycle at 50%% ready | sim kcycles/s RTL | lockstep |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+int main(int argc, char** argv) {
+  using tcpoe::bench::cell;
+  const auto options = tcpoe::bench::parse_options(
+      "bench_parser", "Receive parser: frames per cycle and latency at each DATA_W.", argc, argv);
+  const tcpoe::bench::Table table(
+      {{"DATA_W"}, {"beats/frame"}, {"frames/cycle (limit)"}, {"latency (cycles)"},
+       {"74 B SYNs: frames/cycle (limit), latency"}, {"frames/cycle at 50% ready"},
+       {"sim kcycles/s RTL", true}, {"lockstep", true}},
+      options);
+  table.print_header();
   const auto frames = min_frames(20000, 1);
   const auto syns = min_frames(20000, 2, true);
   for (int w : {64, 128, 256, 512}) {
@@ -79,7 +85,7 @@ int main() {
     const Timed rtl = timed_run(frames, opt);
     const Timed syn = timed_run(syns, opt);
     opt.lockstep = true;
-    const Timed both = timed_run(frames, opt);
+    const Timed both = options.cycles_only ? Timed{} : timed_run(frames, opt);
     const auto& r = rtl.report;
     const int beats = (60 + w / 8 - 1) / (w / 8);
     const int syn_beats = (74 + w / 8 - 1) / (w / 8);
@@ -89,12 +95,16 @@ int main() {
     opt.lockstep = false;
     opt.ready_probability = 0.5;
     const Timed pressed = timed_run(frames, opt);
-    std::printf("| %d | %d | %.3f (%.3f) | %u..%u | %.3f (%.3f), %u..%u | %.3f | %.0f | %.0f |\n", w,
-                beats, frames_per_cycle(r), 1.0 / beats, *lat_min, *lat_max,
-                frames_per_cycle(syn.report), 1.0 / syn_beats, *syn_min, *syn_max,
-                frames_per_cycle(pressed.report), r.cycles / rtl.seconds / 1e3,
-                both.report.cycles / both.seconds / 1e3);
+    table.print_row({cell("%d", w), cell("%d", beats),
+                     cell("%.3f (%.3f)", frames_per_cycle(r), 1.0 / beats),
+                     cell("%u..%u", *lat_min, *lat_max),
+                     cell("%.3f (%.3f), %u..%u", frames_per_cycle(syn.report), 1.0 / syn_beats,
+                          *syn_min, *syn_max),
+                     cell("%.3f", frames_per_cycle(pressed.report)),
+                     cell("%.0f", r.cycles / rtl.seconds / 1e3),
+                     cell("%.0f", both.report.cycles / both.seconds / 1e3)});
   }
+  table.print_machine_speed_columns();
   std::printf("\nlimit: one frame per ceil(octets / (DATA_W/8)) beats at one beat per cycle; at 50%% "
               "ready the consumer takes a descriptor every other cycle (limit 0.5).\n");
   return 0;

@@ -9,7 +9,7 @@ straightforwardly, in one run.
 
 rtl/tcp_csum.sv is measured against bench/synth/tcp_csum_naive.sv (same
 ports, same results, one stage). The goal is a tcp_csum that is both smaller
-(LUT/byte ratio < 1) and faster (Fmax ratio > 1). Uses synth/synthflow.py;
+(LUT/byte ratio < 1) and faster (Fmax ratio > 1). Uses synth/flow.py;
 run it with `cmake --build <build> --target bench-synth` or directly:
   /usr/bin/python3 bench/synth/bench_synth.py [--work DIR] [--seeds N] [--fresh]
 """
@@ -22,7 +22,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "synth"))
-import synthflow  # noqa: E402
+import flow  # noqa: E402
 
 WIDTHS = [64, 128, 256, 512]
 # synth_xilinx's default LUT mapping (abc), and the newer abc9 flow (marked
@@ -31,33 +31,32 @@ WIDTHS = [64, 128, 256, 512]
 MAPPERS = ["", "-abc9"]
 ICE40_W = 64
 DESIGNS = {
-    "tcp_csum": [os.path.join(synthflow.RTL_DIR, "tcp_csum.sv")],
+    "tcp_csum": [os.path.join(flow.RTL_DIR, "tcp_csum.sv")],
     "tcp_csum_naive": [os.path.join(HERE, "tcp_csum_naive.sv")],
 }
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--work", default=os.path.join(synthflow.DEFAULT_WORK, "bench"))
-    ap.add_argument("--seeds", type=int, default=synthflow.ICE40_SEEDS)
+    ap.add_argument("--work", default=os.path.join(flow.DEFAULT_WORK, "bench"))
+    ap.add_argument("--seeds", type=int, default=flow.ICE40_SEEDS)
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--fresh", action="store_true",
                     help="run every tool again, even where the inputs have not changed")
     args = ap.parse_args()
-    synthflow.USE_CACHE = not args.fresh
-    os.makedirs(args.work, exist_ok=True)
+    synth = flow.Flow(args.work, flow.Tools.from_environment(), reuse=not args.fresh)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        xf = {(d, w, o): pool.submit(synthflow.synth_xilinx, synthflow.rtl_packages() + files, d,
-                                     [("DATA_W", str(w))], args.work, o)
+        xf = {(d, w, o): pool.submit(synth.synth_xilinx, flow.rtl_packages() + files, d,
+                                     (("DATA_W", str(w)),), o)
               for o in MAPPERS for d, files in DESIGNS.items() for w in WIDTHS}
-        pf = {d: pool.submit(synthflow.ice40_prepare, synthflow.rtl_packages() + files, d,
-                             [("DATA_W", str(ICE40_W))], args.work)
+        nf = {d: pool.submit(synth.ice40_synth, flow.rtl_packages() + files, d,
+                             (("DATA_W", str(ICE40_W)),))
               for d, files in DESIGNS.items()}
-        prep = {d: f.result() for d, f in pf.items()}
-        seeds = {d: synthflow.ice40_submit(pool, prep[d], args.work, args.seeds) for d in DESIGNS}
+        netlists = {d: f.result() for d, f in nf.items()}
+        seeds = {d: synth.ice40_submit(pool, netlists[d], args.seeds) for d in DESIGNS}
         xres = {k: f.result() for k, f in xf.items()}
-        ires = {d: synthflow.ice40_collect(prep[d], seeds[d]) for d in DESIGNS}
+        ires = {d: synth.ice40_collect(netlists[d], seeds[d]) for d in DESIGNS}
 
     print("bench-synth: rtl/tcp_csum.sv against bench/synth/tcp_csum_naive.sv "
           "(RFC 1071 sum, one-stage adder tree)")
@@ -72,11 +71,10 @@ def main():
             cells = {}
             for d in DESIGNS:
                 r = xres[(d, w, o)]
-                if r["problems"]:
+                if r.verdict.rejected:
                     print(f"  {d} DATA_W={w}: the synthesis checker rejects it: "
-                          f"{sorted({c for c, _ in r['problems']})}; see {r['log']}")
-                s = r["summary"]
-                cells[d] = s["LUT"] + s["LUTRAM"]
+                          f"{sorted(r.verdict.categories())}; see {r.log}")
+                cells[d] = r.resources.lut_sites()
             nb = w // 8
             ratio = cells["tcp_csum"] / cells["tcp_csum_naive"]
             smaller[o] &= ratio < 1.0
@@ -88,12 +86,12 @@ def main():
           "(inputs and outputs registered by the harness)")
     for d in DESIGNS:
         r = ires[d]
-        print(f"  {d:15s} Fmax median {r['median']:6.1f} MHz (min {r['min']:.1f}, max "
-              f"{r['max']:.1f})  LCs {r['lcs']} ({r['harness_ffs']} of them harness), "
-              f"EBR {r['ebr']}")
-    fr = ires["tcp_csum"]["median"] / ires["tcp_csum_naive"]["median"]
-    lr = ((ires["tcp_csum"]["lcs"] - ires["tcp_csum"]["harness_ffs"]) /
-          (ires["tcp_csum_naive"]["lcs"] - ires["tcp_csum_naive"]["harness_ffs"]))
+        print(f"  {d:15s} Fmax median {r.median:6.1f} MHz (min {min(r.fmax):.1f}, max "
+              f"{max(r.fmax):.1f})  LCs {r.lcs} ({r.harness_ffs} of them harness), "
+              f"EBR {r.ebr}")
+    ours, naive = ires["tcp_csum"], ires["tcp_csum_naive"]
+    fr = ours.median / naive.median
+    lr = (ours.lcs - ours.harness_ffs) / (naive.lcs - naive.harness_ffs)
     faster = fr > 1.0
     print(f"  Fmax ratio tcp_csum/naive: {fr:.2f}   LC ratio without harness: {lr:.2f}")
     print()

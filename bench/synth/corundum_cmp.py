@@ -31,17 +31,18 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "synth"))
-import synthflow  # noqa: E402
+import flow  # noqa: E402
+from results import params_str  # noqa: E402
 
 SKIP = 77
 CORUNDUM_FILE = os.path.join("fpga", "common", "rtl", "rx_checksum.v")
 XILINX_W = 512
 ICE40_W = 64
-ICE40_PART = "hx8k"
+ICE40_SEEDS = 5
 
 
 def ours(width):
-    return ("tcp_csum", synthflow.rtl_packages() + [os.path.join(synthflow.RTL_DIR, "tcp_csum.sv")],
+    return ("tcp_csum", flow.rtl_packages() + [os.path.join(flow.RTL_DIR, "tcp_csum.sv")],
             [("DATA_W", str(width))])
 
 
@@ -67,8 +68,8 @@ def ratio(a, b):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corundum", metavar="DIR", help="a checkout of github.com/corundum/corundum")
-    ap.add_argument("--work", default=os.path.join(synthflow.DEFAULT_WORK, "corundum"))
-    ap.add_argument("--seeds", type=int, default=synthflow.ICE40_SEEDS)
+    ap.add_argument("--work", default=os.path.join(flow.DEFAULT_WORK, "corundum"))
+    ap.add_argument("--seeds", type=int, default=ICE40_SEEDS)
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--fresh", action="store_true",
                     help="run every tool again, even where the inputs have not changed")
@@ -83,60 +84,63 @@ def main():
               file=sys.stderr)
         return 2
     head, file_commit = git_commit(checkout)
-    synthflow.USE_CACHE = not args.fresh
-    os.makedirs(args.work, exist_ok=True)
+    hx8k = flow.Flow(args.work, reuse=not args.fresh, part=flow.ICE40_HX8K)
+    up5k = flow.Flow(args.work, reuse=not args.fresh)
 
     designs = {"tcp_csum": ours, "rx_checksum": lambda w: corundum(checkout, w)}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        xf = {d: pool.submit(synthflow.synth_xilinx, files, top, params, args.work)
+        xf = {d: pool.submit(hx8k.synth_xilinx, files, top, params)
               for d, make in designs.items() for top, files, params in [make(XILINX_W)]}
-        pf = {d: pool.submit(synthflow.ice40_prepare, files, top, params, args.work, ICE40_PART)
-              for d, make in designs.items() for top, files, params in [make(ICE40_W)]}
+        nets = {d: pool.submit(hx8k.ice40_synth, files, top, params)
+                for d, make in designs.items() for top, files, params in [make(ICE40_W)]}
         top, files, params = ours(ICE40_W)
-        pf["tcp_csum up5k"] = pool.submit(synthflow.ice40_prepare, files, top, params, args.work)
-        prep = {d: f.result() for d, f in pf.items()}
-        seeds = {d: synthflow.ice40_submit(pool, p, args.work, args.seeds) for d, p in prep.items()}
+        up_net = pool.submit(up5k.ice40_synth, files, top, params).result()
+        nets = {d: f.result() for d, f in nets.items()}
+        seeds = {d: hx8k.ice40_submit(pool, n, args.seeds) for d, n in nets.items()}
+        up_seeds = up5k.ice40_submit(pool, up_net, args.seeds)
         xres = {d: f.result() for d, f in xf.items()}
-        ires = {d: synthflow.ice40_collect(prep[d], seeds[d]) for d in prep}
+        ires = {d: hx8k.ice40_collect(nets[d], seeds[d]) for d in nets}
+        up = up5k.ice40_collect(up_net, up_seeds)
 
     failed = False
     for d, r in xres.items():
-        if r["problems"] or not r["cells"]:
+        if r.failed:
             failed = True
             print(f"corundum-cmp: {d}: synth_xilinx failed or the checker rejects it: "
-                  f"{sorted({c for c, _ in r['problems']})}; see {r['log']}", file=sys.stderr)
-    for d, r in ires.items():
-        if "error" in r:
+                  f"{sorted(r.verdict.categories())} {r.error or ''}; see {r.log}", file=sys.stderr)
+    for d, r in list(ires.items()) + [("tcp_csum up5k", up)]:
+        if not r.placed:
             failed = True
-            print(f"corundum-cmp: {d}: {r['error']}", file=sys.stderr)
+            print(f"corundum-cmp: {d}: not placed: {r.error or r.does_not_fit}", file=sys.stderr)
     if failed:
         return 1
 
-    a, b = xres["tcp_csum"]["summary"], xres["rx_checksum"]["summary"]
-    fa, fb = ires["tcp_csum"]["median"], ires["rx_checksum"]["median"]
+    a, b = xres["tcp_csum"].resources, xres["rx_checksum"].resources
+    fa, fb = ires["tcp_csum"].median, ires["rx_checksum"].median
     print("corundum-cmp: rtl/tcp_csum.sv against Corundum's fpga/common/rtl/rx_checksum.v")
     print(f"  Corundum checkout {checkout}: HEAD {head}, rx_checksum.v last changed in {file_commit}")
-    print(f"  Corundum parameters: {synthflow.params_str(corundum(checkout, XILINX_W)[2])} "
+    print(f"  Corundum parameters: {params_str(corundum(checkout, XILINX_W)[2])} "
           f"(and DATA_WIDTH={ICE40_W},KEEP_WIDTH={ICE40_W // 8} on the iCE40)")
     print()
-    print(f"Xilinx 7-series, DATA_W={XILINX_W}: yosys {synthflow.XILINX_SYNTH}")
+    print(f"Xilinx 7-series, DATA_W={XILINX_W}: yosys {flow.XILINX_SYNTH}")
     print(f"  {'':12s} {'tcp_csum':>9s} {'rx_checksum':>12s} {'ratio':>6s}")
-    for k in ("LUT", "LUTRAM", "FF", "CARRY4"):
-        print(f"  {k:12s} {a[k]:9d} {b[k]:12d} {ratio(a[k], b[k]):>6s}")
-    lut_a, lut_b = a["LUT"] + a["LUTRAM"], b["LUT"] + b["LUTRAM"]
-    print(f"  {'LUT+LUTRAM':12s} {lut_a:9d} {lut_b:12d} {ratio(lut_a, lut_b):>6s}")
+    for k, x, y in (("LUT", a.lut, b.lut), ("LUTRAM", a.lutram, b.lutram), ("FF", a.ff, b.ff),
+                    ("CARRY4", a.carry4, b.carry4)):
+        print(f"  {k:12s} {x:9d} {y:12d} {ratio(x, y):>6s}")
+    print(f"  {'LUT+LUTRAM':12s} {a.lut_sites():9d} {b.lut_sites():12d} "
+          f"{ratio(a.lut_sites(), b.lut_sites()):>6s}")
     print()
-    print(f"iCE40 {ICE40_PART.upper()}, DATA_W={ICE40_W}: nextpnr-ice40 --{ICE40_PART} "
-          f"--package {synthflow.ICE40_PARTS[ICE40_PART][1]}, seeds 1..{args.seeds}, "
-          "inputs and outputs registered by synth/synthflow.py's harness")
+    part = flow.ICE40_HX8K
+    print(f"iCE40 {part.device.upper()}, DATA_W={ICE40_W}: nextpnr-ice40 --{part.device} "
+          f"--package {part.package}, seeds 1..{args.seeds}, "
+          "inputs and outputs registered by synth/flow.py's harness")
     for d in designs:
         r = ires[d]
-        print(f"  {d:12s} Fmax median {r['median']:6.1f} MHz (min {r['min']:.1f}, max "
-              f"{r['max']:.1f}; seeds {' '.join(f'{x:.1f}' for x in r['fmax'])}), "
-              f"LCs {r['lcs']} ({r['harness_ffs']} of them harness)")
+        print(f"  {d:12s} Fmax median {r.median:6.1f} MHz (min {min(r.fmax):.1f}, max "
+              f"{max(r.fmax):.1f}; seeds {' '.join(f'{x:.1f}' for x in r.fmax)}), "
+              f"LCs {r.lcs} ({r.harness_ffs} of them harness)")
     print(f"  Fmax ratio tcp_csum/rx_checksum: {ratio(fa, fb)}")
-    up = ires["tcp_csum up5k"]
-    print(f"  (tcp_csum on the iCE40UP5K, as in synth/REPORT.md: Fmax median {up['median']:.1f} MHz)")
+    print(f"  (tcp_csum on the iCE40UP5K, as in synth/REPORT.md: Fmax median {up.median:.1f} MHz)")
     print()
     print(f"Ratios: LUT {ratio(a['LUT'], b['LUT'])}, LUT+LUTRAM {ratio(lut_a, lut_b)}, "
           f"FF {ratio(a['FF'], b['FF'])}, CARRY4 {ratio(a['CARRY4'], b['CARRY4'])} "
