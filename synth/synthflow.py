@@ -8,8 +8,7 @@ Run through synth/run.sh (which uses Debian's /usr/bin/python3). Commands:
                          synth/results.json and the synthesis table of README.md
   render                 the same three from synth/results.json alone (no tools)
   check-rendered         exit 1 if REPORT.md or README.md's synthesis table is
-                         not what synth/results.json renders to, or if the
-                         results lack a block or parameter set of blocks.txt
+                         not what synth/results.json renders to (no tools)
   check BLOCK PARAMS     synth_xilinx one block at one parameter set; exit 0 if
                          the checker finds no real problem, 1 if it does, 77 if
                          the block is not yet in rtl/
@@ -86,46 +85,9 @@ def cmd_render(args):
     return 0
 
 
-def stale_blocks(data: results.ReportData, blocks) -> list:
-    """How the results' blocks differ from blocks.txt and rtl/ now (names,
-    tops, order, which are in rtl/, parameter sets): what a new report would
-    change anyway, whatever the numbers."""
-    def sets(params_list):
-        return "|".join(params_str(p) for p in params_list) or "-"
-
-    def shape_of_table(b):
-        present = not b.missing()
-        return {"top": b.top, "in rtl/": present,
-                "Xilinx runs": sets(b.xilinx) if present else "-",
-                "iCE40 runs": sets(b.ice40) if present else "-", "iCE40 planned": bool(b.ice40)}
-
-    def shape_of_results(b):
-        return {"top": b.top, "in rtl/": not b.missing,
-                "Xilinx runs": sets(r.params for r in b.xilinx),
-                "iCE40 runs": sets(r.params for r in b.ice40), "iCE40 planned": b.ice40_planned}
-    want = {b.name: shape_of_table(b) for b in blocks}
-    have = {b.name: shape_of_results(b) for b in data.blocks}
-    out = [f"  {n}: in blocks.txt, not in the results" for n in want if n not in have]
-    out += [f"  {n}: in the results, not in blocks.txt" for n in have if n not in want]
-    for n in want.keys() & have.keys():
-        out += [f"  {n}: {k} {want[n][k]} now, {have[n][k]} in the results"
-                for k in want[n] if want[n][k] != have[n][k]]
-    if not out and list(want) != list(have):
-        out.append(f"  the order of the blocks: {', '.join(want)} now, {', '.join(have)} in "
-                   f"the results")
-    return sorted(out)
-
-
 def cmd_check_rendered(args):
-    """Each file, or its generated section, against what the results render
-    to; and the results against blocks.txt."""
+    """Each file, or its generated section, against what the results render to."""
     data = load_results(args.results)
-    stale = stale_blocks(data, flow.read_table())
-    if stale:
-        print(f"{args.results} does not cover the blocks of synth/blocks.txt as they are "
-              f"now (`synth/run.sh report` brings it up to date):")
-        print("\n".join(stale))
-        return 1
     with open(args.out) as f:
         want_report, have_report = report.render_report(data), f.read()
     with open(args.readme) as f:

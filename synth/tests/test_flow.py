@@ -12,8 +12,6 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import flow  # noqa: E402
-import synthflow  # noqa: E402
-from results import BlockResults, Ice40Part, ReportData, XilinxResult  # noqa: E402
 
 # A stand-in for yosys: `-V` prints a version; `-q -l LOG -s SCRIPT` appends a
 # line to runs.txt beside it, writes the log, and writes a netlist statistic
@@ -175,33 +173,6 @@ class TableTest(Sandbox):
         with self.assertRaises(SystemExit) as e:
             flow.read_table(path, self.rtl)
         self.assertIn("blocks.txt:1: bad parameter 'DATA_W64' (want NAME=VALUE)", str(e.exception))
-
-
-class StaleResultsTest(Sandbox):
-    """check-rendered refuses results that do not cover blocks.txt as it is."""
-
-    def results(self, *blocks):
-        return ReportData("y", "n", "synth_xilinx", 5, Ice40Part(), tuple(blocks))
-
-    def test_stale_blocks(self):
-        path = self.write("blocks.txt", "eng blk blk.sv DATA_W=64|DATA_W=128 -\n"
-                                        "later nothere * DATA_W=64 -\n")
-        table = flow.read_table(path, self.rtl)
-        eng = BlockResults("eng", "blk", xilinx=tuple(
-            XilinxResult("blk", (("DATA_W", w),)) for w in ("64", "128")))
-        later = BlockResults("later", "nothere", missing=("rtl/nothere.sv",))
-        self.assertEqual(synthflow.stale_blocks(self.results(eng, later), table), [])
-        self.assertEqual(synthflow.stale_blocks(self.results(eng), table),
-                         ["  later: in blocks.txt, not in the results"])
-        self.assertEqual(synthflow.stale_blocks(self.results(later, eng), table),
-                         ["  the order of the blocks: eng, later now, later, eng in the results"])
-        one_width = BlockResults("eng", "blk", xilinx=eng.xilinx[:1])
-        self.assertEqual(synthflow.stale_blocks(self.results(one_width, later), table),
-                         ["  eng: Xilinx runs DATA_W=64|DATA_W=128 now, DATA_W=64 in the "
-                          "results"])
-        self.write("rtl/nothere.sv", "module nothere; endmodule\n")
-        self.assertIn("  later: in rtl/ True now, False in the results",
-                      synthflow.stale_blocks(self.results(eng, later), table))
 
 
 if __name__ == "__main__":
