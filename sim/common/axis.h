@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <random>
 #include <string>
@@ -85,6 +86,20 @@ inline std::string throttle_problem(const std::string& name, double probability,
                                     const std::string& pattern) {
   const auto problem = Throttle::problem(probability, pattern);
   return problem ? name + ": " + *problem : "";
+}
+
+// Why a run of `packets` through a stream harness cannot start, or "": a
+// packet without octets (`what` names a packet: "packet", "frame"), or the
+// first of `throttles` (throttle_problem()s) that cannot work.
+template <typename Packets>
+std::string stream_run_problem(const Packets& packets, const std::string& what,
+                               std::initializer_list<std::string> throttles) {
+  for (std::size_t i = 0; i < packets.size(); ++i)
+    if (packets[i].empty())
+      return what + " " + std::to_string(i) + " is empty: a " + what + " has at least one octet";
+  for (const std::string& problem : throttles)
+    if (!problem.empty()) return problem;
+  return "";
 }
 
 // One beat a source offers.

@@ -175,17 +175,11 @@ class CsumBench {
 
 
 CsumRunReport run_csum(const std::vector<Packet>& packets, const CsumRunOptions& opt) {
-  for (std::size_t i = 0; i < packets.size(); ++i) {
-    if (packets[i].empty()) {
-      CsumRunReport r;
-      r.failure = "packet " + std::to_string(i) + " is empty: a packet has at least one byte";
-      return r;
-    }
-  }
-  for (const std::string& problem :
-       {throttle_problem("valid", opt.valid_probability, opt.valid_pattern),
-        throttle_problem("ready", opt.ready_probability, opt.ready_pattern)}) {
-    if (problem.empty()) continue;
+  const std::string problem = stream_run_problem(
+      packets, "packet",
+      {throttle_problem("valid", opt.valid_probability, opt.valid_pattern),
+       throttle_problem("ready", opt.ready_probability, opt.ready_pattern)});
+  if (!problem.empty()) {
     CsumRunReport r;
     r.failure = problem;
     return r;

@@ -181,17 +181,11 @@ class ParserBench {
 
 
 ParserRunReport run_parser(const std::vector<Frame>& frames, const ParserRunOptions& opt) {
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    if (frames[i].empty()) {
-      ParserRunReport r;
-      r.failure = "frame " + std::to_string(i) + " is empty: a frame has at least one octet";
-      return r;
-    }
-  }
-  for (const std::string& problem :
-       {throttle_problem("valid", opt.valid_probability, opt.valid_pattern),
-        throttle_problem("ready", opt.ready_probability, opt.ready_pattern)}) {
-    if (problem.empty()) continue;
+  const std::string problem = stream_run_problem(
+      frames, "frame",
+      {throttle_problem("valid", opt.valid_probability, opt.valid_pattern),
+       throttle_problem("ready", opt.ready_probability, opt.ready_pattern)});
+  if (!problem.empty()) {
     ParserRunReport r;
     r.failure = problem;
     return r;
