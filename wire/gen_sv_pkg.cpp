@@ -262,12 +262,6 @@ bool generate(std::ostream& out) {
 // The device's host interface (device_regs.h): rtl/tcpoe_regs_pkg.sv and
 // docs/register-map.md.
 
-const char* const* malformed_names() {
-  static const char* names[kMalformedCodeCount];
-  for (unsigned i = 0; i < kMalformedCodeCount; ++i) names[i] = to_string(static_cast<Malformed>(i));
-  return names;
-}
-
 Rows bit_pos(const std::string& name, uint8_t position) { return {{name + "_BIT", position}}; }
 
 Rows concat(std::initializer_list<Rows> groups) { return Section("", groups).rows; }
@@ -380,7 +374,7 @@ bool generate_device(std::ostream& out) {
          "package tcpoe_regs_pkg;\n"
          "\n"
          "  /* verilator lint_off UNUSEDPARAM */\n";
-  const std::vector<dev::RegisterInstance> map = dev::register_map(malformed_names());
+  const std::vector<dev::RegisterInstance> map = dev::register_map();
   Rows regs, resets;
   for (const dev::RegisterInstance& r : map) {
     regs.push_back({"REG_" + r.name, r.offset, Radix::kHex});
@@ -453,7 +447,7 @@ bool generate_device_doc(std::ostream& out) {
       << unsigned{d::kVersionMajor} << "." << unsigned{d::kVersionMinor} << ", BAR0 size "
       << d::kBarSize / 1024 << " KiB.\n\n## BAR0 registers\n\n"
       << "| offset | name | access | reset | meaning |\n|---|---|---|---|---|\n";
-  for (const d::RegisterInstance& r : d::register_map(malformed_names()))
+  for (const d::RegisterInstance& r : d::register_map())
     out << "| " << hex_text(r.offset, 4) << " | " << r.name << " | " << access_name(r.access)
         << " | " << hex_text(r.reset, 1) << " | " << r.summary << " |\n";
   out << "\nRing blocks: TXD (TX descriptors, host to device), RXB (empty RX buffers, host to "

@@ -20,9 +20,6 @@ namespace d = tcpoe::wire::dev;
 using tcpoe::sim::AxiResp;
 using tcpoe::sim::RegfileHarness;
 
-const char* const kCodeNames[kMalformedCodeCount] = {"NONE", "C1", "C2", "C3", "C4",
-                                                     "C5",   "C6", "C7", "C8", "C9"};
-
 uint32_t cfg_error(d::CfgError code, uint32_t offset) {
   return (offset << 16) | static_cast<uint32_t>(code);
 }
@@ -47,7 +44,7 @@ void setup_ring(RegfileHarness& h, d::Ring r, uint64_t base, uint8_t log2) {
 
 std::map<uint32_t, d::RegisterInstance> map_by_offset() {
   std::map<uint32_t, d::RegisterInstance> m;
-  for (const auto& r : d::register_map(kCodeNames)) m.emplace(r.offset, r);
+  for (const auto& r : d::register_map()) m.emplace(r.offset, r);
   return m;
 }
 
@@ -55,7 +52,7 @@ std::map<uint32_t, d::RegisterInstance> map_by_offset() {
 
 TEST_CASE("after reset every register reads its reset value from the map", "[device][regfile]") {
   RegfileHarness h;
-  for (const auto& r : d::register_map(kCodeNames)) {
+  for (const auto& r : d::register_map()) {
     INFO(r.name);
     const auto got = h.read(r.offset);
     CHECK(got.resp == AxiResp::kOkay);
@@ -114,7 +111,7 @@ TEST_CASE("offsets without a register read all ones with SLVERR; writes there ar
 
 TEST_CASE("read-only registers refuse writes and keep their value", "[device][regfile]") {
   RegfileHarness h;
-  for (const auto& r : d::register_map(kCodeNames)) {
+  for (const auto& r : d::register_map()) {
     if (r.access != d::Access::kReadOnly) continue;
     INFO(r.name);
     const uint32_t before = h.read(r.offset).value;
@@ -372,7 +369,7 @@ TEST_CASE("soft reset: the engines stop, writes are refused until DMA is idle, t
   h.clock();
   CHECK(!h.soft_reset_busy());
   CHECK(!h.soft_reset_done());
-  for (const auto& r : d::register_map(kCodeNames)) {
+  for (const auto& r : d::register_map()) {
     if (r.offset == d::kCaps.offset || r.offset == d::kDataWidth.offset ||
         r.offset == d::kMaxFrame.offset || r.offset == d::kStatus.offset)
       continue;

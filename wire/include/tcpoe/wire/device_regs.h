@@ -230,8 +230,8 @@ constexpr uint32_t msix_offset(IrqVector v, const Register& reg) {
 
 // Every register of BAR0 with its full name (REG_<name> in the package),
 // in offset order: what the generator, the docs, the model's decoder and the
-// driver's traces read. `malformed_names` names the Malformed codes 1.. (the
-// per-code counters); the generator passes its own table.
+// driver's traces read. The per-code counters are named after their
+// Malformed code (to_string() in layout.h).
 struct RegisterInstance {
   uint32_t offset;
   std::string name;
@@ -240,7 +240,7 @@ struct RegisterInstance {
   std::string summary;
 };
 
-inline std::vector<RegisterInstance> register_map(const char* const* malformed_names) {
+inline std::vector<RegisterInstance> register_map() {
   std::vector<RegisterInstance> map;
   const auto add = [&map](uint32_t base, const Register& r, const std::string& prefix) {
     map.push_back({base + r.offset, prefix + r.name, r.access, r.reset, r.summary});
@@ -264,7 +264,7 @@ inline std::vector<RegisterInstance> register_map(const char* const* malformed_n
     const uint8_t first_by_code = static_cast<uint8_t>(Counter::kMalformedByCode);
     const bool by_code = c >= first_by_code;
     const std::string name =
-        by_code ? std::string("MALFORMED_") + malformed_names[c - first_by_code + 1]
+        by_code ? std::string("MALFORMED_") + to_string(static_cast<Malformed>(c - first_by_code + 1))
                 : kCounterInfo[c].name;
     map.push_back({kCounterBase + 4u * c, "CNT_" + name, Access::kReadOnly, 0,
                    by_code ? "received frames with this Malformed code" : kCounterInfo[c].summary});
