@@ -67,6 +67,7 @@ struct Device::Impl {
   virtual void cycle(uint64_t now_ps) = 0;
   virtual void reset(bool on) = 0;
   virtual bool assertion_fired() const = 0;
+  virtual void close_trace() = 0;
 
   DeviceCounters counters;
   WireChannel* wire = nullptr;
@@ -105,8 +106,12 @@ class Core final : public Device::Impl {
     idle_inputs();
   }
   ~Core() override {
-    if (fst_) fst_->close();
+    close_trace();
     top_->final();
+  }
+  void close_trace() override {
+    if (fst_) fst_->close();
+    fst_.reset();
   }
 
   void reset(bool on) override { top_->rst = on; }
@@ -373,6 +378,8 @@ sc_core::sc_time Device::clock_period() const {
 }
 
 bool Device::assertion_fired() const { return impl_->assertion_fired(); }
+
+void Device::end_of_simulation() { impl_->close_trace(); }
 
 void Device::clock_thread() {
   const sc_core::sc_time period = clock_period();

@@ -45,7 +45,7 @@ namespace tcpoe::sim {
 struct DeviceConfig {
   int data_width = 64;      // 64 or 512: the widths tcpoe_top is verilated at here
   double clock_mhz = 250.0;
-  std::string fst_path;     // the device's waveform, time in ps; empty: none
+  std::string fst_path;     // the device's waveform, time in ps, closed by sc_stop(); empty: none
   unsigned dma_threads = 16;  // requester threads (TX and RX engines: 8 bursts each)
   std::size_t mac_rx_fifo_frames = 64;
   unsigned reset_cycles = 8;
@@ -86,6 +86,9 @@ class Device : public sc_core::sc_module, public WireEnd {
   bool assertion_fired() const;
 
   struct Impl;  // the clocked model and the queues between it and the threads
+
+ protected:
+  void end_of_simulation() override;  // the waveform is finished then
 
  private:
   void clock_thread();

@@ -1,6 +1,6 @@
 // SystemC scenarios of the verilated device (sim/device/device_sc.h) behind
 // the PCIe model, for tests/device/test_device_sc.cpp: `device_scenarios
-// NAME [--data-width 64|512] [--out DIR]` runs one (SystemC elaborates once
+// NAME [--data-width 64|512] [--out DIR] [--trace FST]` runs one (SystemC elaborates once
 // per process), driving the device only through HostInterface (RingHost),
 // and prints what it observed as `key value` lines; the test judges them.
 //   bringup   ID, VERSION and friends by MMIO reads (a round trip each),
@@ -37,6 +37,7 @@ struct Options {
   std::string scenario;
   int data_width = 64;
   std::string out = "/tmp";
+  std::string trace;  // the (first) device's FST waveform
 };
 
 void say(const std::string& key, const std::string& value) {
@@ -67,9 +68,10 @@ struct Thread : sc_core::sc_module {
   }
 };
 
-DeviceNodeConfig node_config(const Options& o) {
+DeviceNodeConfig node_config(const Options& o, bool traced = true) {
   DeviceNodeConfig c;
   c.device.data_width = o.data_width;
+  if (traced) c.device.fst_path = o.trace;
   return c;
 }
 
@@ -164,11 +166,13 @@ struct Pair {
 Pair make_nodes(const Options& o, const std::string& pcap, tcpoe::pcie::LinkConfig link = {}) {
   DeviceNodeConfig c = node_config(o);
   c.link = link;
+  DeviceNodeConfig c_b = node_config(o, false);
+  c_b.link = link;
   tcpoe::sim::EthernetWireConfig w;
   w.pcap_path = pcap;
   Pair p;
   p.a = new DeviceNode("a", c);
-  p.b = new DeviceNode("b", c);
+  p.b = new DeviceNode("b", c_b);
   p.wire = new tcpoe::sim::WireChannel("wire", w);
   p.a->device.connect(*p.wire, 0);
   p.b->device.connect(*p.wire, 1);
@@ -340,10 +344,12 @@ int sc_main(int argc, char** argv) {
       o.data_width = std::atoi(argv[++i]);
     else if (a == "--out" && i + 1 < argc)
       o.out = argv[++i];
+    else if (a == "--trace" && i + 1 < argc)
+      o.trace = argv[++i];
     else if (o.scenario.empty() && a[0] != '-')
       o.scenario = a;
     else {
-      std::fprintf(stderr, "usage: device_scenarios bringup|loopback|iommu|split [--data-width 64|512] [--out DIR]\n");
+      std::fprintf(stderr, "usage: device_scenarios bringup|loopback|iommu|split [--data-width 64|512] [--out DIR] [--trace FILE.fst]\n");
       return 2;
     }
   }
@@ -361,6 +367,7 @@ int sc_main(int argc, char** argv) {
       return 2;
     }
     sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_MS));  // a bound: never a hang
+    if (sc_core::sc_get_status() != sc_core::SC_STOPPED) sc_core::sc_stop();  // waveforms closed
     say("end_ns", std::to_string(now_ns()));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -27,10 +27,11 @@ std::string out_dir(const std::string& tag) {
   return dir;
 }
 
-Seen scenario(const std::string& name, int data_width, const std::string& dir) {
+Seen scenario(const std::string& name, int data_width, const std::string& dir,
+              const std::string& more = "") {
   const auto r = tcpoe::test::run_command(std::string(TCPOE_DEVICE_SCENARIOS) + " " + name +
                                           " --data-width " + std::to_string(data_width) +
-                                          " --out '" + dir + "' 2>&1");
+                                          " --out '" + dir + "' " + more + " 2>&1");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   Seen seen;
@@ -91,4 +92,26 @@ TEST_CASE("device in SystemC: bring-up through the host interface", "[device_sc]
     CHECK(number(s, "dma_errors") == 0);
     CHECK(number(s, "iommu_faults") == 0);
   }
+}
+
+TEST_CASE("device in SystemC: the FST waveform is in simulated time", "[device_sc][trace]") {
+  const std::string dir = out_dir("trace");
+  const std::string fst = dir + "/device.fst";
+  const Seen s = scenario("bringup", 64, dir, "--trace '" + fst + "'");
+  CHECK(at(s, "bring_up") == "ok");
+  // gtkwave's fst2vcd reads it back: a real FST, in ps, a clock edge each 2 ns.
+  const auto vcd = tcpoe::test::run_command("fst2vcd '" + fst + "' 2>&1");
+  REQUIRE(vcd.exit_code == 0);
+  CHECK(vcd.output.find("$timescale") != std::string::npos);
+  CHECK(vcd.output.find("1ps") != std::string::npos);
+  CHECK(vcd.output.find("s_axil_arvalid") != std::string::npos);
+  CHECK(vcd.output.find("m_axis_tx_tvalid") != std::string::npos);
+  CHECK(vcd.output.find("\n#2000\n") != std::string::npos);
+  CHECK(vcd.output.find("\n#4000\n") != std::string::npos);
+  // The last time stamp is the end of the run (within a clock period).
+  const std::size_t last = vcd.output.rfind("\n#");
+  REQUIRE(last != std::string::npos);
+  const double last_ns = std::stod(vcd.output.substr(last + 2)) / 1000.0;
+  CHECK(last_ns == Approx(std::stod(at(s, "now_ns"))).margin(4.0));
+  tcpoe::test::run_command("rm -rf '" + dir + "'");
 }
