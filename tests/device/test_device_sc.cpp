@@ -5,6 +5,7 @@
 // scapy.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -50,6 +51,61 @@ const std::string& at(const Seen& s, const std::string& key) {
   return s.at(key);
 }
 uint64_t number(const Seen& s, const std::string& key) { return std::stoull(at(s, key), nullptr, 0); }
+
+// "a=1 b=2" -> {a: "1", b: "2"}
+std::map<std::string, std::string> fields(const std::string& line) {
+  std::map<std::string, std::string> f;
+  std::istringstream in(line);
+  std::string kv;
+  while (in >> kv) {
+    const auto eq = kv.find('=');
+    if (eq != std::string::npos) f[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return f;
+}
+
+// One line of the PCIe model's TLP trace: time_ns dir type addr len tag.
+struct Tlp {
+  double time_ns = 0;
+  std::string dir, type;
+  uint64_t addr = 0;
+  uint64_t len = 0;
+};
+std::vector<Tlp> read_trace(const std::string& path) {
+  std::vector<Tlp> out;
+  std::istringstream in(tcpoe::test::tshark_detail::read_file(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    Tlp t;
+    std::string addr, tag;
+    if (l >> t.time_ns >> t.dir >> t.type >> addr >> t.len >> tag) {
+      t.addr = std::stoull(addr, nullptr, 16);
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+// The TLPs of `type` whose data lie in [begin, end).
+std::vector<Tlp> tlps_in(const std::vector<Tlp>& all, const std::string& type, uint64_t begin,
+                         uint64_t end) {
+  std::vector<Tlp> out;
+  for (const Tlp& t : all)
+    if (t.type == type && t.addr >= begin && t.addr < end) out.push_back(t);
+  return out;
+}
+bool crosses_4k(const Tlp& t) { return t.addr / 4096 != (t.addr + t.len - 1) / 4096; }
+// Whether the TLPs cover [begin, end) exactly once, in any order.
+bool covers(std::vector<Tlp> v, uint64_t begin, uint64_t end) {
+  std::sort(v.begin(), v.end(), [](const Tlp& x, const Tlp& y) { return x.addr < y.addr; });
+  uint64_t at = begin;
+  for (const Tlp& t : v) {
+    if (t.addr != at) return false;
+    at += t.len;
+  }
+  return at == end;
+}
+uint64_t round_up(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 
 // The link's TLP time, Gen3 x8 (docs/pcie-model.md: 57.88 Gb/s for TLPs).
 constexpr double kNsPerOctet = 8 / 57.8793;
@@ -114,4 +170,208 @@ TEST_CASE("device in SystemC: the FST waveform is in simulated time", "[device_s
   const double last_ns = std::stod(vcd.output.substr(last + 2)) / 1000.0;
   CHECK(last_ns == Approx(std::stod(at(s, "now_ns"))).margin(4.0));
   tcpoe::test::run_command("rm -rf '" + dir + "'");
+}
+
+TEST_CASE("device in SystemC: frames from host A's TX ring land byte-identical in host B's buffers",
+          "[.engines][device_sc][loopback]") {
+  for (int width : {64, 512}) {
+    INFO("DATA_W " << width);
+    const std::string dir = out_dir("loop");
+    const Seen s = scenario("loopback", width, dir);
+    constexpr int kFrames = 6;
+    CHECK(at(s, "a_bring_up") == "ok");
+    CHECK(at(s, "b_bring_up") == "ok");
+    CHECK(number(s, "a_completions") == kFrames);
+    CHECK(number(s, "a_completions_ok") == 1);
+    CHECK(number(s, "a_counter_frames_tx") == kFrames);
+    CHECK(number(s, "a_txd_cons_writeback") == kFrames);
+    CHECK(number(s, "a_txc_prod_writeback") == kFrames);
+    REQUIRE(number(s, "b_completions") == kFrames);
+    CHECK(number(s, "b_counter_frames_rx") == kFrames);
+    CHECK(number(s, "b_counter_rx_completions") == kFrames);
+    CHECK(number(s, "b_rxb_cons_writeback") == kFrames);
+    CHECK(number(s, "wire_frames") == kFrames);
+    for (const char* who : {"a_", "b_"}) {
+      CHECK(number(s, std::string(who) + "assertion_fired") == 0);
+      CHECK(number(s, std::string(who) + "dma_errors") == 0);
+      CHECK(number(s, std::string(who) + "iommu_faults") == 0);
+    }
+
+    // tshark: the capture is clean, and each frame's fields are what B's
+    // completion (the parser's descriptor) says.
+    const std::string pcap = dir + "/loopback.pcap";
+    const tcpoe::test::TsharkVerdict v = tcpoe::test::tshark_check(pcap);
+    INFO(v.raw);
+    REQUIRE(v.ran);
+    CHECK(v.frames == kFrames);
+    CHECK(v.problems.empty());
+    const tcpoe::test::TsharkFields t = tcpoe::test::tshark_fields(
+        pcap, {"frame.len", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.srcport", "tcp.dstport",
+               "tcp.window_size_value", "ip.ttl", "ip.id", "ip.len", "tcp.options.timestamp.tsval",
+               "tcp.options.timestamp.tsecr", "tcp.len"});
+    REQUIRE(t.ran);
+    REQUIRE(t.rows.size() == std::size_t(kFrames));
+    // scapy reads the same capture by itself.
+    const auto scapy = tcpoe::test::run_scapy_oracle("scapy_pcap_dissect.py '" + pcap + "'");
+    std::vector<std::map<std::string, std::string>> sc;
+    std::istringstream lines(scapy.output);
+    std::string line;
+    while (std::getline(lines, line))
+      if (!line.empty()) sc.push_back(fields(line));
+    REQUIRE(sc.size() == std::size_t(kFrames));
+
+    uint64_t last_time = 0;
+    for (int i = 0; i < kFrames; ++i) {
+      INFO("frame " << i);
+      const auto c = fields(at(s, "b_rx" + std::to_string(i)));
+      CHECK(number(s, "b_rx" + std::to_string(i) + "_identical") == 1);
+      CHECK(c.at("status") == "0");
+      CHECK(c.at("malformed") == "0");
+      CHECK(c.at("ip_ok") == "1");
+      CHECK(c.at("tcp_ok") == "1");
+      const auto& row = t.rows[std::size_t(i)];
+      auto one = [&](std::size_t k) { return row[k].empty() ? std::string("?") : row[k][0]; };
+      CHECK(one(0) == c.at("len"));
+      CHECK(one(1) == c.at("seq"));
+      CHECK(one(2) == c.at("ack"));
+      CHECK(std::stoul(one(3), nullptr, 16) == std::stoul(c.at("flags")));
+      CHECK(one(4) == c.at("sport"));
+      CHECK(one(5) == c.at("dport"));
+      CHECK(one(6) == c.at("window"));
+      CHECK(one(7) == c.at("ttl"));
+      CHECK(std::stoul(one(8), nullptr, 16) == std::stoul(c.at("ident")));
+      CHECK(one(9) == c.at("iplen"));
+      CHECK(one(10) == c.at("tsval"));
+      CHECK(one(11) == c.at("tsecr"));
+      CHECK(one(12) == c.at("payload_len"));
+      const auto& f = sc[std::size_t(i)];
+      CHECK(f.at("seq") == c.at("seq"));
+      CHECK(f.at("ack") == c.at("ack"));
+      CHECK(f.at("flags") == c.at("flags"));
+      CHECK(f.at("sport") == c.at("sport"));
+      CHECK(f.at("dport") == c.at("dport"));
+      CHECK(f.at("window") == c.at("window"));
+      CHECK(f.at("ttl") == c.at("ttl"));
+      CHECK(f.at("ident") == c.at("ident"));
+      CHECK(f.at("ip_len") == c.at("iplen"));
+      CHECK(f.at("ts") == c.at("tsval") + "," + c.at("tsecr"));
+      CHECK(f.at("payload_len") == c.at("payload_len"));
+      CHECK(f.at("ip_csum_ok") == "1");
+      CHECK(f.at("tcp_csum_ok") == "1");
+      // The frame was on the wire (pcap: its arrival at B) before its last
+      // beat entered B (the completion's device cycle, 4 ns each), and not
+      // long before.
+      const uint64_t arrival_ns = std::stoull(f.at("time_ns"));
+      CHECK(arrival_ns > last_time);
+      last_time = arrival_ns;
+      const double last_beat_ns = 4.0 * double(std::stoull(c.at("timestamp")));
+      CHECK(last_beat_ns + 100 >= double(arrival_ns));
+      CHECK(last_beat_ns <= double(arrival_ns) + 2000);
+    }
+    tcpoe::test::run_command("rm -rf '" + dir + "'");
+  }
+}
+
+TEST_CASE("device in SystemC: a TX payload outside the mapped windows is an IOMMU fault; the device goes on",
+          "[.engines][device_sc][iommu]") {
+  for (int width : {64, 512}) {
+    INFO("DATA_W " << width);
+    const Seen s = scenario("iommu", width, out_dir("iommu"));
+    CHECK(at(s, "bring_up") == "ok");
+    REQUIRE(number(s, "bad_completions") == 1);
+    CHECK(number(s, "bad_status") == uint64_t(dev::ComplStatus::kDmaError));
+    CHECK(number(s, "dma_errors") == 1);
+    CHECK(number(s, "dma_error_addr") == number(s, "bad_address"));
+    CHECK(number(s, "dma_error_info") ==
+          (1u | uint32_t(dev::DmaSource::kTxPayloadRead) << 4));  // valid, a read, its source
+    CHECK(number(s, "frames_tx_after_bad") == 0);
+    CHECK(number(s, "iommu_faults") >= 1);
+    // Nothing of it reached the wire; the next frame does.
+    REQUIRE(number(s, "good_completions") == 1);
+    CHECK(number(s, "good_status") == uint64_t(dev::ComplStatus::kOk));
+    CHECK(number(s, "frames_tx_after_good") == 1);
+    CHECK(number(s, "wire_frames") == 1);
+    CHECK(number(s, "assertion_fired") == 0);
+  }
+}
+
+TEST_CASE("device in SystemC: MPS, MRRS, RCB and 4 KB splitting on the TLP trace", "[.engines][device_sc][split]") {
+  constexpr uint64_t kMps = 128, kMrrs = 256, kRcb = 64;  // the scenario's link
+  for (int width : {64, 512}) {
+    INFO("DATA_W " << width);
+    const std::string dir = out_dir("split");
+    const Seen s = scenario("split", width, dir);
+    REQUIRE(number(s, "a_completions") == 2);
+    CHECK(number(s, "a_completions_ok") == 1);
+    REQUIRE(number(s, "b_completions") == 2);
+    CHECK(number(s, "b_identical0") == 1);
+    CHECK(number(s, "b_identical1") == 1);
+
+    // A's payload read: 1400 octets from 512 before a 4 KB boundary, in
+    // whole beats; read requests of at most MRRS, none across 4 KB, one
+    // of them ending at the boundary; completions of at most MPS, split
+    // only at RCB-aligned addresses.
+    const std::vector<Tlp> a = read_trace(dir + "/split-a.tlp");
+    const uint64_t pay = number(s, "a_payload_address");
+    const uint64_t pay_end = pay + round_up(number(s, "a_payload_len"), uint64_t(width / 8));
+    const auto mrd = tlps_in(a, "MRd", pay, pay_end);
+    REQUIRE(!mrd.empty());
+    std::size_t ending_at_boundary = 0;
+    uint64_t mrd_octets = 0;
+    for (const Tlp& t : mrd) {
+      INFO("MRd " << std::hex << t.addr << " " << std::dec << t.len);
+      CHECK(t.len <= kMrrs);
+      CHECK_FALSE(crosses_4k(t));
+      if ((t.addr + t.len) % 4096 == 0) ++ending_at_boundary;
+      mrd_octets += t.len;
+    }
+    CHECK(mrd_octets == 2 * (pay_end - pay));  // two frames, each read once
+    CHECK(ending_at_boundary == 2);
+    const auto cpl = tlps_in(a, "CplD", pay, pay_end);
+    uint64_t cpl_octets = 0;
+    for (const Tlp& t : cpl) {
+      INFO("CplD " << std::hex << t.addr << " " << std::dec << t.len);
+      CHECK(t.len <= kMps);
+      CHECK_FALSE(crosses_4k(t));
+      cpl_octets += t.len;
+    }
+    CHECK(cpl_octets == mrd_octets);
+    // Each completion but a request's last ends on an RCB boundary.
+    for (const Tlp& r : mrd) {
+      const auto mine = tlps_in(cpl, "CplD", r.addr, r.addr + r.len);
+      CHECK(covers(mine, r.addr, r.addr + r.len));
+      for (const Tlp& c : mine)
+        if (c.addr + c.len != r.addr + r.len) CHECK((c.addr + c.len) % kRcb == 0);
+    }
+
+    // B's frame writes: at most MPS each, none across 4 KB; the second
+    // buffer straddles a 4 KB boundary, so a write ends there.
+    const std::vector<Tlp> b = read_trace(dir + "/split-b.tlp");
+    for (int i = 0; i < 2; ++i) {
+      INFO("frame " << i);
+      const uint64_t buf = number(s, "b_rx_buffer" + std::to_string(i));
+      const uint64_t len = number(s, "b_frame_len" + std::to_string(i));
+      CHECK(number(s, "b_buf_index" + std::to_string(i)) == uint64_t(i));
+      const auto mwr = tlps_in(b, "MWr", buf, buf + 3072);
+      REQUIRE(!mwr.empty());
+      uint64_t octets = 0, end = 0;
+      for (const Tlp& t : mwr) {
+        INFO("MWr " << std::hex << t.addr << " " << std::dec << t.len);
+        CHECK(t.len <= kMps);
+        CHECK_FALSE(crosses_4k(t));
+        octets += t.len;
+        end = std::max(end, t.addr + t.len);
+      }
+      CHECK(covers(mwr, buf, end));
+      CHECK(end - buf >= len);
+      CHECK(end - buf < len + uint64_t(width / 8));
+      if (buf / 4096 != (buf + len - 1) / 4096) {
+        bool boundary = false;
+        for (const Tlp& t : mwr) boundary = boundary || (t.addr + t.len) % 4096 == 0;
+        CHECK(boundary);
+      }
+    }
+    CHECK(number(s, "b_rx_buffer1") / 4096 != (number(s, "b_rx_buffer1") + 1466 - 1) / 4096);
+    tcpoe::test::run_command("rm -rf '" + dir + "'");
+  }
 }
