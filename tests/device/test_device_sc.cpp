@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "../support/key_values.h"
 #include "../support/subprocess.h"
 #include "../support/tshark_check.h"
 #include "tcpoe/wire/device_regs.h"
@@ -35,14 +36,7 @@ Seen scenario(const std::string& name, int data_width, const std::string& dir,
                                           " --out '" + dir + "' " + more + " 2>&1");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  Seen seen;
-  std::istringstream in(r.output);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto space = line.find(' ');
-    if (space != std::string::npos) seen[line.substr(0, space)] = line.substr(space + 1);
-  }
-  return seen;
+  return tcpoe::test::key_value_lines(r.output);
 }
 
 const std::string& at(const Seen& s, const std::string& key) {
@@ -51,18 +45,6 @@ const std::string& at(const Seen& s, const std::string& key) {
   return s.at(key);
 }
 uint64_t number(const Seen& s, const std::string& key) { return std::stoull(at(s, key), nullptr, 0); }
-
-// "a=1 b=2" -> {a: "1", b: "2"}
-std::map<std::string, std::string> fields(const std::string& line) {
-  std::map<std::string, std::string> f;
-  std::istringstream in(line);
-  std::string kv;
-  while (in >> kv) {
-    const auto eq = kv.find('=');
-    if (eq != std::string::npos) f[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return f;
-}
 
 // One line of the PCIe model's TLP trace: time_ns dir type addr len tag.
 struct Tlp {
@@ -217,13 +199,13 @@ TEST_CASE("device in SystemC: frames from host A's TX ring land byte-identical i
     std::istringstream lines(scapy.output);
     std::string line;
     while (std::getline(lines, line))
-      if (!line.empty()) sc.push_back(fields(line));
+      if (!line.empty()) sc.push_back(tcpoe::test::key_value_fields(line));
     REQUIRE(sc.size() == std::size_t(kFrames));
 
     uint64_t last_time = 0;
     for (int i = 0; i < kFrames; ++i) {
       INFO("frame " << i);
-      const auto c = fields(at(s, "b_rx" + std::to_string(i)));
+      const auto c = tcpoe::test::key_value_fields(at(s, "b_rx" + std::to_string(i)));
       CHECK(number(s, "b_rx" + std::to_string(i) + "_identical") == 1);
       CHECK(c.at("status") == "0");
       CHECK(c.at("malformed") == "0");

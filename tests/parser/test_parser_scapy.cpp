@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "../support/key_values.h"
 #include "../support/subprocess.h"
 #include "../support/test_seed.h"
 #include "parser_lockstep.h"
@@ -22,16 +23,6 @@ using tcpoe::sim::Frame;
 
 namespace {
 
-std::map<std::string, std::string> parse_kv(const std::string& line) {
-  std::map<std::string, std::string> kv;
-  std::istringstream is(line);
-  std::string tok;
-  while (is >> tok) {
-    const auto eq = tok.find('=');
-    if (eq != std::string::npos) kv[tok.substr(0, eq)] = tok.substr(eq + 1);
-  }
-  return kv;
-}
 
 std::string hex_of(const uint8_t* p, std::size_t n) {
   return tcpoe::test::to_hex(std::vector<uint8_t>(p, p + n));
@@ -66,7 +57,7 @@ TEST_CASE("scapy builds, our parser parses, scapy dissects: every field and verd
   std::vector<std::map<std::string, std::string>> scapy;
   std::istringstream ds(dis.output);
   for (std::string line; std::getline(ds, line);)
-    if (!line.empty()) scapy.push_back(parse_kv(line));
+    if (!line.empty()) scapy.push_back(tcpoe::test::key_value_fields(line));
   REQUIRE(scapy.size() == frames.size());
   // scapy's own reading of why a frame is malformed: a Malformed name per
   // frame, its code the name's place in the list.

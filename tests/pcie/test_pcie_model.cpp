@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "../support/key_values.h"
 #include "../support/subprocess.h"
 
 namespace {
@@ -15,14 +16,7 @@ std::map<std::string, std::string> scenario(const std::string& name) {
   const auto r = tcpoe::test::run_command(std::string(TCPOE_PCIE_SCENARIOS) + " " + name + " 2>&1");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  std::map<std::string, std::string> seen;
-  std::istringstream in(r.output);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto space = line.find(' ');
-    if (space != std::string::npos) seen[line.substr(0, space)] = line.substr(space + 1);
-  }
-  return seen;
+  return tcpoe::test::key_value_lines(r.output);
 }
 
 double number(const std::map<std::string, std::string>& s, const std::string& key) {

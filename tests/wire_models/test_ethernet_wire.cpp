@@ -57,14 +57,22 @@ double octet_ps(uint64_t rate_bps) { return 8e12 / double(rate_bps); }
 double on_line_octets(std::size_t len) { return 8.0 + double(std::max<std::size_t>(len, 60)) + 4.0 + 12.0; }
 double received_after_start_octets(std::size_t len) { return 8.0 + double(std::max<std::size_t>(len, 60)) + 4.0; }
 
-// Sends `n` frames back to back from side 0 at time 0 and delivers them all.
-std::vector<Recorder::Arrival> run(const EthernetWireConfig& cfg, uint32_t n, std::size_t len = 64) {
+// Sends `n` frames back to back from side 0 at time 0 and delivers them
+// all; what arrived at side 1, and the counters of side 0's direction.
+struct Run {
+  std::vector<Recorder::Arrival> arrivals;
+  tcpoe::sim::WireCounters counters;
+};
+Run run_counted(const EthernetWireConfig& cfg, uint32_t n, std::size_t len = 64) {
   EthernetWire w(cfg);
   Recorder rx;
   w.attach(1, &rx);
   for (uint32_t i = 0; i < n; ++i) w.send(0, numbered_frame(i, len), 0);
   w.deliver_until(UINT64_MAX);
-  return rx.arrivals;
+  return {rx.arrivals, w.counters(0)};
+}
+std::vector<Recorder::Arrival> run(const EthernetWireConfig& cfg, uint32_t n, std::size_t len = 64) {
+  return run_counted(cfg, n, len).arrivals;
 }
 
 // |count - n p| within 5 standard deviations of a binomial(n, p).
@@ -150,14 +158,10 @@ TEST_CASE("wire: loss at its rate; what is left arrives in order and intact", "[
   EthernetWireConfig cfg;
   cfg.loss = 0.05;
   cfg.seed = 11;
-  EthernetWire w(cfg);
-  Recorder rx;
-  w.attach(1, &rx);
-  for (uint32_t i = 0; i < kFrames; ++i) w.send(0, numbered_frame(i), 0);
-  w.deliver_until(UINT64_MAX);
+  const Run rx = run_counted(cfg, kFrames);
   const uint64_t lost = kFrames - rx.arrivals.size();
-  CHECK(w.counters(0).lost == lost);
-  CHECK(w.counters(0).frames_delivered == rx.arrivals.size());
+  CHECK(rx.counters.lost == lost);
+  CHECK(rx.counters.frames_delivered == rx.arrivals.size());
   check_rate(lost, kFrames, 0.05, "lost");
   for (std::size_t i = 1; i < rx.arrivals.size(); ++i)
     REQUIRE(frame_id(rx.arrivals[i].frame) > frame_id(rx.arrivals[i - 1].frame));
@@ -199,13 +203,9 @@ TEST_CASE("wire: duplication delivers a frame twice, the copy right behind it", 
   EthernetWireConfig cfg;
   cfg.duplicate = 0.02;
   cfg.seed = 13;
-  EthernetWire w(cfg);
-  Recorder rx;
-  w.attach(1, &rx);
-  for (uint32_t i = 0; i < kFrames; ++i) w.send(0, numbered_frame(i), 0);
-  w.deliver_until(UINT64_MAX);
+  const Run rx = run_counted(cfg, kFrames);
   const uint64_t copies = rx.arrivals.size() - kFrames;
-  CHECK(w.counters(0).duplicated == copies);
+  CHECK(rx.counters.duplicated == copies);
   check_rate(copies, kFrames, 0.02, "duplicated");
   uint32_t expected = 0;
   for (std::size_t i = 0; i < rx.arrivals.size(); ++i) {
