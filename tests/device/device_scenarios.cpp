@@ -266,7 +266,9 @@ void rx(const Options& o) {
   static const std::vector<std::size_t> kPayloads = {0, 1, 100, 1460, 7};
   static constexpr std::size_t kBadChecksum = 2;
   new Thread("host", [node, channel] {
-    RingHost host(node->pcie);
+    RingHostConfig cfg;
+    cfg.interrupts = true;  // MSI-X: the host waits for the RX vector
+    RingHost host(node->pcie, cfg);
     const std::string problem = host.bring_up();
     say("bring_up", problem.empty() ? "ok" : problem);
     host.post_rx_buffers(8);
@@ -291,6 +293,8 @@ void rx(const Options& o) {
     say("counter_rx_completions", host.counter(dev::Counter::kRxCompletions));
     say("rxb_cons_writeback", host.writeback_index(dev::Ring::kRxBuf));
     say("rxc_prod_writeback", host.writeback_index(dev::Ring::kRxCompl));
+    say("counter_interrupts", host.counter(dev::Counter::kInterrupts));
+    say("host_interrupts", node->pcie.counters().interrupts);
     device_report("", *node);
   });
 }

@@ -52,6 +52,7 @@ struct Tlp {
   std::string dir, type;
   uint64_t addr = 0;
   uint64_t len = 0;
+  std::string tag;
 };
 std::vector<Tlp> read_trace(const std::string& path) {
   std::vector<Tlp> out;
@@ -60,8 +61,8 @@ std::vector<Tlp> read_trace(const std::string& path) {
   while (std::getline(in, line)) {
     std::istringstream l(line);
     Tlp t;
-    std::string addr, tag;
-    if (l >> t.time_ns >> t.dir >> t.type >> addr >> t.len >> tag) {
+    std::string addr;
+    if (l >> t.time_ns >> t.dir >> t.type >> addr >> t.len >> t.tag) {
       t.addr = std::stoull(addr, nullptr, 16);
       out.push_back(t);
     }
@@ -74,6 +75,22 @@ std::vector<Tlp> tlps_in(const std::vector<Tlp>& all, const std::string& type, u
   std::vector<Tlp> out;
   for (const Tlp& t : all)
     if (t.type == type && t.addr >= begin && t.addr < end) out.push_back(t);
+  return out;
+}
+// The completions of each read request: the trace lists a request's TLPs
+// together, the MRd first, its CplDs (same tag) after it.
+std::vector<std::pair<Tlp, std::vector<Tlp>>> reads_in(const std::vector<Tlp>& all, uint64_t begin,
+                                                       uint64_t end) {
+  std::vector<std::pair<Tlp, std::vector<Tlp>>> out;
+  bool mine = false;
+  for (const Tlp& t : all) {
+    if (t.type == "MRd") {
+      mine = t.addr >= begin && t.addr < end;
+      if (mine) out.push_back({t, {}});
+    } else if (t.type == "CplD" && mine && t.tag == out.back().first.tag) {
+      out.back().second.push_back(t);
+    }
+  }
   return out;
 }
 bool crosses_4k(const Tlp& t) { return t.addr / 4096 != (t.addr + t.len - 1) / 4096; }
@@ -337,9 +354,12 @@ TEST_CASE("device in SystemC: MPS, MRRS, RCB and 4 KB splitting on the TLP trace
       cpl_octets += t.len;
     }
     CHECK(cpl_octets == mrd_octets);
-    // Each completion but a request's last ends on an RCB boundary.
-    for (const Tlp& r : mrd) {
-      const auto mine = tlps_in(cpl, "CplD", r.addr, r.addr + r.len);
+    // Each request's completions cover it; all but its last end on an RCB
+    // boundary.
+    const auto reads = reads_in(a, pay, pay_end);
+    CHECK(reads.size() == mrd.size());
+    for (const auto& [r, mine] : reads) {
+      INFO("MRd " << std::hex << r.addr << " " << std::dec << r.len);
       CHECK(covers(mine, r.addr, r.addr + r.len));
       for (const Tlp& c : mine)
         if (c.addr + c.len != r.addr + r.len) CHECK((c.addr + c.len) % kRcb == 0);
@@ -392,6 +412,11 @@ TEST_CASE("device in SystemC: frames from the wire land byte-identical in the ho
     CHECK(number(s, "rxb_cons_writeback") == kFrames);
     CHECK(number(s, "rxc_prod_writeback") == kFrames);
     CHECK(number(s, "frames_received") == kFrames);
+    // MSI-X on: each message the device counted reached the host as an
+    // interrupt, at least one, at most one per completion.
+    CHECK(number(s, "host_interrupts") == number(s, "counter_interrupts"));
+    CHECK(number(s, "host_interrupts") >= 1);
+    CHECK(number(s, "host_interrupts") <= kFrames);
     CHECK(number(s, "assertion_fired") == 0);
     CHECK(number(s, "dma_errors") == 0);
     judge_received(s, "rx", dir + "/rx.pcap", kFrames, {2});
