@@ -9,6 +9,7 @@
 #include "device_sc.h"
 
 #include <cstring>
+#include <fstream>
 #include <deque>
 #include <map>
 #include <stdexcept>
@@ -96,12 +97,14 @@ class Core final : public Device::Impl {
     ctx_->traceEverOn(!cfg.fst_path.empty());
     top_ = std::make_unique<V>(ctx_.get());
     if (!cfg.fst_path.empty()) {
+      // Verilator's FST writer does not say when it cannot create the file.
+      if (!std::ofstream(cfg.fst_path, std::ios::binary))
+        throw std::runtime_error("cannot write the waveform " + cfg.fst_path);
       fst_ = std::make_unique<VerilatedFstC>();
       top_->trace(fst_.get(), 99);
       fst_->set_time_unit("1ps");
       fst_->set_time_resolution("1ps");
       fst_->open(cfg.fst_path.c_str());
-      if (!fst_->isOpen()) throw std::runtime_error("cannot write the waveform " + cfg.fst_path);
     }
     idle_inputs();
   }

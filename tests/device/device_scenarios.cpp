@@ -5,6 +5,7 @@
 // and prints what it observed as `key value` lines; the test judges them.
 //   bringup   ID, VERSION and friends by MMIO reads (a round trip each),
 //             posted writes, unmapped offsets, the rings brought up
+//   badconfig DeviceConfig values the device cannot use, refused
 //   rx        frames from a plain end of the wire into host buffers; DIR/rx.pcap
 //   loopback  two devices back to back on the wire: frames from host A's TX
 //             ring land in host B's RX buffers; DIR/loopback.pcap
@@ -137,6 +138,7 @@ void bringup(const Options& o) {
     h.mmio_write32(0x3000, 5);
     say("cfg_error_after_unmapped_write", hex(h.mmio_read32(dev::kCfgError.offset)));
     say("read_beyond_bar", hex(h.mmio_read32(0x10000)));
+    say("read_unaligned", hex(h.mmio_read32(dev::kId.offset + 2)));
     h.mmio_write32(dev::kCfgError.offset, 0xffffffff);  // W1C
     say("cfg_error_cleared", hex(h.mmio_read32(dev::kCfgError.offset)));
     const auto& c = node->device.counters();
@@ -156,6 +158,39 @@ void bringup(const Options& o) {
     say("now_ns", std::to_string(now_ns()));
     device_report("", *node);
   });
+}
+
+// Settings the device cannot use are refused by name, before anything runs.
+void badconfig(const Options& o) {
+  auto refused = [](const std::string& key, tcpoe::sim::DeviceConfig c) {
+    try {
+      tcpoe::sim::Device d(sc_core::sc_gen_unique_name("bad"), c);
+      say(key, "accepted");
+    } catch (const std::invalid_argument& e) {
+      say(key, std::string("refused: ") + e.what());
+    }
+  };
+  tcpoe::sim::DeviceConfig c;
+  c.data_width = 128;
+  refused("data_width_128", c);
+  c = {};
+  c.clock_mhz = 0;
+  refused("clock_mhz_0", c);
+  c = {};
+  c.dma_threads = 0;
+  refused("dma_threads_0", c);
+  c = {};
+  c.mac_rx_fifo_frames = 0;
+  refused("mac_rx_fifo_frames_0", c);
+  c = {};
+  c.fst_path = "/nonexistent-dir/x.fst";
+  try {
+    tcpoe::sim::Device d("bad_fst", c);
+    say("fst_unwritable", "accepted");
+  } catch (const std::runtime_error& e) {
+    say("fst_unwritable", std::string("refused: ") + e.what());
+  }
+  (void)o;
 }
 
 // Two nodes on one wire; A sends `frames` (descriptor + payload), B receives.
@@ -413,7 +448,7 @@ int sc_main(int argc, char** argv) {
     else if (o.scenario.empty() && a[0] != '-')
       o.scenario = a;
     else {
-      std::fprintf(stderr, "usage: device_scenarios bringup|rx|loopback|iommu|split [--data-width 64|512] [--out DIR] [--trace FILE.fst]\n");
+      std::fprintf(stderr, "usage: device_scenarios bringup|badconfig|rx|loopback|iommu|split [--data-width 64|512] [--out DIR] [--trace FILE.fst]\n");
       return 2;
     }
   }
@@ -422,7 +457,10 @@ int sc_main(int argc, char** argv) {
       bringup(o);
     else if (o.scenario == "loopback")
       loopback(o);
-    else if (o.scenario == "rx")
+    else if (o.scenario == "badconfig") {
+      badconfig(o);
+      return 0;
+    } else if (o.scenario == "rx")
       rx(o);
     else if (o.scenario == "iommu")
       iommu(o);

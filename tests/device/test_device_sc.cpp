@@ -221,10 +221,11 @@ TEST_CASE("device in SystemC: bring-up through the host interface", "[device_sc]
     CHECK(number(s, "cfg_error_after_unmapped_write") ==
           (0x3000u << 16 | uint32_t(dev::CfgError::kUnmapped)));
     CHECK(number(s, "read_beyond_bar") == 0xffffffff);
+    CHECK(number(s, "read_unaligned") == 0xffffffff);
     CHECK(number(s, "cfg_error_cleared") == 0);
     CHECK(number(s, "bar_errors") == 2);  // the read and the write to 0x3000
-    // Every MMIO the host made reached the BAR but the one beyond it.
-    CHECK(number(s, "bar_reads") + 1 == number(s, "pcie_mmio_reads"));
+    // Every MMIO the host made reached the BAR but the reads beyond it and unaligned.
+    CHECK(number(s, "bar_reads") + 2 == number(s, "pcie_mmio_reads"));
     CHECK(number(s, "bar_writes") == number(s, "pcie_mmio_writes"));
     CHECK(at(s, "bring_up") == "ok");
     CHECK(number(s, "status") == (1u << dev::status_bit::kRunning | 1u << dev::status_bit::kDmaIdle));
@@ -236,6 +237,15 @@ TEST_CASE("device in SystemC: bring-up through the host interface", "[device_sc]
     CHECK(number(s, "dma_errors") == 0);
     CHECK(number(s, "iommu_faults") == 0);
   }
+}
+
+TEST_CASE("device in SystemC: settings it cannot use are refused by name", "[device_sc][bad]") {
+  const Seen s = scenario("badconfig", 64, out_dir("bad"));
+  CHECK(at(s, "data_width_128").find("refused: DeviceConfig: data_width") == 0);
+  CHECK(at(s, "clock_mhz_0").find("refused: DeviceConfig: clock_mhz") == 0);
+  CHECK(at(s, "dma_threads_0").find("refused: DeviceConfig: dma_threads") == 0);
+  CHECK(at(s, "mac_rx_fifo_frames_0").find("refused: DeviceConfig: mac_rx_fifo_frames") == 0);
+  CHECK(at(s, "fst_unwritable").find("refused: cannot write the waveform") == 0);
 }
 
 TEST_CASE("device in SystemC: the FST waveform is in simulated time", "[device_sc][trace]") {
