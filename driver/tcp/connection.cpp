@@ -14,19 +14,6 @@ uint32_t segment_length(const Segment& s) {
   return s.payload_len + (has(s, flag::kSyn) ? 1u : 0u) + (has(s, flag::kFin) ? 1u : 0u);
 }
 
-void put_options(wire::TxDescriptor& d, const wire::TcpOptions& o) {
-  d.has_mss = o.mss.has_value();
-  d.mss = o.mss.value_or(0);
-  d.has_window_scale = o.window_scale.has_value();
-  d.window_scale = o.window_scale.value_or(0);
-  d.sack_permitted = o.sack_permitted;
-  d.has_timestamps = o.timestamps.has_value();
-  if (o.timestamps) {
-    d.ts_val = o.timestamps->first;
-    d.ts_ecr = o.timestamps->second;
-  }
-}
-
 }  // namespace
 
 Connection::Connection(const ConnectionConfig& config, const FourTuple& tuple, SeqNumber iss,
@@ -69,7 +56,7 @@ Actions Connection::open_passive(const Segment& syn, Time now) {
   return out;
 }
 
-Actions Connection::open_from_cookie(const Segment& ack, const Negotiated& n, Time now) {
+Actions Connection::open_from_cookie(const Segment& ack, const Negotiated& n, Time /*now*/) {
   Actions out;
   if (state_ != State::kClosed || !accept_verdict(ack, counters_)) return out;
   passive_ = true;
@@ -81,7 +68,6 @@ Actions Connection::open_from_cookie(const Segment& ack, const Negotiated& n, Ti
   learn_timestamp(ack);
   enter(State::kEstablished);
   out.events.push_back({EventKind::kEstablished, tuple_});
-  (void)now;
   return out;
 }
 
@@ -434,10 +420,7 @@ uint16_t Connection::window_field(bool syn) const {
 
 wire::TxDescriptor Connection::segment(uint8_t flags, SeqNumber seq, Time now) const {
   wire::TxDescriptor d;
-  d.ip_src = tuple_.local_ip;
-  d.ip_dst = tuple_.remote_ip;
-  d.src_port = tuple_.local_port;
-  d.dst_port = tuple_.remote_port;
+  set_addresses(d, tuple_);
   d.ttl = config_.ttl;
   d.tcp_flags = flags;
   d.seq = seq.raw();
@@ -456,7 +439,7 @@ wire::TxDescriptor Connection::syn_segment(Time now) const {
   const bool syn_ack = state_ == State::kSynReceived;
   wire::TxDescriptor d = segment(syn_ack ? flag::kSyn | flag::kAck : flag::kSyn, iss_, now);
   d.window = window_field(true);
-  put_options(d, syn_ack ? syn_ack_options(config_.options, negotiated_, ts_clock(now))
+  wire::set_options(d, syn_ack ? syn_ack_options(config_.options, negotiated_, ts_clock(now))
                          : syn_options(config_.options, ts_clock(now)));
   return d;
 }

@@ -28,10 +28,7 @@ enum Purpose : uint32_t { kIsn = 1, kCookie0, kCookie1, kTable, kPorts };
 // RFC 9293 section 3.10.7.1: the answer to a segment no connection takes.
 wire::TxDescriptor reset_reply(const Segment& seg, uint8_t ttl) {
   wire::TxDescriptor d;
-  d.ip_src = seg.ip_dst;
-  d.ip_dst = seg.ip_src;
-  d.src_port = seg.tcp_dst_port;
-  d.dst_port = seg.tcp_src_port;
+  set_addresses(d, tuple_of(seg));
   d.ttl = ttl;
   if (has(seg, flag::kAck)) {
     d.tcp_flags = flag::kRst;  // <SEQ=SEG.ACK><CTL=RST>
@@ -83,8 +80,9 @@ ConnectionTable::Opened ConnectionTable::connect(uint32_t local_ip, uint32_t rem
       return r;
     }
   } else {
-    // RFC 6056 algorithm 4 (Linux's __inet_hash_connect): start at a keyed
-    // hash of the destination plus that bucket's perturbation, take the
+    // After RFC 6056 algorithm 4, as Linux's __inet_hash_connect() uses it
+    // (one keyed hash for both the offset and the bucket): start at the
+    // hash of the destination plus its bucket's perturbation, take the
     // first port free for this destination, and move the bucket on.
     const uint32_t first = config_.ephemeral_first;
     const uint32_t range =

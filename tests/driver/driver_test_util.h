@@ -51,28 +51,45 @@ struct PeerSegment {
 
   tcp::Segment segment() const {
     wire::TxDescriptor d;
-    d.ip_src = tuple.remote_ip;
-    d.ip_dst = tuple.local_ip;
-    d.src_port = tuple.remote_port;
-    d.dst_port = tuple.local_port;
+    tcp::set_addresses(d, tcp::FourTuple{tuple.remote_ip, tuple.remote_port, tuple.local_ip,
+                                         tuple.local_port});  // from the peer's end
     d.tcp_flags = flags;
     d.seq = seq;
     d.ack = ack;
     d.window = window;
     d.payload_len = payload_len;
-    d.has_mss = options.mss.has_value();
-    d.mss = options.mss.value_or(0);
-    d.has_window_scale = options.window_scale.has_value();
-    d.window_scale = options.window_scale.value_or(0);
-    d.sack_permitted = options.sack_permitted;
-    d.has_timestamps = options.timestamps.has_value();
-    if (options.timestamps) {
-      d.ts_val = options.timestamps->first;
-      d.ts_ecr = options.timestamps->second;
-    }
+    wire::set_options(d, options);
     return received(d);
   }
 };
+
+// The peer's SYN, SYN-ACK (to our ISS + 1 = `ack`), RST and FIN.
+inline PeerSegment peer_syn(uint32_t seq = kPeerIsn, const wire::TcpOptions& options = {}) {
+  PeerSegment p;
+  p.flags = flag::kSyn;
+  p.seq = seq;
+  p.options = options;
+  return p;
+}
+inline PeerSegment peer_syn_ack(uint32_t ack, const wire::TcpOptions& options = {}) {
+  PeerSegment p = peer_syn(kPeerIsn, options);
+  p.flags = flag::kSyn | flag::kAck;
+  p.ack = ack;
+  return p;
+}
+inline PeerSegment peer_rst(uint32_t seq) {
+  PeerSegment p;
+  p.flags = flag::kRst;
+  p.seq = seq;
+  return p;
+}
+inline PeerSegment peer_fin(uint32_t ack, uint32_t seq = kPeerIsn + 1) {
+  PeerSegment p;
+  p.flags = flag::kFin | flag::kAck;
+  p.seq = seq;
+  p.ack = ack;
+  return p;
+}
 
 // Linux's SYN with its production options (issue #13).
 inline wire::TcpOptions linux_syn_options(uint32_t ts_val = 777) {
@@ -83,8 +100,6 @@ inline wire::TcpOptions linux_syn_options(uint32_t ts_val = 777) {
   o.timestamps = std::make_pair(ts_val, 0u);
   return o;
 }
-
-inline bool has_flags(const wire::TxDescriptor& d, uint8_t flags) { return d.tcp_flags == flags; }
 
 // One segment sent, with exactly these flags, seq and (with ACK) ack.
 inline void require_one(const tcp::Actions& a, uint8_t flags, uint32_t seq, uint32_t ack = 0) {
@@ -98,11 +113,12 @@ inline void require_one(const tcp::Actions& a, uint8_t flags, uint32_t seq, uint
   CHECK(a.send[0].dst_port == kRemotePort);
 }
 
-inline bool has_event(const tcp::Actions& a, tcp::EventKind k) {
-  for (const auto& e : a.events)
+inline bool has_event(const std::vector<tcp::Event>& events, tcp::EventKind k) {
+  for (const auto& e : events)
     if (e.kind == k) return true;
   return false;
 }
+inline bool has_event(const tcp::Actions& a, tcp::EventKind k) { return has_event(a.events, k); }
 
 // A connection of ours (ISS `iss`) and the steps that bring it to a state,
 // each checked on the way. Time starts at 10 s.
@@ -129,19 +145,12 @@ struct Fixture {
   }
   void to_established() {
     to_syn_sent();
-    PeerSegment p;
-    p.flags = flag::kSyn | flag::kAck;
-    p.seq = kPeerIsn;
-    p.ack = iss + 1;
-    p.options = linux_syn_options();
+    PeerSegment p = peer_syn_ack(iss + 1, linux_syn_options());
     recv(p);
     REQUIRE(c.state() == tcp::State::kEstablished);
   }
   void to_syn_received_passive() {
-    PeerSegment p;
-    p.flags = flag::kSyn;
-    p.seq = kPeerIsn;
-    p.options = linux_syn_options();
+    PeerSegment p = peer_syn(kPeerIsn, linux_syn_options());
     c.open_passive(p.segment(), now);
     REQUIRE(c.state() == tcp::State::kSynReceived);
   }
@@ -157,8 +166,7 @@ struct Fixture {
   }
   void to_close_wait() {
     to_established();
-    PeerSegment fin = ack(iss + 1);
-    fin.flags = flag::kFin | flag::kAck;
+    PeerSegment fin = peer_fin(iss + 1);
     recv(fin);
     REQUIRE(c.state() == tcp::State::kCloseWait);
   }
@@ -169,24 +177,55 @@ struct Fixture {
   }
   void to_closing() {
     to_fin_wait_1();
-    PeerSegment fin = ack(iss + 1);  // the peer's FIN, not yet acknowledging ours
-    fin.flags = flag::kFin | flag::kAck;
+    PeerSegment fin = peer_fin(iss + 1);  // the peer's FIN, not yet acknowledging ours
     recv(fin);
     REQUIRE(c.state() == tcp::State::kClosing);
   }
   void to_time_wait() {
     to_fin_wait_2();
-    PeerSegment fin = ack(iss + 2);
-    fin.flags = flag::kFin | flag::kAck;
+    PeerSegment fin = peer_fin(iss + 2);
     recv(fin);
     REQUIRE(c.state() == tcp::State::kTimeWait);
   }
 };
 
+// Two stacks joined by a perfect wire: what one sends, the other receives
+// (through the frame emitter and the parser's model). The events each end
+// reports are kept.
+struct TwoHosts {
+  explicit TwoHosts(tcp::StackConfig client_config, tcp::StackConfig server_config)
+      : client(client_config), server(server_config) {}
+
+  tcp::ConnectionTable client;
+  tcp::ConnectionTable server;
+  tcp::Time now = 1s;
+  std::vector<tcp::Event> client_events, server_events;
+
+  // Delivers both ends' segments and every answer, back and forth, until quiet.
+  void exchange(tcp::Actions from_client, tcp::Actions from_server = {}) {
+    for (int round = 0; round < 20; ++round) {
+      keep(client_events, from_client);
+      keep(server_events, from_server);
+      if (from_client.send.empty() && from_server.send.empty()) return;
+      tcp::Actions to_server, to_client;
+      for (const auto& d : from_client.send) to_server.append(server.on_segment(received(d), now));
+      for (const auto& d : from_server.send) to_client.append(client.on_segment(received(d), now));
+      from_client = std::move(to_client);
+      from_server = std::move(to_server);
+    }
+    FAIL("the exchange did not settle");
+  }
+
+ private:
+  static void keep(std::vector<tcp::Event>& to, const tcp::Actions& a) {
+    to.insert(to.end(), a.events.begin(), a.events.end());
+  }
+};
+
 // A table with a fixed secret, so runs repeat.
-inline tcp::StackConfig seeded_config() {
+inline tcp::StackConfig seeded_config(uint8_t seed = 1) {
   tcp::StackConfig s;
-  s.secret = std::array<uint8_t, 16>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  s.secret = std::array<uint8_t, 16>{seed, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
   return s;
 }
 

@@ -25,10 +25,7 @@ std::vector<uint8_t> be32(uint32_t v) {
 }
 
 PeerSegment syn_with(const wire::TcpOptions& o) {
-  PeerSegment p;
-  p.flags = flag::kSyn;
-  p.seq = kPeerIsn;
-  p.options = o;
+  PeerSegment p = peer_syn(kPeerIsn, o);
   return p;
 }
 
@@ -136,10 +133,7 @@ TEST_CASE("Window scale only when both sides sent it", "[driver][options]") {
 
   Fixture g;  // we offer it, the SYN-ACK does not answer it
   g.to_syn_sent();
-  PeerSegment synack;
-  synack.flags = flag::kSyn | flag::kAck;
-  synack.seq = kPeerIsn;
-  synack.ack = 1001;
+  PeerSegment synack = peer_syn_ack(1001);
   synack.options.mss = 1460;
   g.recv(synack);
   REQUIRE(g.c.state() == State::kEstablished);
@@ -153,11 +147,7 @@ TEST_CASE("Window scale only when both sides sent it", "[driver][options]") {
 TEST_CASE("Active open: the SYN-ACK's options are the connection's", "[driver][options]") {
   Fixture f;
   f.to_syn_sent();
-  PeerSegment synack;
-  synack.flags = flag::kSyn | flag::kAck;
-  synack.seq = kPeerIsn;
-  synack.ack = 1001;
-  synack.options = linux_syn_options(4242);
+  PeerSegment synack = peer_syn_ack(1001, linux_syn_options(4242));
   synack.options.window_scale = 15;  // above 14: RFC 7323 section 2.3 says use 14
   synack.options.timestamps = std::make_pair(4242u, 10000u);
   const tcp::Actions a = f.recv(synack);

@@ -9,21 +9,10 @@ using namespace driver_test;
 using tcp::EventKind;
 using tcp::State;
 
-namespace {
-
-PeerSegment rst_at(uint32_t seq) {
-  PeerSegment p;
-  p.flags = flag::kRst;
-  p.seq = seq;
-  return p;
-}
-
-}  // namespace
-
 TEST_CASE("RST in window but not at RCV.NXT: challenge ACK (RFC 5961 3.2)", "[driver][rst]") {
   Fixture f;
   f.to_established();
-  const tcp::Actions a = f.recv(rst_at(kPeerIsn + 1 + 100));
+  const tcp::Actions a = f.recv(peer_rst(kPeerIsn + 1 + 100));
   CHECK(f.c.state() == State::kEstablished);
   require_one(a, flag::kAck, 1001, kPeerIsn + 1);  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
   CHECK(a.events.empty());
@@ -33,10 +22,10 @@ TEST_CASE("RST in window but not at RCV.NXT: challenge ACK (RFC 5961 3.2)", "[dr
 TEST_CASE("RST outside the window: dropped silently (RFC 5961 3.2)", "[driver][rst]") {
   Fixture f;
   f.to_established();
-  const tcp::Actions a = f.recv(rst_at(kPeerIsn + 1 + f.c.rcv_wnd() + 10));
+  const tcp::Actions a = f.recv(peer_rst(kPeerIsn + 1 + f.c.rcv_wnd() + 10));
   CHECK(f.c.state() == State::kEstablished);
   CHECK(a.send.empty());
-  const tcp::Actions b = f.recv(rst_at(kPeerIsn));  // just before RCV.NXT
+  const tcp::Actions b = f.recv(peer_rst(kPeerIsn));  // just before RCV.NXT
   CHECK(b.send.empty());
   CHECK(f.c.state() == State::kEstablished);
   CHECK(f.c.counters().challenge_acks == 0);
@@ -45,7 +34,7 @@ TEST_CASE("RST outside the window: dropped silently (RFC 5961 3.2)", "[driver][r
 TEST_CASE("SYN-SENT: RST without ACK is dropped", "[driver][rst]") {
   Fixture f;
   f.to_syn_sent();
-  const tcp::Actions a = f.recv(rst_at(0));
+  const tcp::Actions a = f.recv(peer_rst(0));
   CHECK(f.c.state() == State::kSynSent);
   CHECK(a.send.empty());
   CHECK(a.events.empty());
@@ -54,7 +43,7 @@ TEST_CASE("SYN-SENT: RST without ACK is dropped", "[driver][rst]") {
 TEST_CASE("SYN-SENT: RST with an unacceptable ACK is dropped", "[driver][rst]") {
   Fixture f;
   f.to_syn_sent();
-  PeerSegment p = rst_at(0);
+  PeerSegment p = peer_rst(0);
   p.flags |= flag::kAck;
   p.ack = 1000;  // acknowledges the ISS itself, not our SYN: SEG.ACK =< ISS
   const tcp::Actions a = f.recv(p);
@@ -81,9 +70,7 @@ TEST_CASE("SYN in ESTABLISHED: challenge ACK, in or out of the window (RFC 5961 
   Fixture f;
   f.to_established();
   const uint32_t seq = GENERATE(kPeerIsn + 1, kPeerIsn + 1 + 1000, kPeerIsn + 1 + 0x40000000u);
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = seq;
+  PeerSegment syn = peer_syn(seq);
   const tcp::Actions a = f.recv(syn);
   CHECK(f.c.state() == State::kEstablished);
   require_one(a, flag::kAck, 1001, kPeerIsn + 1);
@@ -93,9 +80,7 @@ TEST_CASE("SYN in ESTABLISHED: challenge ACK, in or out of the window (RFC 5961 
 TEST_CASE("SYN in TIME-WAIT: challenge ACK", "[driver][rst]") {
   Fixture f;
   f.to_time_wait();
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn + 50000;
+  PeerSegment syn = peer_syn(kPeerIsn + 50000);
   const tcp::Actions a = f.recv(syn);
   CHECK(f.c.state() == State::kTimeWait);
   require_one(a, flag::kAck, 1002, kPeerIsn + 2);
@@ -153,10 +138,7 @@ TEST_CASE("SYN-RECEIVED: an unacceptable ACK gets RST <SEQ=SEG.ACK>", "[driver][
 TEST_CASE("SYN-RECEIVED: the peer's retransmitted SYN gets the SYN-ACK again", "[driver][rst]") {
   Fixture f;
   f.to_syn_received_passive();
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn;
-  syn.options = linux_syn_options();
+  PeerSegment syn = peer_syn(kPeerIsn, linux_syn_options());
   const tcp::Actions a = f.recv(syn);
   CHECK(f.c.state() == State::kSynReceived);
   require_one(a, flag::kSyn | flag::kAck, 1000, kPeerIsn + 1);
@@ -166,7 +148,7 @@ TEST_CASE("SYN-RECEIVED: the peer's retransmitted SYN gets the SYN-ACK again", "
 TEST_CASE("SYN-RECEIVED: RST in window but not exact gets a challenge ACK", "[driver][rst]") {
   Fixture f;
   f.to_syn_received_passive();
-  const tcp::Actions a = f.recv(rst_at(kPeerIsn + 10));
+  const tcp::Actions a = f.recv(peer_rst(kPeerIsn + 10));
   CHECK(f.c.state() == State::kSynReceived);
   require_one(a, flag::kAck, 1001, kPeerIsn + 1);
 }

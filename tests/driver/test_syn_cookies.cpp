@@ -58,36 +58,12 @@ tcp::Segment spoofed_syn(uint32_t src_ip, uint16_t src_port, uint32_t isn) {
   return p.segment();
 }
 
-// Delivers a's segments to b and b's answers back, until quiet.
-void exchange(tcp::ConnectionTable& client, tcp::ConnectionTable& server, tcp::Actions from_client,
-              tcp::Time now, std::vector<tcp::Event>& client_events,
-              std::vector<tcp::Event>& server_events) {
-  tcp::Actions from_server;
-  for (int round = 0; round < 20; ++round) {
-    client_events.insert(client_events.end(), from_client.events.begin(), from_client.events.end());
-    server_events.insert(server_events.end(), from_server.events.begin(), from_server.events.end());
-    if (from_client.send.empty() && from_server.send.empty()) return;
-    tcp::Actions to_client, to_server;
-    for (const auto& d : from_client.send) to_server.append(server.on_segment(received(d), now));
-    for (const auto& d : from_server.send) to_client.append(client.on_segment(received(d), now));
-    from_client = std::move(to_client);
-    from_server = std::move(to_server);
-  }
-  FAIL("the exchange did not settle");
-}
-
-bool seen(const std::vector<tcp::Event>& events, EventKind k) {
-  for (const auto& e : events)
-    if (e.kind == k) return true;
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("SYN cookies: 100,000 spoofed SYNs allocate nothing; a real connect completes",
           "[driver][cookies]") {
-  tcp::StackConfig server_config = seeded_config();
-  tcp::ConnectionTable server(server_config);
+  TwoHosts h(seeded_config(99), seeded_config(1));  // a genuine client, and the server
+  tcp::ConnectionTable& server = h.server;
   constexpr uint32_t kBacklog = 8;
   REQUIRE(server.listen(0, kListenPort, kBacklog) == tcp::Error::kOk);
   std::mt19937 rng(12345);
@@ -123,16 +99,14 @@ TEST_CASE("SYN cookies: 100,000 spoofed SYNs allocate nothing; a real connect co
   CHECK(server.counters().syn_cookies_sent == flood.size());
 
   // A genuine client connects meanwhile and gets in through the cookie.
-  tcp::StackConfig client_config = seeded_config();
-  (*client_config.secret)[0] = 99;
-  tcp::ConnectionTable client(client_config);
-  const auto r = client.connect(kClientIp, kServerIp, kListenPort, 3s);
+  const auto r = h.client.connect(kClientIp, kServerIp, kListenPort, 3s);
   REQUIRE(r.error == tcp::Error::kOk);
-  std::vector<tcp::Event> client_events, server_events;
-  exchange(client, server, r.actions, 3s, client_events, server_events);
-  CHECK(seen(client_events, EventKind::kEstablished));
-  CHECK(seen(server_events, EventKind::kEstablished));
+  h.now = 3s;
+  h.exchange(r.actions);
+  CHECK(has_event(h.client_events, EventKind::kEstablished));
+  CHECK(has_event(h.server_events, EventKind::kEstablished));
   CHECK(server.counters().syn_cookies_accepted == 1);
+  CHECK(server.size() == kBacklog + 1);
   const auto accepted = server.accept(kListenPort);
   REQUIRE(accepted);
   const tcp::Connection* c = server.find(*accepted);
@@ -144,8 +118,8 @@ TEST_CASE("SYN cookies: 100,000 spoofed SYNs allocate nothing; a real connect co
   CHECK(c->negotiated().send_scale == 8);
   CHECK(c->negotiated().sack_permitted);
   CHECK(c->negotiated().timestamps);
-  CHECK(client.find(r.tuple)->snd_una() == c->rcv_nxt());
-  CHECK(c->snd_nxt() == client.find(r.tuple)->rcv_nxt());
+  CHECK(h.client.find(r.tuple)->snd_una() == c->rcv_nxt());
+  CHECK(c->snd_nxt() == h.client.find(r.tuple)->rcv_nxt());
 }
 
 TEST_CASE("SYN cookies: a forged ACK opens nothing and gets RST", "[driver][cookies]") {

@@ -12,41 +12,9 @@ using tcp::State;
 
 namespace {
 
-// Two stacks joined by a perfect wire: what one sends, the other receives
-// (through the frame emitter and the parser's model).
-struct TwoHosts {
-  tcp::ConnectionTable client{config(1)};
-  tcp::ConnectionTable server{config(2)};
-  tcp::Time now = 1s;
-  std::vector<tcp::Event> client_events, server_events;
-
-  static tcp::StackConfig config(uint8_t seed) {
-    tcp::StackConfig s = seeded_config();
-    (*s.secret)[0] = seed;
-    return s;
-  }
-  // Delivers `to_server` and every answer, back and forth, until quiet.
-  void exchange(tcp::Actions from_client, tcp::Actions from_server = {}) {
-    for (int round = 0; round < 20; ++round) {
-      keep(client_events, from_client);
-      keep(server_events, from_server);
-      if (from_client.send.empty() && from_server.send.empty()) return;
-      tcp::Actions next_server, next_client;
-      for (const auto& d : from_client.send) next_server.append(server.on_segment(received(d), now));
-      for (const auto& d : from_server.send) next_client.append(client.on_segment(received(d), now));
-      from_client = std::move(next_client);
-      from_server = std::move(next_server);
-    }
-    FAIL("the exchange did not settle");
-  }
-  static void keep(std::vector<tcp::Event>& to, const tcp::Actions& a) {
-    to.insert(to.end(), a.events.begin(), a.events.end());
-  }
-  static bool seen(const std::vector<tcp::Event>& events, EventKind k) {
-    for (const auto& e : events)
-      if (e.kind == k) return true;
-    return false;
-  }
+// Client and server with secrets of their own.
+struct Hosts : TwoHosts {
+  Hosts() : TwoHosts(seeded_config(1), seeded_config(2)) {}
 };
 
 tcp::FourTuple reversed(const tcp::FourTuple& t) {
@@ -150,22 +118,22 @@ TEST_CASE("Table: a closed port answers RST (RFC 9293 3.10.7.1)", "[driver][tabl
 }
 
 TEST_CASE("Table: connect to a closed port reports connection refused", "[driver][table]") {
-  TwoHosts h;  // the server listens nowhere
+  Hosts h;  // the server listens nowhere
   const auto r = h.client.connect(kLocalIp, kRemoteIp, 5201, h.now);
   h.exchange(r.actions);
-  CHECK(TwoHosts::seen(h.client_events, EventKind::kRefused));
+  CHECK(has_event(h.client_events, EventKind::kRefused));
   CHECK(h.client.size() == 0);
   CHECK(h.server.size() == 0);
 }
 
 TEST_CASE("Table: connect, accept, close both ways, nothing left behind", "[driver][table]") {
-  TwoHosts h;
+  Hosts h;
   REQUIRE(h.server.listen(kRemoteIp, 5201, 16) == tcp::Error::kOk);
   const auto r = h.client.connect(kLocalIp, kRemoteIp, 5201, h.now);
   REQUIRE(r.error == tcp::Error::kOk);
   h.exchange(r.actions);
-  CHECK(TwoHosts::seen(h.client_events, EventKind::kEstablished));
-  CHECK(TwoHosts::seen(h.server_events, EventKind::kEstablished));
+  CHECK(has_event(h.client_events, EventKind::kEstablished));
+  CHECK(has_event(h.server_events, EventKind::kEstablished));
   const auto accepted = h.server.accept(5201);
   REQUIRE(accepted);
   CHECK(*accepted == reversed(r.tuple));
@@ -179,7 +147,7 @@ TEST_CASE("Table: connect, accept, close both ways, nothing left behind", "[driv
   h.exchange(h.client.close(r.tuple, h.now));
   CHECK(h.client.find(r.tuple)->state() == State::kFinWait2);
   CHECK(h.server.find(*accepted)->state() == State::kCloseWait);
-  CHECK(TwoHosts::seen(h.server_events, EventKind::kPeerClosed));
+  CHECK(has_event(h.server_events, EventKind::kPeerClosed));
   h.exchange({}, h.server.close(*accepted, h.now));
   CHECK(h.server.size() == 0);
   REQUIRE(h.client.find(r.tuple) != nullptr);
@@ -190,19 +158,19 @@ TEST_CASE("Table: connect, accept, close both ways, nothing left behind", "[driv
 }
 
 TEST_CASE("Table: simultaneous open between two tables", "[driver][table]") {
-  TwoHosts h;
+  Hosts h;
   // Both connect, each to the other's port, at once: SYNs cross.
   const auto a = h.client.connect(kLocalIp, kRemoteIp, 6000, h.now, 7000);
   const auto b = h.server.connect(kRemoteIp, kLocalIp, 7000, h.now, 6000);
   h.exchange(a.actions, b.actions);
   CHECK(h.client.find(a.tuple)->state() == State::kEstablished);
   CHECK(h.server.find(b.tuple)->state() == State::kEstablished);
-  CHECK(TwoHosts::seen(h.client_events, EventKind::kEstablished));
-  CHECK(TwoHosts::seen(h.server_events, EventKind::kEstablished));
+  CHECK(has_event(h.client_events, EventKind::kEstablished));
+  CHECK(has_event(h.server_events, EventKind::kEstablished));
 }
 
 TEST_CASE("Table: simultaneous close between two tables", "[driver][table]") {
-  TwoHosts h;
+  Hosts h;
   REQUIRE(h.server.listen(0, 5201, 4) == tcp::Error::kOk);
   const auto r = h.client.connect(kLocalIp, kRemoteIp, 5201, h.now);
   h.exchange(r.actions);
@@ -238,14 +206,10 @@ TEST_CASE("Table: a peer that never answers ends in a timeout, table empty", "[d
 TEST_CASE("Table: a reset SYN-RECEIVED frees its backlog slot", "[driver][table]") {
   tcp::ConnectionTable table(seeded_config());
   REQUIRE(table.listen(0, kLocalPort, 1) == tcp::Error::kOk);
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn;
+  PeerSegment syn = peer_syn(kPeerIsn);
   table.on_segment(syn.segment(), 1s);
   CHECK(table.syn_backlog(kLocalPort) == 1);
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 1;
+  PeerSegment rst = peer_rst(kPeerIsn + 1);
   table.on_segment(rst.segment(), 1s);
   CHECK(table.syn_backlog(kLocalPort) == 0);
   CHECK(table.size() == 0);

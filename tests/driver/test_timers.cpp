@@ -86,10 +86,7 @@ TEST_CASE("SYN retransmission: the same SYN, and a late SYN-ACK still completes"
   CHECK(b.window_scale == a.window_scale);
   CHECK(b.sack_permitted == a.sack_permitted);
   CHECK(b.ts_val == a.ts_val + 1000);  // the timestamp clock ticks in milliseconds
-  PeerSegment synack;
-  synack.flags = flag::kSyn | flag::kAck;
-  synack.seq = kPeerIsn;
-  synack.ack = 1001;
+  PeerSegment synack = peer_syn_ack(1001);
   CHECK(has_event(f.recv(synack), EventKind::kEstablished));
 }
 

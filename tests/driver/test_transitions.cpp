@@ -26,11 +26,7 @@ TEST_CASE("SYN-SENT --SYN-ACK--> ESTABLISHED", "[driver][transition]") {
   const uint32_t iss = GENERATE(1000u, 0xffffffffu);
   Fixture f(iss);
   f.to_syn_sent();
-  PeerSegment synack;
-  synack.flags = flag::kSyn | flag::kAck;
-  synack.seq = kPeerIsn;
-  synack.ack = iss + 1;
-  synack.options = linux_syn_options();
+  PeerSegment synack = peer_syn_ack(iss + 1, linux_syn_options());
   const tcp::Actions a = f.recv(synack);
   CHECK(f.c.state() == State::kEstablished);
   require_one(a, flag::kAck, iss + 1, kPeerIsn + 1);
@@ -45,10 +41,7 @@ TEST_CASE("SYN-SENT --SYN-ACK--> ESTABLISHED", "[driver][transition]") {
 TEST_CASE("SYN-SENT --SYN--> SYN-RECEIVED (simultaneous open)", "[driver][transition]") {
   Fixture f;
   f.to_syn_sent();
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn;
-  syn.options = linux_syn_options();
+  PeerSegment syn = peer_syn(kPeerIsn, linux_syn_options());
   const tcp::Actions a = f.recv(syn);
   CHECK(f.c.state() == State::kSynReceived);
   // Our SYN again, now acknowledging theirs (RFC 9293 figure 8, line 4).
@@ -61,9 +54,7 @@ TEST_CASE("SYN-SENT --SYN--> SYN-RECEIVED (simultaneous open)", "[driver][transi
 TEST_CASE("SYN-RECEIVED --ACK--> ESTABLISHED (simultaneous open)", "[driver][transition]") {
   Fixture f;
   f.to_syn_sent();
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn;
+  PeerSegment syn = peer_syn(kPeerIsn);
   f.recv(syn);
   const tcp::Actions a = f.recv(f.ack(1001));
   CHECK(f.c.state() == State::kEstablished);
@@ -77,9 +68,7 @@ TEST_CASE("SYN-RECEIVED --SYN-ACK--> ESTABLISHED (simultaneous open)", "[driver]
   // handshake, as Linux's tcp_validate_incoming() lets it.
   Fixture f;
   f.to_syn_sent();
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn;
+  PeerSegment syn = peer_syn(kPeerIsn);
   f.recv(syn);
   PeerSegment synack = syn;
   synack.flags = flag::kSyn | flag::kAck;
@@ -93,10 +82,7 @@ TEST_CASE("SYN-RECEIVED --SYN-ACK--> ESTABLISHED (simultaneous open)", "[driver]
 TEST_CASE("LISTEN --SYN--> SYN-RECEIVED", "[driver][transition]") {
   tcp::ConnectionTable table(seeded_config());
   REQUIRE(table.listen(0, kLocalPort, 16) == tcp::Error::kOk);
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn;
-  syn.options = linux_syn_options();
+  PeerSegment syn = peer_syn(kPeerIsn, linux_syn_options());
   const tcp::Actions a = table.on_segment(syn.segment(), 1s);
   const tcp::Connection* c = table.find(kTuple);
   REQUIRE(c != nullptr);
@@ -123,9 +109,7 @@ TEST_CASE("SYN-RECEIVED --RST--> LISTEN", "[driver][transition]") {
   // is not told (the listener carries on).
   Fixture f;
   f.to_syn_received_passive();
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 1;
+  PeerSegment rst = peer_rst(kPeerIsn + 1);
   const tcp::Actions a = f.recv(rst);
   CHECK(f.c.state() == State::kListen);
   CHECK(a.send.empty());
@@ -136,13 +120,9 @@ TEST_CASE("SYN-RECEIVED --RST--> CLOSED (simultaneous open: connection refused)"
           "[driver][transition]") {
   Fixture f;
   f.to_syn_sent();
-  PeerSegment syn;
-  syn.flags = flag::kSyn;
-  syn.seq = kPeerIsn;
+  PeerSegment syn = peer_syn(kPeerIsn);
   f.recv(syn);
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 1;
+  PeerSegment rst = peer_rst(kPeerIsn + 1);
   const tcp::Actions a = f.recv(rst);
   CHECK(f.c.state() == State::kClosed);
   CHECK(has_event(a, EventKind::kRefused));
@@ -241,8 +221,7 @@ TEST_CASE("FIN-WAIT-1 --ACK of nothing new--> FIN-WAIT-1", "[driver][transition]
 TEST_CASE("FIN-WAIT-2 --FIN--> TIME-WAIT", "[driver][transition]") {
   Fixture f;
   f.to_fin_wait_2();
-  PeerSegment fin = f.ack(1002);
-  fin.flags = flag::kFin | flag::kAck;
+  PeerSegment fin = peer_fin(1002);
   const tcp::Actions a = f.recv(fin);
   CHECK(f.c.state() == State::kTimeWait);
   require_one(a, flag::kAck, 1002, kPeerIsn + 2);
@@ -254,8 +233,7 @@ TEST_CASE("FIN-WAIT-2 --FIN--> TIME-WAIT", "[driver][transition]") {
 TEST_CASE("FIN-WAIT-1 --FIN--> CLOSING", "[driver][transition]") {
   Fixture f;
   f.to_fin_wait_1();
-  PeerSegment fin = f.ack(1001);  // a simultaneous close: our FIN not yet seen
-  fin.flags = flag::kFin | flag::kAck;
+  PeerSegment fin = peer_fin(1001);  // a simultaneous close: our FIN not yet seen
   const tcp::Actions a = f.recv(fin);
   CHECK(f.c.state() == State::kClosing);
   require_one(a, flag::kAck, 1002, kPeerIsn + 2);
@@ -265,8 +243,7 @@ TEST_CASE("FIN-WAIT-1 --FIN--> CLOSING", "[driver][transition]") {
 TEST_CASE("FIN-WAIT-1 --FIN-ACK--> TIME-WAIT", "[driver][transition]") {
   Fixture f;
   f.to_fin_wait_1();
-  PeerSegment fin = f.ack(1002);  // the peer's FIN acknowledges ours
-  fin.flags = flag::kFin | flag::kAck;
+  PeerSegment fin = peer_fin(1002);  // the peer's FIN acknowledges ours
   const tcp::Actions a = f.recv(fin);
   CHECK(f.c.state() == State::kTimeWait);
   require_one(a, flag::kAck, 1002, kPeerIsn + 2);
@@ -299,8 +276,7 @@ TEST_CASE("TIME-WAIT --FIN again--> TIME-WAIT (ACK, 2MSL restarted)", "[driver][
   Fixture f;
   f.to_time_wait();
   f.now += 30s;
-  PeerSegment fin = f.ack(1002);  // the peer lost our ACK and sends its FIN again
-  fin.flags = flag::kFin | flag::kAck;
+  PeerSegment fin = peer_fin(1002);  // the peer lost our ACK and sends its FIN again
   const tcp::Actions a = f.recv(fin);
   CHECK(f.c.state() == State::kTimeWait);
   require_one(a, flag::kAck, 1002, kPeerIsn + 2);
@@ -310,8 +286,7 @@ TEST_CASE("TIME-WAIT --FIN again--> TIME-WAIT (ACK, 2MSL restarted)", "[driver][
 TEST_CASE("ESTABLISHED --FIN--> CLOSE-WAIT", "[driver][transition]") {
   Fixture f;
   f.to_established();
-  PeerSegment fin = f.ack(1001);
-  fin.flags = flag::kFin | flag::kAck;
+  PeerSegment fin = peer_fin(1001);
   const tcp::Actions a = f.recv(fin);
   CHECK(f.c.state() == State::kCloseWait);
   require_one(a, flag::kAck, 1001, kPeerIsn + 2);
@@ -336,18 +311,6 @@ TEST_CASE("LAST-ACK --ACK--> CLOSED", "[driver][transition]") {
   CHECK_FALSE(f.c.deadline());
 }
 
-TEST_CASE("ESTABLISHED --RST--> CLOSED (connection reset)", "[driver][transition]") {
-  Fixture f;
-  f.to_established();
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 1;  // exactly RCV.NXT
-  const tcp::Actions a = f.recv(rst);
-  CHECK(f.c.state() == State::kClosed);
-  CHECK(a.send.empty());
-  CHECK(has_event(a, EventKind::kReset));
-}
-
 TEST_CASE("ESTABLISHED --abort--> CLOSED", "[driver][transition]") {
   Fixture f;
   f.to_established();
@@ -357,53 +320,60 @@ TEST_CASE("ESTABLISHED --abort--> CLOSED", "[driver][transition]") {
   CHECK(has_event(a, EventKind::kClosed));
 }
 
-TEST_CASE("FIN-WAIT-2 --RST--> CLOSED", "[driver][transition]") {
+namespace {
+
+// A RST exactly at RCV.NXT in the state `to` reaches: CLOSED, sending
+// nothing, the user told `told`.
+void check_reset_closes(void (Fixture::*to)(), uint32_t rcv_nxt, EventKind told) {
   Fixture f;
-  f.to_fin_wait_2();
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 1;
-  CHECK(has_event(f.recv(rst), EventKind::kReset));
+  (f.*to)();
+  const tcp::Actions a = f.recv(peer_rst(rcv_nxt));
   CHECK(f.c.state() == State::kClosed);
+  CHECK(a.send.empty());
+  CHECK(has_event(a, told));
+  CHECK_FALSE(f.c.deadline());
+}
+
+}  // namespace
+
+TEST_CASE("ESTABLISHED --RST--> CLOSED (connection reset)", "[driver][transition]") {
+  check_reset_closes(&Fixture::to_established, kPeerIsn + 1, EventKind::kReset);
+}
+
+TEST_CASE("FIN-WAIT-1 --RST--> CLOSED", "[driver][transition]") {
+  check_reset_closes(&Fixture::to_fin_wait_1, kPeerIsn + 1, EventKind::kReset);
+}
+
+TEST_CASE("FIN-WAIT-2 --RST--> CLOSED", "[driver][transition]") {
+  check_reset_closes(&Fixture::to_fin_wait_2, kPeerIsn + 1, EventKind::kReset);
 }
 
 TEST_CASE("CLOSE-WAIT --RST--> CLOSED", "[driver][transition]") {
-  Fixture f;
-  f.to_close_wait();
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 2;
-  CHECK(has_event(f.recv(rst), EventKind::kReset));
-  CHECK(f.c.state() == State::kClosed);
+  check_reset_closes(&Fixture::to_close_wait, kPeerIsn + 2, EventKind::kReset);
 }
 
 TEST_CASE("LAST-ACK --RST--> CLOSED", "[driver][transition]") {
-  Fixture f;
-  f.to_last_ack();
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 2;
-  CHECK(has_event(f.recv(rst), EventKind::kClosed));
-  CHECK(f.c.state() == State::kClosed);
+  check_reset_closes(&Fixture::to_last_ack, kPeerIsn + 2, EventKind::kClosed);
 }
 
 TEST_CASE("CLOSING --RST--> CLOSED", "[driver][transition]") {
-  Fixture f;
-  f.to_closing();
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 2;
-  CHECK(has_event(f.recv(rst), EventKind::kClosed));
-  CHECK(f.c.state() == State::kClosed);
+  check_reset_closes(&Fixture::to_closing, kPeerIsn + 2, EventKind::kClosed);
 }
 
 TEST_CASE("TIME-WAIT --RST--> CLOSED", "[driver][transition]") {
   // RFC 9293 section 3.10.7.4 (and Linux with tcp_rfc1337 = 0, its default).
-  Fixture f;
-  f.to_time_wait();
-  PeerSegment rst;
-  rst.flags = flag::kRst;
-  rst.seq = kPeerIsn + 2;
-  CHECK(has_event(f.recv(rst), EventKind::kClosed));
-  CHECK(f.c.state() == State::kClosed);
+  check_reset_closes(&Fixture::to_time_wait, kPeerIsn + 2, EventKind::kClosed);
+}
+
+TEST_CASE("LISTEN --close--> CLOSED", "[driver][transition]") {
+  // The listener goes; its port answers RST from then on.
+  tcp::ConnectionTable table(seeded_config());
+  REQUIRE(table.listen(0, kLocalPort, 4) == tcp::Error::kOk);
+  PeerSegment syn = peer_syn(kPeerIsn);
+  CHECK(table.on_segment(syn.segment(), 1s).send.at(0).tcp_flags == (flag::kSyn | flag::kAck));
+  table.abort(kTuple, 1s);
+  REQUIRE(table.unlisten(kLocalPort) == tcp::Error::kOk);
+  CHECK(table.unlisten(kLocalPort) == tcp::Error::kNotFound);
+  const tcp::Actions a = table.on_segment(syn.segment(), 2s);
+  require_one(a, flag::kRst | flag::kAck, 0, kPeerIsn + 1);
 }

@@ -124,7 +124,7 @@ class ConnectionTable {
   IsnGenerator isn_;
   SynCookies cookies_;
   SipKey port_key_;
-  std::array<uint32_t, 256> port_offsets_{};  // RFC 6056 algorithm 4's table of perturbations
+  std::array<uint32_t, 256> port_offsets_{};  // RFC 6056 algorithm 4's perturbations
   Map connections_;
   std::unordered_map<uint16_t, Listener> listeners_;
   TableCounters counters_;

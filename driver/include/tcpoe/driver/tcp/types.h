@@ -39,6 +39,14 @@ inline FourTuple tuple_of(const Segment& s) {
   return FourTuple{s.ip_dst, s.tcp_dst_port, s.ip_src, s.tcp_src_port};
 }
 
+// Addresses and ports of a segment this end sends on connection `t`.
+inline void set_addresses(wire::TxDescriptor& d, const FourTuple& t) {
+  d.ip_src = t.local_ip;
+  d.ip_dst = t.remote_ip;
+  d.src_port = t.local_port;
+  d.dst_port = t.remote_port;
+}
+
 // What the user of a connection is told.
 enum class EventKind {
   kEstablished,  // the handshake completed
