@@ -458,7 +458,8 @@ bool generate_device_doc(std::ostream& out) {
       << ". With WB_LO/WB_HI set, the device writes its own index of the ring (the "
          "consumer index of TXD and RXB, the producer index of TXC and RXC) to that host "
          "address after each change, 4 octets big-endian, so the driver's fast path reads no "
-         "register.\n\n## Codes\n\n| CFG_ERROR[7:0] | |\n|---|---|\n";
+         "register. Ring bases and write-back addresses are aligned to 64 octets, so every "
+         "DMA the device makes starts on a bus beat.\n\n## Codes\n\n| CFG_ERROR[7:0] | |\n|---|---|\n";
   for (unsigned i = 0; i < d::kCfgErrorCount; ++i)
     out << "| " << i << " | " << d::kCfgErrorNames[i] << " |\n";
   out << "\n| DMA_ERROR_INFO[7:4] | |\n|---|---|\n";
@@ -473,11 +474,14 @@ bool generate_device_doc(std::ostream& out) {
       {{"the TX descriptor (docs/descriptors.md), octets 0..54", Field{0, txdesc::kReservedOffset}},
        {"payload address in host memory", d::tx_ring::kPayloadAddr}},
       "The builder ignores the descriptor's reserved octets; the DMA engine reads "
-      "`payload_len` octets of payload from the payload address.");
+      "`payload_len` octets of payload from the payload address, which must be aligned to 64 "
+      "octets (otherwise the descriptor is not sent and its completion says DESC_REJECTED).");
   field_table(out, "RX_BUF entry", d::rx_buf::kEntrySize,
               {{"buffer address", d::rx_buf::kAddr}, {"buffer length", d::rx_buf::kLen}},
-              "Octets 12..15 are reserved (zero). A frame longer than its buffer is dropped and "
-              "counted (CNT_RX_DROP_TOO_LONG); the buffer stays posted for the next frame.");
+              "Octets 12..15 are reserved (zero). The buffer address must be aligned to 64 octets "
+              "(otherwise the frame is not written, its completion says DESC_REJECTED and the "
+              "buffer is consumed). A frame longer than its buffer is dropped and counted "
+              "(CNT_RX_DROP_TOO_LONG); the buffer stays posted for the next frame.");
   field_table(out, "TX completion", d::tx_compl::kEntrySize,
               {{"TX_DESC index completed", d::tx_compl::kDescIndex},
                {"status", d::tx_compl::kStatus},
