@@ -137,15 +137,7 @@ inline std::string options_text(const tcpoe::wire::TcpOptions& o) {
   return s.empty() ? "" : " <" + s + ">";
 }
 
-// The options a receive descriptor reports.
-inline tcpoe::wire::TcpOptions options_of(const tcpoe::wire::RxDescriptor& d) {
-  namespace of = tcpoe::wire::rx_desc::opt_found;
-  tcpoe::wire::TcpOptions o;
-  if (d.opt_found & of::kMss) o.mss = d.opt_mss;
-  if (d.opt_found & of::kWindowScale) o.window_scale = d.opt_window_scale;
-  o.sack_permitted = (d.opt_found & of::kSackPermitted) != 0;
-  if (d.opt_found & of::kTimestamps) o.timestamps = std::make_pair(d.opt_ts_val, d.opt_ts_ecr);
-  return o;
-}
+// The options a receive descriptor reports (the wire layer's one definition).
+using tcpoe::wire::options_of;
 
 }  // namespace tcpoe::cli

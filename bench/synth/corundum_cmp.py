@@ -142,8 +142,8 @@ def main():
     print(f"  Fmax ratio tcp_csum/rx_checksum: {ratio(fa, fb)}")
     print(f"  (tcp_csum on the iCE40UP5K, as in synth/REPORT.md: Fmax median {up.median:.1f} MHz)")
     print()
-    print(f"Ratios: LUT {ratio(a['LUT'], b['LUT'])}, LUT+LUTRAM {ratio(lut_a, lut_b)}, "
-          f"FF {ratio(a['FF'], b['FF'])}, CARRY4 {ratio(a['CARRY4'], b['CARRY4'])} "
+    print(f"Ratios: LUT {ratio(a.lut, b.lut)}, LUT+LUTRAM {ratio(a.lut_sites(), b.lut_sites())}, "
+          f"FF {ratio(a.ff, b.ff)}, CARRY4 {ratio(a.carry4, b.carry4)} "
           f"(xc7, {XILINX_W} bits); Fmax {ratio(fa, fb)} (HX8K, {ICE40_W} bits)")
     print(f"(logs in {args.work})")
     return 0

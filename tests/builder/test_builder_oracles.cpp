@@ -62,11 +62,15 @@ const std::vector<Built>& built_at_every_width() {
   return all;
 }
 
-// Has tshark judge `frames` (see write_builder_pcap()).
+// Has tshark judge `frames` (see write_builder_pcap()), their payloads
+// decoded as plain data: random ports would hand random payloads to
+// application dissectors.
 tcpoe::test::TsharkVerdict tshark_frames(const std::vector<std::vector<uint8_t>>& frames,
                                          const std::vector<uint64_t>& cycles) {
   const std::string path = tcpoe::test::write_builder_pcap(frames, cycles);
-  auto v = tcpoe::test::tshark_check(path);
+  tcpoe::test::TsharkCheckOptions options;
+  options.payload_as_data = true;
+  auto v = tcpoe::test::tshark_check(path, options);
   std::remove(path.c_str());
   return v;
 }

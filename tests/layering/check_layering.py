@@ -52,6 +52,7 @@ PUBLIC_HEADERS = [
     ("hls/builder", ["hls/include", "wire/include", "hls/builder"], ["-DTCPOE_HLS_STANDIN"]),
     ("hls/parser", ["hls/include", "wire/include", "hls/csum", "hls/parser"],
      ["-DTCPOE_HLS_STANDIN"]),
+    ("driver/include", ["driver/include", "wire/include"], []),
 ]
 
 SOURCE_EXT = (".h", ".hpp", ".c", ".cc", ".cpp", ".sv", ".svh", ".v", ".vh")

@@ -28,6 +28,11 @@ struct TsharkCheckOptions {
   // captured, zero window...) judge a connection's behaviour, not a frame's
   // form; loss-recovery tests produce them on purpose, so they are opt-in.
   bool sequence_warnings = false;
+  // Decode every TCP payload as plain data. Segments with random ports and
+  // payloads otherwise reach whatever application dissector owns the port,
+  // which rightly finds them malformed (a DNS message that is not one); that
+  // judges the payload, not the headers the builder made.
+  bool payload_as_data = false;
 };
 
 namespace tshark_detail {
@@ -83,7 +88,7 @@ inline std::string read_file(const std::string& path) {
 // change the verdict, nor one unreadable to this user break tshark. False
 // with tshark's exit code and stderr in *output when it failed.
 inline bool run_tshark_fields(const std::string& pcap_path, const std::vector<std::string>& fields,
-                              std::string* output) {
+                              std::string* output, bool payload_as_data = false) {
   char err_tmpl[] = "/tmp/tcpoe-tshark-err-XXXXXX";
   const int err_fd = mkstemp(err_tmpl);
   if (err_fd < 0) {
@@ -95,6 +100,7 @@ inline bool run_tshark_fields(const std::string& pcap_path, const std::vector<st
   std::string cmd = std::string("WIRESHARK_CONFIG_DIR=/nonexistent/tcpoe ") + TCPOE_TSHARK +
                     " -n -r '" + pcap_path + "'" +
                     " -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE" +
+                    (payload_as_data ? " -d tcp.port==0-65535,data" : "") +
                     " -T fields -E header=n -E separator=/t -E occurrence=a" +
                     " -E 'aggregator=" + kAggregator + "'";
   for (const std::string& f : fields) cmd += " -e " + f;
@@ -152,7 +158,7 @@ inline TsharkVerdict tshark_check(const std::string& pcap_path,
                                {"frame.number", "ip.checksum.status", "tcp.checksum.status",
                                 "_ws.malformed", "_ws.expert.severity", "_ws.expert.group",
                                 "_ws.expert.message"},
-                               &v.raw);
+                               &v.raw, options.payload_as_data);
   if (!v.ran) return v;
 
   std::istringstream lines(v.raw);

@@ -26,6 +26,7 @@
 
 #include "tcpoe/wire/bytes.h"
 #include "tcpoe/wire/layout.h"
+#include "tcpoe/wire/tcp.h"
 
 namespace tcpoe::wire {
 
@@ -277,6 +278,18 @@ inline RxDescriptor unpack_rx_descriptor(const RxDescriptorBytes& b) {
 // Field for field, so the comparison does not depend on struct padding.
 inline bool operator==(const RxDescriptor& a, const RxDescriptor& b) {
   return pack(a) == pack(b);
+}
+
+// The options the parser found, as the wire layer represents them (the
+// unknown options' count left out: TcpOptions counts octets of one header).
+inline TcpOptions options_of(const RxDescriptor& d) {
+  namespace of = rx_desc::opt_found;
+  TcpOptions o;
+  if (d.opt_found & of::kMss) o.mss = d.opt_mss;
+  if (d.opt_found & of::kWindowScale) o.window_scale = d.opt_window_scale;
+  o.sack_permitted = (d.opt_found & of::kSackPermitted) != 0;
+  if (d.opt_found & of::kTimestamps) o.timestamps = std::make_pair(d.opt_ts_val, d.opt_ts_ecr);
+  return o;
 }
 
 }  // namespace tcpoe::wire

@@ -199,6 +199,18 @@ inline FrameRepr to_frame_repr(const TxDescriptor& d) {
   return r;
 }
 
+// Sets the descriptor's option fields to send `o` (and no others).
+inline void set_options(TxDescriptor& d, const TcpOptions& o) {
+  d.has_mss = o.mss.has_value();
+  d.mss = o.mss.value_or(0);
+  d.has_window_scale = o.window_scale.has_value();
+  d.window_scale = o.window_scale.value_or(0);
+  d.sack_permitted = o.sack_permitted;
+  d.has_timestamps = o.timestamps.has_value();
+  d.ts_val = o.timestamps ? o.timestamps->first : 0;
+  d.ts_ecr = o.timestamps ? o.timestamps->second : 0;
+}
+
 // The descriptor that builds `r` (its TCP payload_len taken as the payload's
 // length). Fields the descriptor has no room for (EtherType, protocol,
 // options this builder does not send) are dropped.
@@ -219,16 +231,7 @@ inline TxDescriptor from_frame_repr(const FrameRepr& r) {
   d.tcp_flags = r.tcp.flags;
   d.window = r.tcp.window;
   d.urgent = r.tcp.urgent;
-  d.has_mss = r.tcp.options.mss.has_value();
-  d.mss = r.tcp.options.mss.value_or(0);
-  d.has_window_scale = r.tcp.options.window_scale.has_value();
-  d.window_scale = r.tcp.options.window_scale.value_or(0);
-  d.sack_permitted = r.tcp.options.sack_permitted;
-  d.has_timestamps = r.tcp.options.timestamps.has_value();
-  if (d.has_timestamps) {
-    d.ts_val = r.tcp.options.timestamps->first;
-    d.ts_ecr = r.tcp.options.timestamps->second;
-  }
+  set_options(d, r.tcp.options);
   d.payload_len = r.tcp.payload_len;
   return d;
 }
