@@ -109,8 +109,12 @@ class Core final : public Device::Impl {
     idle_inputs();
   }
   ~Core() override {
+    // As VlClocked does: a model's scopes leave the thread's current
+    // context when it is destroyed, so make that its own (two devices).
+    Verilated::threadContextp(ctx_.get());
     close_trace();
     top_->final();
+    top_.reset();
   }
   void close_trace() override {
     if (fst_) fst_->close();
@@ -121,6 +125,7 @@ class Core final : public Device::Impl {
   bool assertion_fired() const override { return ctx_->gotError(); }
 
   void cycle(uint64_t now_ps) override {
+    Verilated::threadContextp(ctx_.get());  // errors and $time go to this model's context
     drive(now_ps);
     top_->clk = 0;
     top_->eval();
