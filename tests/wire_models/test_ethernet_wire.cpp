@@ -153,7 +153,7 @@ TEST_CASE("wire: a frame waits for the line, starts when ready, and pays the pro
   CHECK(!w.next_arrival_ps());
 }
 
-TEST_CASE("wire: loss at its rate; what is left arrives in order and intact", "[wire][impair]") {
+TEST_CASE("wire: loss at its rate, and what is left arrives in order and intact", "[wire][impair]") {
   constexpr uint32_t kFrames = 40000;
   EthernetWireConfig cfg;
   cfg.loss = 0.05;
