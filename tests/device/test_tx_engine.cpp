@@ -166,6 +166,17 @@ TxBenchOptions rough_options(uint32_t seed) {
   return o;
 }
 
+// Starts the rings, posts `posts`, runs them all and checks the run:
+// statuses `want` (by default what expected_status() says of each).
+void run_and_check(TxEngineBench& b, const AxiMemory& mem, const std::vector<TxPost>& posts,
+                   const RingCfg& txd, const RingCfg& txc, std::vector<Status> want = {}) {
+  b.start(txd, txc);
+  b.post(posts);
+  run_to_completion(b, posts.size());
+  if (want.empty()) want = expected_statuses(posts, b.params().max_payload);
+  check_run(b, mem, posts, want, txd, txc);
+}
+
 const int kWidths[] = {64, 512};
 
 }  // namespace
@@ -188,10 +199,7 @@ TEST_CASE("TX engine: random descriptors and payloads, random back-pressure and 
         posts.push_back(p[0]);
       }
       const RingCfg txd = ring(kTxdBase, 4, kTxdWb), txc = ring(kTxcBase, 4, kTxcWb);
-      b.start(txd, txc);
-      b.post(posts);
-      run_to_completion(b, posts.size());
-      check_run(b, mem, posts, expected_statuses(posts, max_payload), txd, txc);
+      run_and_check(b, mem, posts, txd, txc);
     }
   }
 }
@@ -209,10 +217,7 @@ TEST_CASE("TX engine: rings of 4 and 8 entries wrap many times over 120 descript
       TxEngineBench b(w, mem, o);
       const auto posts = random_posts(rng, 120, 0, 200);
       const RingCfg txd = ring(kTxdBase, log2, kTxdWb), txc = ring(kTxcBase, log2, kTxcWb);
-      b.start(txd, txc);
-      b.post(posts);
-      run_to_completion(b, posts.size());
-      check_run(b, mem, posts, expected_statuses(posts, b.params().max_payload), txd, txc);
+      run_and_check(b, mem, posts, txd, txc);
       CHECK(b.seen().fetched_entries == posts.size());
     }
   }
@@ -233,10 +238,7 @@ TEST_CASE("TX engine: a doorbell of many descriptors is fetched in batches of FE
       TxEngineBench b(w, mem, o);
       const auto posts = random_posts(rng, 64, 0, 64);
       const RingCfg txd = ring(kTxdBase, 6, kTxdWb), txc = ring(kTxcBase, 6, kTxcWb);
-      b.start(txd, txc);
-      b.post(posts);
-      run_to_completion(b, posts.size());
-      check_run(b, mem, posts, expected_statuses(posts, b.params().max_payload), txd, txc);
+      run_and_check(b, mem, posts, txd, txc);
       CHECK(b.seen().fetch_bursts <= uint64_t((64 + batch - 1) / batch));
       CHECK(b.seen().fetched_entries == 64);
     }
@@ -248,10 +250,7 @@ TEST_CASE("TX engine: a doorbell of many descriptors is fetched in batches of FE
       TxEngineBench b(w, mem, o);
       const auto posts = random_posts(rng, 200, 0, 64);
       const RingCfg txd = ring(kTxdBase, 6, kTxdWb), txc = ring(kTxcBase, 6, kTxcWb);
-      b.start(txd, txc);
-      b.post(posts);
-      run_to_completion(b, posts.size());
-      check_run(b, mem, posts, expected_statuses(posts, b.params().max_payload), txd, txc);
+      run_and_check(b, mem, posts, txd, txc);
       CHECK(b.seen().fetched_entries == 200);
     }
     SECTION("20, then a doorbell of 60 that wraps a ring of 64: batches, plus one at the wrap") {
@@ -309,10 +308,7 @@ TEST_CASE("TX engine: without write-back addresses nothing is written there; the
     TxEngineBench b(w, mem, rough_options(11));
     const auto posts = random_posts(rng, 40, 0, 100);
     const RingCfg txd = ring(kTxdBase, 3, 0), txc = ring(kTxcBase, 3, 0);
-    b.start(txd, txc);
-    b.post(posts);
-    run_to_completion(b, posts.size());
-    check_run(b, mem, posts, expected_statuses(posts, b.params().max_payload), txd, txc);
+    run_and_check(b, mem, posts, txd, txc);
     // Only completions were written.
     CHECK(b.seen().aw_bursts == b.seen().completion_writes);
   }
@@ -364,10 +360,7 @@ TEST_CASE("TX engine: bad descriptors are completed with the reason, counted, no
     std::vector<Status> want;
     for (size_t i = 0; i < posts.size(); ++i) want.push_back(expected_status(posts[i], max_payload, fails[i]));
     const RingCfg txd = ring(kTxdBase, 4, kTxdWb), txc = ring(kTxcBase, 4, kTxcWb);
-    b.start(txd, txc);
-    b.post(posts);
-    run_to_completion(b, posts.size());
-    check_run(b, mem, posts, want, txd, txc);
+    run_and_check(b, mem, posts, txd, txc, want);
     // One DMA error per failed payload read, with its address, in order.
     std::vector<uint64_t> failed_addrs;
     for (size_t i = 0; i < posts.size(); ++i)
@@ -505,9 +498,6 @@ TEST_CASE("TX engine: stopped with work in flight it starts nothing new, finishe
     b.clear_observations();
     const auto posts = random_posts(rng, 30, 0, 300, 100);
     const RingCfg txd2 = ring(kTxdBase + 0x4000, 3, kTxdWb), txc2 = ring(kTxcBase + 0x4000, 3, kTxcWb);
-    b.start(txd2, txc2);
-    b.post(posts);
-    run_to_completion(b, posts.size());
-    check_run(b, mem, posts, expected_statuses(posts, b.params().max_payload), txd2, txc2);
+    run_and_check(b, mem, posts, txd2, txc2);
   }
 }
