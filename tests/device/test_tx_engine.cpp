@@ -477,7 +477,8 @@ TEST_CASE("TX engine: stopped with work in flight it starts nothing new, finishe
     const RingCfg txd = ring(kTxdBase, 4, kTxdWb), txc = ring(kTxcBase, 4, kTxcWb);
     b.start(txd, txc);
     b.post(random_posts(rng, 60, 0, 1500));
-    REQUIRE(b.run_until([&] { return b.seen().frames.size() >= 5; }, 1'000'000));
+    // Stopped while DMA commands are outstanding.
+    REQUIRE(b.run_until([&] { return b.seen().frames.size() >= 5 && !b.idle(); }, 1'000'000));
     REQUIRE(b.seen().completions.size() < 60);
     b.stop();
     REQUIRE(b.run_until([&] { return b.idle(); }, 100'000));
