@@ -49,6 +49,16 @@
 // with its host address; a failed completion write still moves TXC PROD (its
 // entry is lost, the error register says where).
 //
+// Timing: m_axis_tx is the builder's port (3 cycles from a descriptor to its
+// first beat), gated only while stopping; read data is always taken (rready
+// follows the slave, no wait states from the engine); a descriptor reaches
+// the builder at the earliest the cycle after its payload read's status, its
+// payload from the payload queue (a block RAM with a registered read) behind
+// it; a completion's write
+// is asked for 3 cycles after its frame's last beat when the writer is free,
+// and the writer asks for one write at a time (its command, then its 1 or 2
+// beats), completions and write-backs alike.
+//
 // Limits: at most 2 * FETCH_BATCH descriptors fetched and not yet released,
 // DMA_OUTSTANDING payload reads between check and release, room for two
 // largest payloads in the payload queue (block RAM), 8 descriptors in the
