@@ -57,7 +57,8 @@
 // it; a completion's write
 // is asked for 3 cycles after its frame's last beat when the writer is free,
 // and the writer asks for one write at a time (its command, then its 1 or 2
-// beats), completions and write-backs alike.
+// beats; the next is chosen as the last beat goes), completions and
+// write-backs alike.
 //
 // Limits: at most 2 * FETCH_BATCH descriptors fetched and not yet released,
 // DMA_OUTSTANDING payload reads between check and release, room for two

@@ -145,7 +145,7 @@ module tcpoe_tx_writer #(
   logic [IDX_W-1:0]                 wb_value;
   logic                             head_compl;  // the oldest write asked for is a completion
 
-  assign job_start  = run && !job_q && (want_txc_wb || want_txd_wb || (compl_valid && room));
+  assign job_start  = run && (!job_q || job_end) && (want_txc_wb || want_txd_wb || (compl_valid && room));
   assign compl_take = job_start && !want_txc_wb && !want_txd_wb;
   assign wb_value   = want_txc_wb ? prod : txd_cons;
 
