@@ -204,7 +204,7 @@ TEST_CASE("TX engine: random descriptors and payloads, random back-pressure and 
   }
 }
 
-TEST_CASE("TX engine: rings of 4 and 8 entries wrap many times over 120 descriptors; "
+TEST_CASE("TX engine: rings of 4 and 8 entries wrap many times over 120 descriptors, "
           "the phase bit flips on every pass",
           "[device][tx_engine]") {
   for (int w : kWidths) {
@@ -223,7 +223,7 @@ TEST_CASE("TX engine: rings of 4 and 8 entries wrap many times over 120 descript
   }
 }
 
-TEST_CASE("TX engine: a doorbell of many descriptors is fetched in batches of FETCH_BATCH; "
+TEST_CASE("TX engine: a doorbell of many descriptors is fetched in batches of FETCH_BATCH, "
           "doorbells one at a time are fetched as they come",
           "[device][tx_engine]") {
   {
@@ -298,7 +298,7 @@ TEST_CASE("TX engine: a full completion ring stops the completions, nothing is o
   }
 }
 
-TEST_CASE("TX engine: without write-back addresses nothing is written there; the host "
+TEST_CASE("TX engine: without write-back addresses nothing is written there, the host "
           "polls the indices",
           "[device][tx_engine]") {
   for (int w : kWidths) {
@@ -314,7 +314,7 @@ TEST_CASE("TX engine: without write-back addresses nothing is written there; the
   }
 }
 
-TEST_CASE("TX engine: bad descriptors are completed with the reason, counted, not sent; "
+TEST_CASE("TX engine: bad descriptors are completed with the reason, counted, not sent, "
           "the frames around them are unaffected",
           "[device][tx_engine]") {
   for (int w : kWidths) {
@@ -416,7 +416,7 @@ TEST_CASE("TX engine: a descriptor fetch that fails completes its batch with DMA
   }
 }
 
-TEST_CASE("TX engine: a completion write or write-back that fails is reported; the engine "
+TEST_CASE("TX engine: a completion write or write-back that fails is reported, the engine "
           "goes on",
           "[device][tx_engine]") {
   for (int w : kWidths) {
@@ -464,7 +464,7 @@ TEST_CASE("TX engine: a completion write or write-back that fails is reported; t
 }
 
 TEST_CASE("TX engine: stopped with work in flight it starts nothing new, finishes what AXI "
-          "has, goes idle; after rst it works again from index 0",
+          "has, goes idle, after rst it works again from index 0",
           "[device][tx_engine]") {
   for (int w : kWidths) {
     INFO("DATA_W " << w);
