@@ -475,7 +475,9 @@ bool generate_device_doc(std::ostream& out) {
        {"payload address in host memory", d::tx_ring::kPayloadAddr}},
       "The builder ignores the descriptor's reserved octets; the DMA engine reads "
       "`payload_len` octets of payload from the payload address, which must be aligned to 64 "
-      "octets (otherwise the descriptor is not sent and its completion says DESC_REJECTED).");
+      "octets when `payload_len` is not zero (otherwise the completion says DESC_REJECTED). A "
+      "`payload_len` above the device's largest payload completes with PAYLOAD_TOO_LONG. "
+      "Neither is read or sent.");
   field_table(out, "RX_BUF entry", d::rx_buf::kEntrySize,
               {{"buffer address", d::rx_buf::kAddr}, {"buffer length", d::rx_buf::kLen}},
               "Octets 12..15 are reserved (zero). The buffer address must be aligned to 64 octets "
@@ -485,9 +487,15 @@ bool generate_device_doc(std::ostream& out) {
   field_table(out, "TX completion", d::tx_compl::kEntrySize,
               {{"TX_DESC index completed", d::tx_compl::kDescIndex},
                {"status", d::tx_compl::kStatus},
-               {"device cycle the frame's last beat left", d::tx_compl::kTimestamp},
+               {"device cycle of the outcome (below)", d::tx_compl::kTimestamp},
                {"flags: bit 7 phase, written last", d::tx_compl::kFlags}},
-              "One per TX descriptor, in descriptor order.");
+              "One per TX descriptor, in descriptor order. The timestamp is the cycle the "
+              "frame's last beat left; for a descriptor not sent, the cycle it was refused or "
+              "its read failed, or the previous completion's timestamp if that is later, so "
+              "timestamps never decrease. A descriptor whose ring entry could not be read "
+              "completes with DMA_ERROR. With a 32- or 64-octet data path the device writes the "
+              "aligned block from the start of the entry's beat through the entry, rewriting "
+              "the earlier entries of that block with their same contents.");
   field_table(out, "RX completion", d::rx_compl::kEntrySize,
               {{"the parser's RX descriptor (docs/descriptors.md)", d::rx_compl::kRxDesc},
                {"RX_BUF index the frame landed in", d::rx_compl::kBufIndex},

@@ -44,6 +44,15 @@ RingCfg get_ring_cfg(const Port& port, int lsb) {
 }
 
 template <typename Port>
+void set_ring_cfg(Port& port, int lsb, const RingCfg& c) {
+  set_bits(port, lsb, 16, c.host_idx);
+  set_bits(port, lsb + 16, 64, c.wb_addr);
+  set_bits(port, lsb + 80, 4, c.size_log2);
+  set_bits(port, lsb + 84, 64, c.base);
+  set_bit(port, lsb + 148, c.enable);
+}
+
+template <typename Port>
 IrqCfg get_irq_cfg(const Port& port, int lsb) {
   IrqCfg c;
   c.masked = get_bit(port, lsb);

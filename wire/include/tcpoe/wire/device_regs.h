@@ -362,7 +362,7 @@ namespace tx_compl {
 constexpr uint16_t kEntrySize = 16;
 constexpr Field kDescIndex{0, 2};  // the TX_DESC index it completes
 constexpr Field kStatus{2, 1};     // ComplStatus
-constexpr Field kTimestamp{4, 8};  // device clock cycle the frame's last beat left (0 if not sent)
+constexpr Field kTimestamp{4, 8};  // device clock cycle the frame's last beat left (not sent: refused)
 constexpr Field kFlags{15, 1};     // compl_flag bits; written last
 }  // namespace tx_compl
 
@@ -371,7 +371,7 @@ enum class ComplStatus : uint8_t {
   kOk = 0,              // TX: sent; RX: in the buffer, the descriptor's verdict judges it
   kDescRejected = 1,    // TX: the builder refused the descriptor's fields (counted)
   kPayloadTooLong = 2,  // TX: payload_len beyond MAX_FRAME
-  kDmaError = 3,        // TX: the payload, RX: the buffer, is outside the mapped windows
+  kDmaError = 3,        // TX: the ring entry or payload, RX: the buffer, is outside the mapped windows
 };
 constexpr const char* kComplStatusNames[] = {"OK", "DESC_REJECTED", "PAYLOAD_TOO_LONG",
                                              "DMA_ERROR"};
