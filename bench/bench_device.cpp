@@ -111,6 +111,9 @@ struct Bench : sc_core::sc_module {
       done += unsigned(host.wait_tx(1, 1'000).size());
       while (host.poll_tx()) ++done;
     }
+    if (done < opt.frames)
+      std::fprintf(stderr, "bench_device: TX, %zu-octet frames: %u of %u completed in time\n",
+                   frame_bytes, done, opt.frames);
     // Steady state: the first tenth left out while the pipeline fills.
     const std::size_t from = first_beats_ps.size() / 10, to = first_beats_ps.size() - 1;
     const double rate = first_beats_ps.size() < 2 ? 0.0
@@ -135,6 +138,9 @@ struct Bench : sc_core::sc_module {
       if (stamps.size() > reposted) host.post_rx_buffers(unsigned(stamps.size() - reposted));
       reposted = stamps.size();
     }
+    if (stamps.size() < opt.frames)
+      std::fprintf(stderr, "bench_device: RX, %zu-octet frames: %zu of %u completed in time\n",
+                   frame_bytes, stamps.size(), opt.frames);
     const std::size_t from = stamps.size() / 10, to = stamps.size() - 1;
     const double cycle_s = 1e-6 / node.device.config().clock_mhz;
     const double rate = stamps.size() < 2 ? 0.0
