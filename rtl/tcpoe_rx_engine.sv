@@ -158,8 +158,8 @@ module tcpoe_rx_engine #(
   localparam logic [1:0] K_FRAME = 2'd0, K_COMPL = 2'd1, K_WB_RXB = 2'd2, K_WB_RXC = 2'd3;
 
   tcpoe_dev_pkg::ring_cfg_t rxb, rxc;
-  assign rxb = tcpoe_dev_pkg::ring_cfg_t'(rxb_cfg);
-  assign rxc = tcpoe_dev_pkg::ring_cfg_t'(rxc_cfg);
+  assign rxb = rxb_cfg;  // the flat vector is the packed struct
+  assign rxc = rxc_cfg;
 
   logic rxb_flush_q, rxc_flush_q;  // a ring was disabled with writes outstanding
   logic active;
