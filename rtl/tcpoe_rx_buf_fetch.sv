@@ -166,7 +166,7 @@ module tcpoe_rx_buf_fetch #(
 
   if (BYTES >= ENTRY) begin : g_wide  // each beat holds PER_BEAT entries: one per cycle
     logic [SLOT_W-1:0] beat_slot;
-    assign beat_slot = SLOT_W'(pos_q);
+    assign beat_slot = PER_BEAT > 1 ? SLOT_W'(pos_q) : '0;
     assign entry = rd_tdata[ENTRY_W * beat_slot +: ENTRY_W];
     assign entry_here = rd_tvalid;
     assign rd_tready = PER_BEAT == 1 || beat_slot == SLOT_W'(PER_BEAT - 1);

@@ -59,6 +59,16 @@
 // change nothing, and no new work starts until they are all back. `idle`: no
 // DMA command or response outstanding.
 //
+// Timing: s_axis_rx_tready depends on registers only (the parser's queue, the
+// store's and the records' room); a beat is taken into both in the same
+// cycle. A frame's descriptor comes 8 cycles after its last beat; the
+// sequencer decides in the cycle it sees descriptor and record, drops at one
+// beat per clock, issues the frame's write command the next cycle and streams
+// the store's beats to the write master at one per clock (as WREADY allows),
+// issues the completion's command the cycle after the frame's status, and
+// writes index write-backs between frames. Counter, event and error outputs
+// are registered: they pulse the cycle after what they count.
+//
 // The MAC must keep the tkeep rule (every beat but a frame's last keeps all
 // lanes; the last keeps lanes 0..n-1): the store keeps whole beats and writes
 // them as they came. Limits: MAX_FRAME < 65536; one frame in flight in the

@@ -1,5 +1,9 @@
 #include "rx_engine_harness.h"
 
+#include "Vtcpoe_rx_engine_128.h"
+#include "Vtcpoe_rx_engine_128___024root.h"
+#include "Vtcpoe_rx_engine_256.h"
+#include "Vtcpoe_rx_engine_256___024root.h"
 #include "Vtcpoe_rx_engine_512.h"
 #include "Vtcpoe_rx_engine_512___024root.h"
 #include "Vtcpoe_rx_engine_64.h"
@@ -237,9 +241,13 @@ class RxEngineModel final : public RxEngineSim {
 std::unique_ptr<RxEngineSim> make_rx_engine(int data_width, AxiMemory& mem, const RxEngineRun& run) {
   if (data_width == 64)
     return std::make_unique<RxEngineModel<Vtcpoe_rx_engine_64, 8>>(kRxEngine64, mem, run);
+  if (data_width == 128)
+    return std::make_unique<RxEngineModel<Vtcpoe_rx_engine_128, 16>>(kRxEngine128, mem, run);
+  if (data_width == 256)
+    return std::make_unique<RxEngineModel<Vtcpoe_rx_engine_256, 32>>(kRxEngine256, mem, run);
   if (data_width == 512)
     return std::make_unique<RxEngineModel<Vtcpoe_rx_engine_512, 64>>(kRxEngine512, mem, run);
-  throw std::invalid_argument("tcpoe_rx_engine is verilated at DATA_W 64 and 512 only, not " +
+  throw std::invalid_argument("tcpoe_rx_engine is verilated at DATA_W 64, 128, 256 and 512 only, not " +
                               std::to_string(data_width));
 }
 

@@ -1,4 +1,4 @@
-// rtl/tcpoe_rx_engine.sv, verilated at DATA_W 64 and 512, stepped clock by
+// rtl/tcpoe_rx_engine.sv, verilated at DATA_W 64, 128, 256 and 512, stepped clock by
 // clock by a test: frames offered on s_axis_rx by a MAC source (random tvalid
 // gaps), the RXB and RXC ring configurations and `enable` driven as the test
 // sets them (no register file: the ring_cfg_t vectors directly), `now` = the
@@ -26,6 +26,8 @@ struct RxEngineParams {
   int data_width, max_frame, store_frames, fetch_batch, max_burst, outstanding;
 };
 constexpr RxEngineParams kRxEngine64{64, 2182, 2, 8, 64, 8};
+constexpr RxEngineParams kRxEngine128{128, 2182, 2, 8, 64, 8};
+constexpr RxEngineParams kRxEngine256{256, 2182, 2, 8, 64, 8};
 constexpr RxEngineParams kRxEngine512{512, 2182, 2, 8, 16, 4};
 
 struct RxEngineRun {
@@ -104,7 +106,7 @@ class RxEngineSim {
   std::vector<std::pair<uint64_t, uint64_t>> writes_;
 };
 
-// The engine verilated at data_width (64 or 512) on `mem`; throws
+// The engine verilated at data_width (64, 128, 256 or 512) on `mem`; throws
 // std::invalid_argument for another width.
 std::unique_ptr<RxEngineSim> make_rx_engine(int data_width, AxiMemory& mem, const RxEngineRun& run = {});
 

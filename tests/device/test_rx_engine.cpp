@@ -1,7 +1,8 @@
-// The RX engine (rtl/tcpoe_rx_engine.sv) at DATA_W 64 and 512, alone with
-// host memory behind the AXI4 slaves of sim/device/axi_slave.h: a host model
-// in this file posts RX buffers, polls the RX completion ring by its phase
-// bit and checks each completion against the frames sent (byte-identical in
+// The RX engine (rtl/tcpoe_rx_engine.sv) at DATA_W 64 and 512 (the main
+// case and the ring wraps at 128 and 256 too), alone with host memory behind
+// the AXI4 slaves of sim/device/axi_slave.h: a host model in this file posts
+// RX buffers, polls the RX completion ring by its phase bit and checks each
+// completion against the frames sent (byte-identical in
 // its buffer, the descriptor the parser's C++ model gives for the frame,
 // buffer index, length, status, timestamp), and every octet the engine wrote
 // is checked to lie where it may (a buffer of a completed frame, the RXC
@@ -133,6 +134,13 @@ class Host {
   std::vector<uint64_t> posted_addr_;
 };
 
+std::vector<Octets> good_frames(uint64_t seed, int n) {
+  pt::Gen g(seed);
+  std::vector<Octets> frames;
+  for (int i = 0; i < n; ++i) frames.push_back(pt::good_frame(g));
+  return frames;
+}
+
 // Frames of every kind: well-formed, damaged, each Malformed code.
 std::vector<Octets> mixed_frames(uint64_t seed, int n) {
   pt::Gen g(seed);
@@ -175,6 +183,14 @@ std::vector<size_t> match_completions(const std::vector<Completion>& got,
     CHECK(c.timestamp == e.frame_last_cycles()[j]);
   }
   return which;
+}
+
+// Completions `from` on hold frames `first`, first + 1, ...: none lost between.
+void check_consecutive(const std::vector<size_t>& which, size_t from = 0, size_t first = 0) {
+  for (size_t k = from; k < which.size(); ++k) {
+    INFO("completion " << k);
+    CHECK(which[k] == first + (k - from));
+  }
 }
 
 // Every octet written lies in a completed frame's buffer, the RXC ring or a
@@ -221,7 +237,7 @@ RxEngineRun random_run(std::mt19937_64& rng, double tvalid) {
 
 TEST_CASE("rx engine: frames land byte-identical in order, completions as the parser model says",
           "[device][rx_engine]") {
-  for (int width : {64, 512}) {
+  for (int width : {64, 128, 256, 512}) {
     INFO("DATA_W " << width);
     std::mt19937_64 rng(tcpoe::test::test_seed(101));
     const auto frames = mixed_frames(rng(), 60);
@@ -315,13 +331,11 @@ TEST_CASE("rx engine: every Malformed code and bad checksums are counted by code
 
 TEST_CASE("rx engine: rings of 4 and 8 wrap many times; RXB entries fetched in batches",
           "[device][rx_engine]") {
-  for (int width : {64, 512}) {
+  for (int width : {64, 128, 256, 512}) {
     for (auto [rxb_log2, rxc_log2] : {std::pair{2, 3}, std::pair{3, 2}}) {
       INFO("DATA_W " << width << " RXB " << (1 << rxb_log2) << " RXC " << (1 << rxc_log2));
       std::mt19937_64 rng(tcpoe::test::test_seed(104 + uint64_t(rxb_log2)));
-      pt::Gen g(rng());
-      std::vector<Octets> frames;
-      for (int i = 0; i < 120; ++i) frames.push_back(pt::good_frame(g));
+      const auto frames = good_frames(rng(), 120);
       AxiMemory mem;
       auto e = tcpoe::sim::make_rx_engine(width, mem, random_run(rng, 0.8));
       Host host(mem, *e, rxb_log2, rxc_log2);
@@ -332,7 +346,7 @@ TEST_CASE("rx engine: rings of 4 and 8 wrap many times; RXB entries fetched in b
       e->run(50);
       check_no_violations(*e);
       const auto which = match_completions(host.got, frames, *e, host.rxc_size());
-      for (size_t k = 0; k < which.size(); ++k) CHECK(which[k] == k);
+      check_consecutive(which);
       CHECK(e->counters().drop_no_buffer + e->counters().drop_too_long == 0);
       check_writes_in_place(*e, host.got, host.rxc_size());
       // Batches: never past the ring's end nor FETCH_BATCH entries; fewer
@@ -362,9 +376,7 @@ TEST_CASE("rx engine: no buffer posted, frames dropped and counted, nothing writ
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
     std::mt19937_64 rng(tcpoe::test::test_seed(105));
-    pt::Gen g(rng());
-    std::vector<Octets> frames;
-    for (int i = 0; i < 30; ++i) frames.push_back(pt::good_frame(g));
+    const auto frames = good_frames(rng(), 30);
     AxiMemory mem;
     auto e = tcpoe::sim::make_rx_engine(width, mem, random_run(rng, 1.0));
     Host host(mem, *e, 4, 4);
@@ -384,7 +396,7 @@ TEST_CASE("rx engine: no buffer posted, frames dropped and counted, nothing writ
     CHECK(c.drop_no_buffer == 15);
     CHECK(c.frames_rx == 20);
     auto which = match_completions(host.got, frames, *e, host.rxc_size());
-    for (size_t k = 0; k < which.size(); ++k) CHECK(which[k] == k);  // the first five found buffers
+    check_consecutive(which);  // the first five found buffers
     check_writes_in_place(*e, host.got, host.rxc_size());
     // Buffers posted again: the next frames land.
     host.post_limit = 100;
@@ -395,7 +407,7 @@ TEST_CASE("rx engine: no buffer posted, frames dropped and counted, nothing writ
     CHECK(host.got.size() == 15);
     check_no_violations(*e);
     which = match_completions(host.got, frames, *e, host.rxc_size());
-    for (size_t k = 5; k < which.size(); ++k) CHECK(which[k] == 20 + (k - 5));
+    check_consecutive(which, 5, 20);
     CHECK(e->counters().drop_no_buffer == 15);
     check_writes_in_place(*e, host.got, host.rxc_size());
   }
@@ -452,9 +464,7 @@ TEST_CASE("rx engine: RXC ring full, the engine waits (tready falls) and loses n
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
     std::mt19937_64 rng(tcpoe::test::test_seed(107));
-    pt::Gen g(rng());
-    std::vector<Octets> frames;
-    for (int i = 0; i < 60; ++i) frames.push_back(pt::good_frame(g));
+    const auto frames = good_frames(rng(), 60);
     AxiMemory mem;
     auto e = tcpoe::sim::make_rx_engine(width, mem, random_run(rng, 1.0));
     Host host(mem, *e, 6, 2);  // 64 buffers, 4 completions
@@ -470,7 +480,7 @@ TEST_CASE("rx engine: RXC ring full, the engine waits (tready falls) and loses n
     REQUIRE(host.run_until([&] { return host.got.size() == frames.size(); }, 600000));
     check_no_violations(*e);
     const auto which = match_completions(host.got, frames, *e, host.rxc_size());
-    for (size_t k = 0; k < which.size(); ++k) CHECK(which[k] == k);
+    check_consecutive(which);
     CHECK(e->counters().drop_no_buffer + e->counters().drop_too_long == 0);
   }
 }
@@ -480,9 +490,7 @@ TEST_CASE("rx engine: DMA errors on a frame write and a completion write are rep
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
     std::mt19937_64 rng(tcpoe::test::test_seed(108));
-    pt::Gen g(rng());
-    std::vector<Octets> frames;
-    for (int i = 0; i < 12; ++i) frames.push_back(pt::good_frame(g));
+    const auto frames = good_frames(rng(), 12);
     AxiMemory mem;
     const uint64_t bad_buf = kBufBase + 3 * kBufStride;  // buffer 3
     const uint64_t bad_slot = kRxcBase + 6 * dev::rx_compl::kEntrySize;  // completion 6
@@ -549,9 +557,7 @@ TEST_CASE("rx engine: enable dropped with work in flight, no new command, idle; 
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
     std::mt19937_64 rng(tcpoe::test::test_seed(110));
-    pt::Gen g(rng());
-    std::vector<Octets> frames;
-    for (int i = 0; i < 40; ++i) frames.push_back(pt::good_frame(g));
+    const auto frames = good_frames(rng(), 40);
     AxiMemory mem;
     auto e = tcpoe::sim::make_rx_engine(width, mem, random_run(rng, 1.0));
     auto host = std::make_unique<Host>(mem, *e, 3, 3);
@@ -619,7 +625,7 @@ TEST_CASE("rx engine: random MAC gaps, slave timing, ring sizes and buffer posti
       // Nothing lost, duplicated or reordered: every frame has a completion
       // (buffers are always posted again), in order.
       CHECK(e->counters().drop_no_buffer + e->counters().drop_too_long == 0);
-      for (size_t k = 0; k < which.size(); ++k) CHECK(which[k] == k);
+      check_consecutive(which);
       check_writes_in_place(*e, host.got, host.rxc_size());
       CHECK(get_be(mem, kWbRxc, 4) == e->rxc_prod());
       CHECK(get_be(mem, kWbRxb, 4) == e->rxb_cons());
