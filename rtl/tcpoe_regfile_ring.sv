@@ -20,8 +20,9 @@ module tcpoe_regfile_ring #(
 );
   localparam int INDEX_W = tcpoe_dev_pkg::INDEX_W;
   localparam int LOG2_W  = tcpoe_dev_pkg::LOG2_W;
-  localparam int BASE_ALIGN_LOG2 = 6;  // BASE_LO: 64 octets
-  localparam int WB_ALIGN_LOG2   = 2;  // WB_LO: 4 octets
+  // BASE_LO and WB_LO: 64 octets, so each DMA starts on a bus beat at every
+  // DATA_W (the index write-back's 4 octets on lane 0).
+  localparam int ADDR_ALIGN_LOG2 = 6;
   localparam logic [4:0] HOST_IDX_OFF =
       COMPLETION ? 5'(tcpoe_regs_pkg::RING_CONS_OFF) : 5'(tcpoe_regs_pkg::RING_PROD_OFF);
   localparam logic [4:0] DEV_IDX_OFF =
@@ -68,7 +69,7 @@ module tcpoe_regfile_ring #(
       end else if (ring_q.enable) begin
         wr_error = tcpoe_regs_pkg::CFG_ERR_RING_ENABLED;
       end else if (wr_reg_off == 5'(tcpoe_regs_pkg::RING_BASE_LO_OFF)) begin
-        if (wr_data[BASE_ALIGN_LOG2-1:0] != '0) wr_error = tcpoe_regs_pkg::CFG_ERR_BAD_ALIGNMENT;
+        if (wr_data[ADDR_ALIGN_LOG2-1:0] != '0) wr_error = tcpoe_regs_pkg::CFG_ERR_BAD_ALIGNMENT;
         else ring_d.base[31:0] = wr_data;
       end else if (wr_reg_off == 5'(tcpoe_regs_pkg::RING_BASE_HI_OFF)) begin
         ring_d.base[63:32] = wr_data;
@@ -77,7 +78,7 @@ module tcpoe_regfile_ring #(
           wr_error = tcpoe_regs_pkg::CFG_ERR_BAD_RING_SIZE;
         else ring_d.size_log2 = LOG2_W'(wr_data);
       end else if (wr_reg_off == 5'(tcpoe_regs_pkg::RING_WB_LO_OFF)) begin
-        if (wr_data[WB_ALIGN_LOG2-1:0] != '0) wr_error = tcpoe_regs_pkg::CFG_ERR_BAD_ALIGNMENT;
+        if (wr_data[ADDR_ALIGN_LOG2-1:0] != '0) wr_error = tcpoe_regs_pkg::CFG_ERR_BAD_ALIGNMENT;
         else ring_d.wb_addr[31:0] = wr_data;
       end else begin  // RING_WB_HI_OFF, the last offset of the block
         ring_d.wb_addr[63:32] = wr_data;

@@ -458,7 +458,8 @@ bool generate_device_doc(std::ostream& out) {
       << ". With WB_LO/WB_HI set, the device writes its own index of the ring (the "
          "consumer index of TXD and RXB, the producer index of TXC and RXC) to that host "
          "address after each change, 4 octets big-endian, so the driver's fast path reads no "
-         "register.\n\n## Codes\n\n| CFG_ERROR[7:0] | |\n|---|---|\n";
+         "register. Ring bases and write-back addresses are aligned to 64 octets, so every "
+         "DMA the device makes starts on a bus beat.\n\n## Codes\n\n| CFG_ERROR[7:0] | |\n|---|---|\n";
   for (unsigned i = 0; i < d::kCfgErrorCount; ++i)
     out << "| " << i << " | " << d::kCfgErrorNames[i] << " |\n";
   out << "\n| DMA_ERROR_INFO[7:4] | |\n|---|---|\n";

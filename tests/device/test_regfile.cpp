@@ -162,8 +162,10 @@ TEST_CASE("ring configuration: accepted values reach the engines, bad ones are r
       CHECK(h.write(base_lo, bad) == AxiResp::kSlvErr);
       expect_error(h, d::CfgError::kBadAlignment, base_lo);
     }
-    CHECK(h.write(wb_lo, 0x2002) == AxiResp::kSlvErr);
-    expect_error(h, d::CfgError::kBadAlignment, wb_lo);
+    for (uint32_t bad : {0x2002u, 0x2004u, 0x2020u, 0x203cu}) {
+      CHECK(h.write(wb_lo, bad) == AxiResp::kSlvErr);
+      expect_error(h, d::CfgError::kBadAlignment, wb_lo);
+    }
     CHECK(h.read(base_lo).value == 0);
     CHECK(h.read(wb_lo).value == 0);
   }
@@ -184,9 +186,9 @@ TEST_CASE("ring configuration: accepted values reach the engines, bad ones are r
     }
     CHECK(h.write(ctrl, 0) == AxiResp::kOkay);
     CHECK(!h.ring(r).enable);
-    CHECK(h.write(wb_lo, 0x8000'0004) == AxiResp::kOkay);
+    CHECK(h.write(wb_lo, 0x8000'0040) == AxiResp::kOkay);
     CHECK(h.write(ring_reg(ring, d::ring_reg::kWritebackHi), 7) == AxiResp::kOkay);
-    CHECK(h.ring(r).wb_addr == 0x0000'0007'8000'0004ull);
+    CHECK(h.ring(r).wb_addr == 0x0000'0007'8000'0040ull);
     // The other rings were never touched.
     for (int other = 0; other < d::kRingCount; ++other)
       if (other != r) CHECK(h.ring(other).base == 0);

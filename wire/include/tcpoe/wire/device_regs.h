@@ -121,7 +121,7 @@ constexpr Register kConsHost{0x10, "CONS", Access::kReadWrite, 0,
                              "their entries free"};
 constexpr Register kWritebackLo{0x14, "WB_LO", Access::kReadWrite, 0,
                                 "where the device writes its index (4 octets, big-endian) "
-                                "after each change, bits 31:0; 0 = nowhere"};
+                                "after each change, bits 31:0; aligned to 64 octets; 0 = nowhere"};
 constexpr Register kWritebackHi{0x18, "WB_HI", Access::kReadWrite, 0, "... bits 63:32"};
 constexpr Register kRingControl{0x1C, "CTRL", Access::kReadWrite, 0,
                                 "[0] enable; the other registers of an enabled ring are "
@@ -298,7 +298,7 @@ enum class CfgError : uint8_t {
   kUnmapped = 2,       // no register at that offset
   kRingEnabled = 3,    // ring configuration written while the ring is enabled
   kBadRingSize = 4,    // SIZE_LOG2 outside kMinRingLog2..kMaxRingLog2
-  kBadAlignment = 5,   // BASE_LO not aligned to 64 octets, or WB_LO not to 4
+  kBadAlignment = 5,   // BASE_LO or WB_LO not aligned to 64 octets
   kBadIndex = 6,       // PROD/CONS moved backwards or past the other index's bound
   kNotConfigured = 7,  // ring enabled without a base address or a size
   kResetBusy = 8,      // written during a soft reset
@@ -339,7 +339,8 @@ static_assert(sizeof(kDmaSourceNames) / sizeof(kDmaSourceNames[0]) ==
 // takes it, with the payload's host address in octets the builder ignores.
 namespace tx_ring {
 constexpr uint16_t kEntrySize = txdesc::kSize;
-constexpr Field kPayloadAddr{56, 8};  // where payload_len octets of payload are read
+constexpr Field kPayloadAddr{56, 8};  // where payload_len octets of payload are read; aligned to
+                                      // 64 octets, else the descriptor is rejected
 static_assert(kPayloadAddr.offset >= txdesc::kReservedOffset && kPayloadAddr.end() == kEntrySize,
               "the payload address lives in the descriptor's reserved octets");
 }  // namespace tx_ring
