@@ -1,11 +1,12 @@
 // Sends the interrupt vectors' MSI-X messages: each message (a 32-bit DATA
-// to a 4-aligned host ADDR, from a tcpoe_irq_vector) becomes one AXI4 write
+// to a host ADDR, from a tcpoe_irq_vector) becomes one AXI4 write
 // of one beat, the 4 octets little-endian as PCIe carries a DWORD: the beat
 // is the aligned DATA_W/8-octet block holding ADDR, WSTRB the message's four
 // lanes (ADDR mod DATA_W/8 onwards). AW and W go out together; one message
 // at a time, the next taken after the B response. Vectors take turns (round
 // robin). A SLVERR/DECERR response is reported like an engine's DMA error
 // (source DMA_SRC_MSIX, the message's address); the message is not resent.
+// ADDR's bits 1:0 are ignored (taken as zero), as PCIe's MSI-X table has them.
 //
 // `stop` (a soft reset draining) takes no new message; `idle`: no write
 // outstanding. AWID 0; AWCACHE, AWPROT as tcpoe_dma_wr's.
@@ -87,7 +88,7 @@ module tcpoe_msix_writer #(
 
   always_ff @(posedge clk) begin
     if (take) begin
-      addr_q <= msix_addr[sel*A_W +: A_W];
+      addr_q <= {msix_addr[sel*A_W + 2 +: A_W - 2], 2'b00};
       data_q <= msix_data[sel*32 +: 32];
     end
   end
