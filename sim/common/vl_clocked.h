@@ -30,8 +30,13 @@ class VlClocked {
     }
   }
   ~VlClocked() {
+    // A model's scopes leave the thread's current context when it is
+    // destroyed: make that its own, not that of another model (two devices
+    // in one test) destroyed before it.
+    Verilated::threadContextp(ctx_.get());
     if (fst_) fst_->close();
     top_->final();
+    top_.reset();
   }
   VlClocked(const VlClocked&) = delete;
   VlClocked& operator=(const VlClocked&) = delete;
@@ -50,12 +55,14 @@ class VlClocked {
   }
   // Clock low, inputs applied: combinational outputs are valid after this.
   void settle() {
+    Verilated::threadContextp(ctx_.get());  // errors and $time go to this model's context
     top_->clk = 0;
     top_->eval();
     dump();
   }
   // The clock edge: registers take their next values.
   void rising_edge() {
+    Verilated::threadContextp(ctx_.get());
     top_->clk = 1;
     top_->eval();
     dump();
