@@ -77,7 +77,7 @@ class TopHost {
     for (dev::Ring r : {dev::Ring::kTxCompl, dev::Ring::kRxCompl})
       h_.write_memory(setup_.rings[int(r)].base, Octets(size(r) * entry_len(r), 0));
     h_.write_memory(kWbArea, Octets(4 * 64, 0));
-    txd_prod_ = rxb_prod_ = txc_cons_ = rxc_cons_ = 0;
+    txd_prod_ = rxb_prod_ = txc_cons_ = rxc_cons_ = txc_handed_ = rxc_handed_ = 0;
     h_.bring_up(setup_);
   }
 
@@ -130,21 +130,27 @@ class TopHost {
     return index;
   }
   void ring_rx() { h_.doorbell(int(dev::Ring::kRxBuf), rxb_prod_); }
+  uint16_t rx_posted() const { return rxb_prod_; }
   static uint64_t buffer_addr(uint16_t index) { return kBufferArea + uint64_t(index % 1024) * kSlot; }
 
-  // Completions: the next one if its phase bit says it is new; the ring's
-  // CONS is handed back at once (a register write).
+  // Completions: the next one if its phase bit says it is new. The ring's
+  // CONS goes back to the device (a register write) as far as the device's
+  // PROD, written back after the entries, says it has got: an entry is in
+  // host memory a little before the device counts it written (its write's
+  // response), and the register file refuses a CONS beyond its PROD.
   std::optional<TxCompletion> poll_tx() {
+    hand_back(dev::Ring::kTxCompl, txc_cons_, txc_handed_);
     const auto e = next_completion(dev::Ring::kTxCompl, txc_cons_, dev::tx_compl::kFlags.offset);
     if (!e) return std::nullopt;
     TxCompletion c;
     c.desc_index = uint16_t(get_be(*e, dev::tx_compl::kDescIndex.offset, 2));
     c.status = dev::ComplStatus((*e)[dev::tx_compl::kStatus.offset]);
     c.timestamp = get_be(*e, dev::tx_compl::kTimestamp.offset, 8);
-    h_.doorbell(int(dev::Ring::kTxCompl), txc_cons_);
+    hand_back(dev::Ring::kTxCompl, txc_cons_, txc_handed_);
     return c;
   }
   std::optional<RxCompletion> poll_rx() {
+    hand_back(dev::Ring::kRxCompl, rxc_cons_, rxc_handed_);
     const auto e = next_completion(dev::Ring::kRxCompl, rxc_cons_, dev::rx_compl::kFlags.offset);
     if (!e) return std::nullopt;
     RxCompletion c;
@@ -155,11 +161,20 @@ class TopHost {
     c.frame_len = uint16_t(get_be(*e, dev::rx_compl::kFrameLen.offset, 2));
     c.status = dev::ComplStatus((*e)[dev::rx_compl::kStatus.offset]);
     c.timestamp = get_be(*e, dev::rx_compl::kTimestamp.offset, 8);
-    h_.doorbell(int(dev::Ring::kRxCompl), rxc_cons_);
+    hand_back(dev::Ring::kRxCompl, rxc_cons_, rxc_handed_);
     return c;
   }
 
  private:
+  // Writes CONS, up to the device's written-back PROD, when it moved.
+  void hand_back(dev::Ring r, uint16_t cons, uint16_t& handed) {
+    const uint16_t prod = written_back(r);
+    const uint16_t upto = uint16_t(prod - handed) < uint16_t(cons - handed) ? prod : cons;
+    if (upto == handed) return;
+    h_.doorbell(int(r), upto);
+    handed = upto;
+  }
+
   // The entry at `cons` when its phase bit is the current pass's (1 on the
   // first pass, flipped on every wrap); advances `cons`.
   std::optional<Octets> next_completion(dev::Ring r, uint16_t& cons, size_t flags_at) {
@@ -175,6 +190,7 @@ class TopHost {
   TopHarness& h_;
   sim::BringUp setup_;
   uint16_t txd_prod_ = 0, rxb_prod_ = 0, txc_cons_ = 0, rxc_cons_ = 0;
+  uint16_t txc_handed_ = 0, rxc_handed_ = 0;  // CONS as last written to the device
 };
 
 // The frame the builder makes from a descriptor and payload, as the wire
