@@ -6,6 +6,7 @@
 #include "Vtcpoe_axi_mux.h"
 #include "Vtcpoe_msix_writer_512.h"
 #include "Vtcpoe_msix_writer_64.h"
+#include "axi_ports.h"
 #include "verilator_ports.h"
 #include "vl_clocked.h"
 
@@ -127,41 +128,13 @@ MuxReport run_axi_mux(AxiMemory& mem, const std::vector<std::vector<MuxBurst>>& 
     // The host memory.
     rd_slave.prepare(cycle);
     wr_slave.prepare(cycle);
-    t->m_axi_arready = rd_slave.arready();
-    t->m_axi_rvalid = rd_slave.rvalid();
-    t->m_axi_rid = rd_slave.rid();
-    t->m_axi_rresp = rd_slave.rresp();
-    t->m_axi_rlast = rd_slave.rlast();
-    for (int i = 0; i < kBytes; ++i) set_lane(t->m_axi_rdata, i, rd_slave.rdata()[size_t(i)]);
-    t->m_axi_awready = wr_slave.awready();
-    t->m_axi_wready = wr_slave.wready();
-    t->m_axi_bvalid = wr_slave.bvalid();
-    t->m_axi_bid = wr_slave.bid();
-    t->m_axi_bresp = wr_slave.bresp();
+    drive_read_slave(t.top(), rd_slave, kBytes);
+    drive_write_slave(t.top(), wr_slave);
     t.settle();
 
-    AxiReadPorts rp;
-    rp.ar = {bool(t->m_axi_arvalid), bool(t->m_axi_arready), t->m_axi_araddr, t->m_axi_arid,
-             t->m_axi_arlen, t->m_axi_arsize, t->m_axi_arburst, t->m_axi_arcache, t->m_axi_arprot};
-    rp.rvalid = t->m_axi_rvalid;
-    rp.rready = t->m_axi_rready;
-    rp.rlast = t->m_axi_rlast;
-    rp.rid = t->m_axi_rid;
-    rp.rresp = t->m_axi_rresp;
+    const AxiReadPorts rp = read_ports(t.top());
     rd_check.check(cycle, rp);
-    AxiWritePorts wp;
-    wp.aw = {bool(t->m_axi_awvalid), bool(t->m_axi_awready), t->m_axi_awaddr, t->m_axi_awid,
-             t->m_axi_awlen, t->m_axi_awsize, t->m_axi_awburst, t->m_axi_awcache, t->m_axi_awprot};
-    wp.wvalid = t->m_axi_wvalid;
-    wp.wready = t->m_axi_wready;
-    wp.wlast = t->m_axi_wlast;
-    wp.wdata.resize(kBytes);
-    for (int i = 0; i < kBytes; ++i) wp.wdata[size_t(i)] = get_lane(t->m_axi_wdata, i);
-    wp.wstrb = get_bits(t->m_axi_wstrb, 0, kBytes);
-    wp.bvalid = t->m_axi_bvalid;
-    wp.bready = t->m_axi_bready;
-    wp.bid = t->m_axi_bid;
-    wp.bresp = t->m_axi_bresp;
+    const AxiWritePorts wp = write_ports(t.top(), kBytes);
     wr_check.check(cycle, wp);
 
     // Address grants: the ID's prefix is the master taken, fairly.
@@ -321,25 +294,9 @@ MsixReport run_msix(AxiMemory& mem, const std::vector<std::vector<std::pair<uint
       }
     }
     slave.prepare(cycle);
-    t->m_axi_awready = slave.awready();
-    t->m_axi_wready = slave.wready();
-    t->m_axi_bvalid = slave.bvalid();
-    t->m_axi_bid = slave.bid();
-    t->m_axi_bresp = slave.bresp();
+    drive_write_slave(t.top(), slave);
     t.settle();
-    AxiWritePorts wp;
-    wp.aw = {bool(t->m_axi_awvalid), bool(t->m_axi_awready), t->m_axi_awaddr, t->m_axi_awid,
-             t->m_axi_awlen, t->m_axi_awsize, t->m_axi_awburst, t->m_axi_awcache, t->m_axi_awprot};
-    wp.wvalid = t->m_axi_wvalid;
-    wp.wready = t->m_axi_wready;
-    wp.wlast = t->m_axi_wlast;
-    wp.wdata.resize(kB);
-    for (int i = 0; i < kB; ++i) wp.wdata[size_t(i)] = get_lane(t->m_axi_wdata, i);
-    wp.wstrb = get_bits(t->m_axi_wstrb, 0, kB);
-    wp.bvalid = t->m_axi_bvalid;
-    wp.bready = t->m_axi_bready;
-    wp.bid = t->m_axi_bid;
-    wp.bresp = t->m_axi_bresp;
+    const AxiWritePorts wp = write_ports(t.top(), kB);
     // The writer offers W with its AW (AXI allows W first; the slave takes W
     // only after AW): the checker, which wants W after AW, sees it from then.
     AxiWritePorts seen = wp;

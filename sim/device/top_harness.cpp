@@ -6,6 +6,7 @@
 
 #include "Vtcpoe_top_512.h"
 #include "Vtcpoe_top_64.h"
+#include "axi_ports.h"
 #include "axis.h"
 #include "tcpoe/wire/device_regs.h"
 #include "verilator_ports.h"
@@ -111,17 +112,8 @@ struct TopHarness::CoreImpl : TopHarness::Core {
     // Host memory
     rd_slave.prepare(cycle);
     wr_slave.prepare(cycle);
-    top->m_axi_arready = rd_slave.arready();
-    top->m_axi_rvalid = rd_slave.rvalid();
-    top->m_axi_rid = rd_slave.rid();
-    top->m_axi_rresp = rd_slave.rresp();
-    top->m_axi_rlast = rd_slave.rlast();
-    for (int i = 0; i < kBytes; ++i) set_lane(top->m_axi_rdata, i, rd_slave.rdata()[size_t(i)]);
-    top->m_axi_awready = wr_slave.awready();
-    top->m_axi_wready = wr_slave.wready();
-    top->m_axi_bvalid = wr_slave.bvalid();
-    top->m_axi_bid = wr_slave.bid();
-    top->m_axi_bresp = wr_slave.bresp();
+    drive_read_slave(top.top(), rd_slave, kBytes);
+    drive_write_slave(top.top(), wr_slave);
     // MAC, when not linked to a peer
     if (!linked) {
       rx_source.decide();
@@ -153,31 +145,9 @@ struct TopHarness::CoreImpl : TopHarness::Core {
 
   void edge() override {
     const uint64_t cycle = h.cycle_;
-    AxiReadPorts rp;
-    rp.ar = {bool(top->m_axi_arvalid), bool(top->m_axi_arready), top->m_axi_araddr,
-             top->m_axi_arid, top->m_axi_arlen, top->m_axi_arsize, top->m_axi_arburst,
-             top->m_axi_arcache, top->m_axi_arprot};
-    rp.rvalid = top->m_axi_rvalid;
-    rp.rready = top->m_axi_rready;
-    rp.rlast = top->m_axi_rlast;
-    rp.rid = top->m_axi_rid;
-    rp.rresp = top->m_axi_rresp;
+    const AxiReadPorts rp = read_ports(top.top());
     rd_check.check(cycle, rp);
-
-    AxiWritePorts wp;
-    wp.aw = {bool(top->m_axi_awvalid), bool(top->m_axi_awready), top->m_axi_awaddr,
-             top->m_axi_awid, top->m_axi_awlen, top->m_axi_awsize, top->m_axi_awburst,
-             top->m_axi_awcache, top->m_axi_awprot};
-    wp.wvalid = top->m_axi_wvalid;
-    wp.wready = top->m_axi_wready;
-    wp.wlast = top->m_axi_wlast;
-    wp.wdata.resize(kBytes);
-    for (int i = 0; i < kBytes; ++i) wp.wdata[size_t(i)] = get_lane(top->m_axi_wdata, i);
-    wp.wstrb = get_bits(top->m_axi_wstrb, 0, kBytes);
-    wp.bvalid = top->m_axi_bvalid;
-    wp.bready = top->m_axi_bready;
-    wp.bid = top->m_axi_bid;
-    wp.bresp = top->m_axi_bresp;
+    const AxiWritePorts wp = write_ports(top.top(), kBytes);
     wr_check.check(cycle, wp);
 
     if (rp.ar.valid || wp.aw.valid) h.last_request_cycle_ = cycle;

@@ -6,8 +6,12 @@
 // first, as a driver does, so stale memory never looks new).
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <cstdint>
 #include <optional>
+#include <random>
+#include <string>
 #include <stdexcept>
 #include <vector>
 
@@ -200,6 +204,43 @@ inline Octets expected_frame(const wire::TxDescriptor& d, const Octets& payload)
   const size_t len = wire::frame::kTcpOffset + wire::to_frame_repr(d).tcp.header_len() + payload.size();
   f.resize(len);
   return f;
+}
+
+// A device counter, read through BAR0.
+inline uint32_t counter(TopHarness& h, dev::Counter c) { return h.read_reg(dev::counter_offset(c)); }
+
+// The AXI rules on the device's m_axi all kept (the first broken one shown).
+inline void require_clean(const TopHarness& h) {
+  const auto v = h.violations();
+  INFO((v.empty() ? std::string() : v.front()));
+  REQUIRE(v.empty());
+}
+
+// A TX descriptor for a data segment between two fixed hosts.
+inline wire::TxDescriptor data_desc(uint32_t seq, uint16_t payload_len, std::mt19937_64& rng) {
+  wire::TxDescriptor t;
+  t.eth_dst = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+  t.eth_src = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+  t.ip_src = 0x0a4d0001;
+  t.ip_dst = 0x0a4d0002;
+  t.ident = uint16_t(rng());
+  t.src_port = 40000;
+  t.dst_port = 5201;
+  t.seq = seq;
+  t.ack = uint32_t(rng());
+  t.tcp_flags = wire::tcp::flag::kAck | wire::tcp::flag::kPsh;
+  t.window = uint16_t(rng());
+  t.has_timestamps = (rng() & 1) != 0;
+  t.ts_val = uint32_t(rng());
+  t.ts_ecr = uint32_t(rng());
+  t.payload_len = payload_len;
+  return t;
+}
+
+inline Octets random_octets(size_t n, std::mt19937_64& rng) {
+  Octets o(n);
+  for (auto& b : o) b = uint8_t(rng());
+  return o;
 }
 
 }  // namespace tcpoe::test
