@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "../builder/builder_test_util.h"
 #include "tcpoe/wire/device_regs.h"
 #include "tcpoe/wire/frame.h"
 #include "tcpoe/wire/rx_descriptor.h"
@@ -197,13 +198,10 @@ class TopHost {
   uint16_t txc_handed_ = 0, rxc_handed_ = 0;  // CONS as last written to the device
 };
 
-// The frame the builder makes from a descriptor and payload, as the wire
-// layer emits it, without the padding the MAC adds.
+// The frame the builder makes from a descriptor and payload: the builder
+// tests' reference (the wire layer's frame, without the MAC's padding).
 inline Octets expected_frame(const wire::TxDescriptor& d, const Octets& payload) {
-  Octets f = wire::emit_frame(wire::to_frame_repr(d), payload);
-  const size_t len = wire::frame::kTcpOffset + wire::to_frame_repr(d).tcp.header_len() + payload.size();
-  f.resize(len);
-  return f;
+  return expected_frame(sim::TxSegment(d, payload));
 }
 
 // A device counter, read through BAR0.
