@@ -329,7 +329,7 @@ TEST_CASE("rx engine: every Malformed code and bad checksums are counted by code
   }
 }
 
-TEST_CASE("rx engine: rings of 4 and 8 wrap many times; RXB entries fetched in batches",
+TEST_CASE("rx engine: rings of 4 and 8 wrap many times, RXB entries fetched in batches",
           "[device][rx_engine]") {
   for (int width : {64, 128, 256, 512}) {
     for (auto [rxb_log2, rxc_log2] : {std::pair{2, 3}, std::pair{3, 2}}) {
@@ -371,7 +371,7 @@ TEST_CASE("rx engine: rings of 4 and 8 wrap many times; RXB entries fetched in b
   }
 }
 
-TEST_CASE("rx engine: no buffer posted, frames dropped and counted, nothing written; resumes",
+TEST_CASE("rx engine: no buffer posted, frames dropped and counted, nothing written, resumes",
           "[device][rx_engine]") {
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
@@ -413,7 +413,7 @@ TEST_CASE("rx engine: no buffer posted, frames dropped and counted, nothing writ
   }
 }
 
-TEST_CASE("rx engine: a frame longer than its buffer is dropped and the buffer kept; an "
+TEST_CASE("rx engine: a frame longer than its buffer is dropped and the buffer kept, an "
           "unaligned buffer gives DESC_REJECTED", "[device][rx_engine]") {
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
@@ -485,7 +485,7 @@ TEST_CASE("rx engine: RXC ring full, the engine waits (tready falls) and loses n
   }
 }
 
-TEST_CASE("rx engine: DMA errors on a frame write and a completion write are reported; the "
+TEST_CASE("rx engine: DMA errors on a frame write and a completion write are reported, the "
           "engine goes on", "[device][rx_engine]") {
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
@@ -552,7 +552,7 @@ TEST_CASE("rx engine: an RXB entry read that fails is reported and its frames dr
   }
 }
 
-TEST_CASE("rx engine: enable dropped with work in flight, no new command, idle; reset and "
+TEST_CASE("rx engine: enable dropped with work in flight, no new command, idle, reset and "
           "re-enable work", "[device][rx_engine]") {
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
