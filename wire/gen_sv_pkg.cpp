@@ -480,10 +480,10 @@ bool generate_device_doc(std::ostream& out) {
       "Neither is read or sent.");
   field_table(out, "RX_BUF entry", d::rx_buf::kEntrySize,
               {{"buffer address", d::rx_buf::kAddr}, {"buffer length", d::rx_buf::kLen}},
-              "Octets 12..15 are reserved (zero). The buffer address must be aligned to 64 octets "
-              "(otherwise the frame is not written, its completion says DESC_REJECTED and the "
-              "buffer is consumed). A frame longer than its buffer is dropped and counted "
-              "(CNT_RX_DROP_TOO_LONG); the buffer stays posted for the next frame.");
+              "Octets 12..15 are reserved (zero). A frame longer than its buffer is dropped and "
+              "counted (CNT_RX_DROP_TOO_LONG); the buffer stays posted for the next frame. The "
+              "buffer address must be aligned to 64 octets: a frame meant for a buffer that is "
+              "not is not written, its completion says DESC_REJECTED, and the buffer is used.");
   field_table(out, "TX completion", d::tx_compl::kEntrySize,
               {{"TX_DESC index completed", d::tx_compl::kDescIndex},
                {"status", d::tx_compl::kStatus},
@@ -503,7 +503,9 @@ bool generate_device_doc(std::ostream& out) {
                {"status", d::rx_compl::kStatus},
                {"device cycle of the frame's last beat", d::rx_compl::kTimestamp},
                {"flags: bit 7 phase, written last", d::rx_compl::kFlags}},
-              "One per received frame that found a buffer, in arrival order.");
+              "One per received frame that found a buffer, in arrival order. Status OK, "
+              "DESC_REJECTED (buffer address not aligned to 64 octets) or DMA_ERROR (the "
+              "frame's write failed); octets written is 0 unless OK.");
   out << "\nA completion is new when its phase bit equals the ring's current pass: 1 on the "
          "first pass after the ring is enabled, flipped on every wrap.\n";
   return true;

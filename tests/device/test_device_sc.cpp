@@ -109,24 +109,6 @@ bool covers(std::vector<Tlp> v, uint64_t begin, uint64_t end) {
 }
 uint64_t round_up(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 
-// While rtl/ still holds the stub engines the top was first built with (no
-// work taken, ever), the tests of traffic say so and exit 77 (ctest:
-// skipped) instead of failing; with the real engines they run.
-constexpr int kSkipExitCode = 77;
-void skip_with_stub_engines(std::initializer_list<const char*> files = {"tcpoe_tx_engine.sv",
-                                                                         "tcpoe_rx_engine.sv"}) {
-  for (const char* file : files) {
-    std::ifstream f(std::string(TCPOE_SOURCE_DIR) + "/rtl/" + file);
-    std::string first;
-    std::getline(f, first);
-    if (first.rfind("// STUB", 0) == 0) {
-      std::fprintf(stderr, "\n*** SKIPPED: rtl/%s is still the stub engine; this test needs the real one\n",
-                   file);
-      std::fflush(stderr);
-      std::_Exit(kSkipExitCode);
-    }
-  }
-}
 
 // The link's TLP time, Gen3 x8 (docs/pcie-model.md: 57.88 Gb/s for TLPs).
 constexpr double kNsPerOctet = 8 / 57.8793;
@@ -294,7 +276,6 @@ TEST_CASE("device in SystemC: the FST waveform is in simulated time", "[device_s
 
 TEST_CASE("device in SystemC: frames from host A's TX ring land byte-identical in host B's buffers",
           "[engines][device_sc][loopback]") {
-  skip_with_stub_engines();
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
     const std::string dir = out_dir("loop");
@@ -325,7 +306,6 @@ TEST_CASE("device in SystemC: frames from host A's TX ring land byte-identical i
 
 TEST_CASE("device in SystemC: a TX payload outside the mapped windows is an IOMMU fault, and the device goes on",
           "[engines][device_sc][iommu]") {
-  skip_with_stub_engines({"tcpoe_tx_engine.sv"});  // the RX side takes no part
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
     const Seen s = scenario("iommu", width, out_dir("iommu"));
@@ -348,7 +328,6 @@ TEST_CASE("device in SystemC: a TX payload outside the mapped windows is an IOMM
 }
 
 TEST_CASE("device in SystemC: MPS, MRRS, RCB and 4 KB splitting on the TLP trace", "[engines][device_sc][split]") {
-  skip_with_stub_engines();
   constexpr uint64_t kMps = 128, kMrrs = 256, kRcb = 64;  // the scenario's link
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
@@ -434,7 +413,6 @@ TEST_CASE("device in SystemC: MPS, MRRS, RCB and 4 KB splitting on the TLP trace
 
 TEST_CASE("device in SystemC: frames from the wire land byte-identical in the host's RX buffers",
           "[engines][device_sc][rx]") {
-  skip_with_stub_engines({"tcpoe_rx_engine.sv"});
   for (int width : {64, 512}) {
     INFO("DATA_W " << width);
     const std::string dir = out_dir("rx");

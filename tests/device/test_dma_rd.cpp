@@ -129,7 +129,7 @@ TEST_CASE("bursts split at 4 KB and at MAX_BURST, at most OUTSTANDING in flight"
   }
 }
 
-TEST_CASE("an error response makes the command's status an error; its data still comes",
+TEST_CASE("an error response makes the command's status an error, its data still comes",
           "[device][dma]") {
   for (int w : {64, 512}) {
     INFO("DATA_W " << w);

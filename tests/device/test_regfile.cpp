@@ -77,7 +77,7 @@ TEST_CASE("after reset every register reads its reset value from the map", "[dev
   }
 }
 
-TEST_CASE("offsets without a register read all ones with SLVERR; writes there are refused",
+TEST_CASE("offsets without a register read all ones with SLVERR, writes there are refused",
           "[device][regfile]") {
   RegfileHarness h;
   const auto regs = map_by_offset();

@@ -25,7 +25,7 @@ constexpr int kWidths[] = {64, 512};
 
 }  // namespace
 
-TEST_CASE("top: registers read their reset values through BAR0; RW registers keep what is written",
+TEST_CASE("top: registers read their reset values through BAR0, RW registers keep what is written",
           "[device][top]") {
   for (const int w : kWidths) {
     DYNAMIC_SECTION("DATA_W " << w) {
@@ -56,7 +56,7 @@ TEST_CASE("top: registers read their reset values through BAR0; RW registers kee
   }
 }
 
-TEST_CASE("top: MMIO to unmapped offsets reads all ones with SLVERR; writes are refused into CFG_ERROR",
+TEST_CASE("top: MMIO to unmapped offsets reads all ones with SLVERR, writes are refused into CFG_ERROR",
           "[device][top]") {
   for (const int w : kWidths) {
     DYNAMIC_SECTION("DATA_W " << w) {

@@ -72,7 +72,7 @@ tcp::Segment spoofed_syn(uint32_t src_ip, uint16_t src_port, uint32_t isn) {
 
 }  // namespace
 
-TEST_CASE("SYN cookies: 100,000 spoofed SYNs allocate nothing; a real connect completes",
+TEST_CASE("SYN cookies: 100,000 spoofed SYNs allocate nothing, a real connect completes",
           "[driver][cookies]") {
   TwoHosts h(seeded_config(99), seeded_config(1));  // a genuine client, and the server
   tcp::ConnectionTable& server = h.server;

@@ -67,7 +67,7 @@ TEST_CASE("TCPOE_SEED is a decimal number 0..2^64-1 and nothing else", "[harness
   }
 }
 
-TEST_CASE("unset, every test keeps its constant; set, each gets its own mix", "[harness][seed]") {
+TEST_CASE("unset, every test keeps its constant, set, each gets its own mix", "[harness][seed]") {
   {
     SeedEnv unset(std::nullopt);
     CHECK(test_seed(5) == 5);

@@ -104,7 +104,7 @@ TEST_CASE("Gen3 x8 defaults: the published 42.1 and 52.9 Gb/s for writes, the fo
   for (const auto& [size, m] : t.at("read")) CHECK(m.gbps <= link.read_gbps(size) * 1.001);
 }
 
-TEST_CASE("a lone 64-byte read takes about 550 ns; latency grows with size", "[pcie][bench]") {
+TEST_CASE("a lone 64-byte read takes about 550 ns, latency grows with size", "[pcie][bench]") {
   const BenchTable t = run_bench("");
   CHECK(t.at("read").at(64).latency_ns == Approx(550).epsilon(0.05));
   // A lone write: its TLPs' time on the link, 88 octets for 64 bytes.

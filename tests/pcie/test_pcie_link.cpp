@@ -130,7 +130,7 @@ TEST_CASE("reads split at MRRS, completions at MPS, each request with its own ta
   }
 }
 
-TEST_CASE("read requests never cross 4 KB; completions from an unaligned start end at an RCB boundary",
+TEST_CASE("read requests never cross 4 KB, completions from an unaligned start end at an RCB boundary",
           "[pcie][split]") {
   LinkConfig cfg;
   check_tlps(trace_of(cfg, false, 0xf00, 512), {{"up", "MRd", 0xf00, 256, "0"},
@@ -213,7 +213,7 @@ TEST_CASE("counters count TLPs and octets each way", "[pcie][counters]") {
   CHECK(c.wire_bytes_to_device == 3 * 20 + 600 + 24 + 4 + 24);
 }
 
-TEST_CASE("32-bit addresses use 3-DW headers; ECRC adds 4 octets", "[pcie][config]") {
+TEST_CASE("32-bit addresses use 3-DW headers, ECRC adds 4 octets", "[pcie][config]") {
   LinkConfig cfg;
   CHECK(cfg.memory_request_header_octets() == 24);
   CHECK(cfg.completion_header_octets() == 20);

@@ -348,7 +348,7 @@ static_assert(kPayloadAddr.offset >= txdesc::kReservedOffset && kPayloadAddr.end
 // RX_BUF ring: one empty buffer per entry.
 namespace rx_buf {
 constexpr uint16_t kEntrySize = 16;
-constexpr Field kAddr{0, 8};  // aligned to 64 octets, else the buffer is consumed unwritten
+constexpr Field kAddr{0, 8};  // aligned to 64 octets (else the frame's completion: DESC_REJECTED)
 constexpr Field kLen{8, 4};  // octets; a frame longer than its buffer is dropped and counted
 // Octets 12..15 reserved, zero.
 }  // namespace rx_buf
@@ -369,7 +369,8 @@ constexpr Field kFlags{15, 1};     // compl_flag bits; written last
 // The status octet of both completions.
 enum class ComplStatus : uint8_t {
   kOk = 0,              // TX: sent; RX: in the buffer, the descriptor's verdict judges it
-  kDescRejected = 1,    // TX: the builder refused the descriptor's fields (counted)
+  kDescRejected = 1,    // TX: the builder refused the descriptor's fields (counted); RX: the
+                        // buffer address is not aligned to 64 octets (the frame is not written)
   kPayloadTooLong = 2,  // TX: payload_len beyond MAX_FRAME
   kDmaError = 3,        // TX: the ring entry or payload, RX: the buffer, is outside the mapped windows
 };
