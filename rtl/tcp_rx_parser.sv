@@ -13,8 +13,10 @@
 // descriptor per clock. m_desc_tvalid rises 8 cycles after the frame's last
 // beat, at every DATA_W. The stages, and the C++ reference this module must
 // match cycle for cycle, are in hls/parser/tcp_rx_parser.h (class
-// TcpRxParser: the same register names; w_<name> of pipeline stage s and
-// u_<name> of walk unit k here are w[s].<name> and u[k].<name> there).
+// TcpRxParser: the same register names; w_<name> of pipeline stage s here is
+// w[s].<name> there, and the registers of walk unit k, the struct
+// g_walk[k].u_unit.state (tcp_rx_opt_walk_pkg::unit_t), are u[k] there,
+// field for field).
 // Nothing inside stalls; s_axis_tready falls only when the output queue could
 // not hold every frame already inside plus one more.
 //
@@ -29,11 +31,12 @@
 //   position costs a comparison and a small update rather than a lookup;
 //   the MSS and window-scale values are picked up where their options start,
 //   only the timestamps value is shifted out at the end;
-// - a walk unit keeps a frame for several windows where frames that need
-//   the walk cannot come every cycle: one unit for all 6 windows at
-//   DATA_W=64, 2 at 128, 3 at 256, 6 (a plain pipeline) at 512. The windows
-//   read the option octets in `hdr` while the next frame has not yet
-//   overwritten them, copies only where it has;
+// - a walk unit (rtl/tcp_rx_opt_walk_unit.sv, one instance per unit, in a
+//   chain from the decode to the last stage) keeps a frame for several
+//   windows where frames that need the walk cannot come every cycle: one
+//   unit for all 6 windows at DATA_W=64, 2 at 128, 3 at 256, 6 (a plain
+//   pipeline) at 512. The windows read the option octets in `hdr` while the
+//   next frame has not yet overwritten them, copies only where it has;
 // - the checksum engine is given only the TCP segment (octets before it and
 //   Ethernet padding read as zero), so its sum and the pseudo-header's decide
 //   the TCP verdict with one comparison.
@@ -84,23 +87,23 @@ module tcp_rx_parser #(
   localparam int FIFO_DEPTH  = 16;
   localparam int PTR_W       = 4;
   localparam int LEN_W       = 17;  // frame length, saturating
-  localparam int POS_W       = 6;
-  localparam int UNK_W       = 5;   // at most 20 options of 2 octets
-  localparam int OPT_VALUE_OFF    = 2;  // an option's value follows its kind and length
+  localparam int POS_W       = tcp_rx_opt_walk_pkg::POS_W;
+  localparam int UNK_W       = tcp_rx_opt_walk_pkg::UNK_W;
+  localparam int OPT_VALUE_OFF    = tcp_rx_opt_walk_pkg::OPT_VALUE_OFF;
   localparam int OPT_VALUE_OCTETS = OPT - OPT_VALUE_OFF;  // option octets 2..39: the values
-  // The option walk: window j (walked in cycle t+1+j, the frame's last beat
-  // taken at edge t) is positions POS_PER_WINDOW*j .. POS_PER_WINDOW*j+6
-  // (positions 40, 41 lie past every option area). A frame that needs the
-  // walk (well-formed as far as check 8 and with options: 58 octets or more)
-  // comes at most once per SPACING beats, so one walk unit can take a frame
-  // for WINDOWS_PER_UNIT consecutive windows: UNITS = WINDOWS /
-  // WINDOWS_PER_UNIT units.
-  localparam int POS_PER_WINDOW   = 7;
-  localparam int WINDOWS          = 6;
+  // The option walk (rtl/tcp_rx_opt_walk_unit.sv): window j (walked in cycle
+  // t+1+j, the frame's last beat taken at edge t) is positions
+  // POS_PER_WINDOW*j .. POS_PER_WINDOW*j+6 (positions 40, 41 lie past every
+  // option area). A frame that needs the walk (well-formed as far as check 8
+  // and with options: 58 octets or more) comes at most once per SPACING
+  // beats, so one walk unit can take a frame for WINDOWS_PER_UNIT
+  // consecutive windows: UNITS = WINDOWS / WINDOWS_PER_UNIT units.
+  localparam int POS_PER_WINDOW   = tcp_rx_opt_walk_pkg::POS_PER_WINDOW;
+  localparam int WINDOWS          = tcp_rx_opt_walk_pkg::WINDOWS;
   localparam int SPACING          = (OPT_OFF + 4 + BYTES - 1) / BYTES;  // 8, 4, 2, 1
   localparam int WINDOWS_PER_UNIT = SPACING >= 6 ? 6 : (SPACING >= 3 ? 3 : SPACING);  // 6, 3, 2, 1
   localparam int UNITS            = WINDOWS / WINDOWS_PER_UNIT;
-  localparam int WINDOW_IDX_W     = 3;  // a window's index inside its unit
+  localparam int UNIT_W           = tcp_rx_opt_walk_pkg::UNIT_W;
   // Windows FIRST_COPIED_WINDOW on are no longer in hdr when walked (see
   // in_hdr): they read copies.
   localparam int FIRST_COPIED_WINDOW = BYTES == 64 ? 1 : (BYTES == 32 ? 3 : WINDOWS);
@@ -145,11 +148,6 @@ module tcp_rx_parser #(
   function automatic bit ip_header_judged(input tcpoe_wire_pkg::malformed_e code);
     ip_header_judged = code == tcpoe_wire_pkg::MALFORMED_NONE
                        || code >= tcpoe_wire_pkg::MALFORMED_IP_TOTAL_LEN;
-  endfunction
-
-  // Window c of walk unit u (c < WINDOWS_PER_UNIT) is window j of the walk.
-  function automatic int unit_window(input int u, input int c);
-    unit_window = u * WINDOWS_PER_UNIT + c;
   endfunction
 
   function automatic bit in_hdr(input int j);
@@ -380,248 +378,46 @@ module tcp_rx_parser #(
   end
 
   // ================================================================ the option walk
-  // Position p of the option area is octet 54 + p; the area is L = 4 x data
-  // offset - 20 octets long. A window walks its POS_PER_WINDOW positions with nr, where
-  // the next option starts relative to the window: an option starts at
-  // position i of the window (p = POS_PER_WINDOW*j + i) when nr = i. There, a position at
-  // or past L ends the walk (bad if past L: the option before ran past the
-  // header), EOL stops it, NOP moves the start to the next position and an
-  // option of length 2..63 that many on (below 64 positions past the
-  // window, or it ran past the header); length 0 or 1, and MSS, window
-  // scale, SACK-permitted or timestamps with another length, are bad and
-  // stop the walk. After the last window, a start past L is bad. What
-  // starts inside the area is recorded, the last MSS, window scale and
-  // timestamps found winning as in parse_tcp_options(): the MSS and window
-  // scale values (octets 2.. of the option, which the window's octets
-  // reach), the timestamps option's position; unknown kinds are counted.
-  //
-  // Unit u walks windows unit_window(u, 0) .. unit_window(u,
-  // WINDOWS_PER_UNIT - 1) of a frame, one per cycle: it takes the frame from
-  // unit u-1 (from the decode for unit 0) the cycle after u_fin[u-1], and
-  // holds its state for unit u+1 and, the last unit, for the last stage
-  // (t+7), which it reaches before the next frame can come.
-  // A window's octets: its positions, then up to the MSS value's end.
-  localparam int WINDOW_OCTETS = POS_PER_WINDOW + 3;
-  logic [UNITS-1:0]          u_busy, u_fin, u_stop, u_bad, u_mss_f, u_ws_f, u_sack_f, u_ts_f;
-  logic [WINDOW_IDX_W*UNITS-1:0]      u_c;      // the window (in the unit) it walks next, when busy
-  logic [POS_W*UNITS-1:0]    u_nr, u_ts_pos;
-  logic [4*UNITS-1:0]        u_doff;
-  logic [16*UNITS-1:0]       u_mss;    // MSS value: option octet 2 in [15:8], 3 in [7:0]
-  logic [8*UNITS-1:0]        u_ws;     // window scale shift
-  logic [UNK_W*UNITS-1:0]    u_unk;
-  logic [8*OPT*UNITS-1:0]    u_opt;    // copies of octets windows FIRST_COPIED_WINDOW.. read
-
-  logic                   claim;    // the decoded frame needs the walk
-  logic [UNITS-1:0]          k_first, k_act, k_new;
-  logic [WINDOW_IDX_W*UNITS-1:0]      k_c;
-  logic [8*OPT*UNITS-1:0]    k_copy;   // the copies unit u reads: the incoming or its own
-  logic [UNITS-1:0]          un_stop, un_bad, un_mss_f, un_ws_f, un_sack_f, un_ts_f;
-  logic [POS_W*UNITS-1:0]    un_nr, un_ts_pos;
-  logic [4*UNITS-1:0]        un_doff;
-  logic [16*UNITS-1:0]       un_mss;
-  logic [8*UNITS-1:0]        un_ws;
-  logic [UNK_W*UNITS-1:0]    un_unk;
-  logic [8*WINDOW_OCTETS-1:0]       k_win;    // the window's octets
-  logic [POS_PER_WINDOW-1:0]           k_past, k_beyond;  // position i at or past L, past L
-  logic [POS_W-1:0]       k_base, k_nr;
-  logic [3:0]             k_doff;
-  logic                   k_stop, k_last;
-  logic [POS_PER_WINDOW-1:0]           k_hit;    // an option starts at position i, inside the area
-  logic [2:0]             k_cnt;
-  logic [7:0]             k_kind, k_len;
-  logic [6:0]             k_next;
-  logic                   k_bad_opt;
+  // Unit u (rtl/tcp_rx_opt_walk_unit.sv) walks windows u * WINDOWS_PER_UNIT
+  // .. u * WINDOWS_PER_UNIT + WINDOWS_PER_UNIT - 1 of a frame, one per cycle:
+  // it takes the frame from unit u-1 (from the decode for unit 0) the cycle
+  // after that one's `fin`, and holds its state for unit u+1 and, the last
+  // unit, for the last stage (t+7), which it reaches before the next frame
+  // can come. The units' registers (tcp_rx_opt_walk_pkg::unit_t, struct Unit
+  // of the C++ reference) are carried flat, unit u's at
+  // walk_chain[UNIT_W*(u+1) +: UNIT_W]; at [0 +: UNIT_W] what the decode
+  // hands to unit 0.
+  logic                        claim;       // the decoded frame needs the walk
+  tcp_rx_opt_walk_pkg::unit_t  walk_start;  // the decoded frame, to unit 0
+  // The last unit: the walk's result (its findings; not its copies).
+  /* verilator lint_off UNUSEDSIGNAL */
+  tcp_rx_opt_walk_pkg::unit_t  walk_end;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [UNIT_W*(UNITS+1)-1:0] walk_chain;
 
   always_comb begin
     claim = fa_valid && (WINDOWS_PER_UNIT == 1
                          || (d_code == tcpoe_wire_pkg::MALFORMED_NONE && doff > 4'd5));
-    k_copy = '0;
-    un_stop = '0; un_bad = '0; un_mss_f = '0; un_ws_f = '0; un_sack_f = '0; un_ts_f = '0;
-    un_nr = '0; un_ts_pos = '0; un_doff = '0; un_mss = '0; un_ws = '0; un_unk = '0;
-    k_first = '0; k_act = '0; k_new = '0; k_c = '0;
-    k_win = '0; k_past = '0; k_beyond = '0; k_base = '0; k_hit = '0;
-    k_kind = '0; k_len = '0; k_next = '0; k_bad_opt = 1'b0; k_last = 1'b0;
-    for (int u = 0; u < UNITS; u++) begin
-      // The unit walks a window when a frame comes in (k_first) or while it
-      // has one (WINDOWS_PER_UNIT > 1). The state it walks from: the incoming frame's
-      // unless busy (for unit 0 that does not wait for the decode's verdict).
-      k_first[u] = u == 0 ? claim : u_fin[u-1];
-      k_act[u]   = k_first[u] || (WINDOWS_PER_UNIT > 1 && u_busy[u]);
-      k_new[u]   = WINDOWS_PER_UNIT == 1 || (u == 0 ? !u_busy[u] : u_fin[u-1]);
-      if (u == 0) begin
-        k_stop = 1'b0;
-        k_nr   = '0;
-        k_doff = doff;
-      end else begin
-        k_stop = u_stop[u-1];
-        k_nr   = u_nr[POS_W*(u-1) +: POS_W];
-        k_doff = u_doff[4*(u-1) +: 4];
-        un_bad[u]    = u_bad[u-1];
-        un_mss_f[u]  = u_mss_f[u-1];
-        un_ws_f[u]   = u_ws_f[u-1];
-        un_sack_f[u] = u_sack_f[u-1];
-        un_ts_f[u]   = u_ts_f[u-1];
-        un_mss[16*u +: 16]           = u_mss[16*(u-1) +: 16];
-        un_ws[8*u +: 8]              = u_ws[8*(u-1) +: 8];
-        un_ts_pos[POS_W*u +: POS_W]  = u_ts_pos[POS_W*(u-1) +: POS_W];
-        un_unk[UNK_W*u +: UNK_W]     = u_unk[UNK_W*(u-1) +: UNK_W];
-      end
-      if (!k_new[u]) begin
-        k_stop = u_stop[u];
-        k_nr   = u_nr[POS_W*u +: POS_W];
-        k_doff = u_doff[4*u +: 4];
-        un_bad[u]    = u_bad[u];
-        un_mss_f[u]  = u_mss_f[u];
-        un_ws_f[u]   = u_ws_f[u];
-        un_sack_f[u] = u_sack_f[u];
-        un_ts_f[u]   = u_ts_f[u];
-        un_mss[16*u +: 16]           = u_mss[16*u +: 16];
-        un_ws[8*u +: 8]              = u_ws[8*u +: 8];
-        un_ts_pos[POS_W*u +: POS_W]  = u_ts_pos[POS_W*u +: POS_W];
-        un_unk[UNK_W*u +: UNK_W]     = u_unk[UNK_W*u +: UNK_W];
-      end
-      k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] = k_new[u] ? '0 : u_c[WINDOW_IDX_W*u +: WINDOW_IDX_W];
-      if (u == 0)
-        k_copy[0 +: 8*OPT] = hdr[8*OPT_OFF +: 8*OPT];
-      else if (k_new[u])
-        k_copy[8*OPT*u +: 8*OPT] = u_opt[8*OPT*(u-1) +: 8*OPT];
-      else
-        k_copy[8*OPT*u +: 8*OPT] = u_opt[8*OPT*u +: 8*OPT];
-      // The window j = unit_window(u, c), its first position
-      // POS_PER_WINDOW * j: its octets from hdr or the copies, where the
-      // area ends.
-      for (int c = 0; c < WINDOWS_PER_UNIT; c++) begin
-        if (k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] == WINDOW_IDX_W'(c)) begin
-          k_base = POS_W'(POS_PER_WINDOW * unit_window(u, c));
-          k_last = unit_window(u, c) == WINDOWS - 1;
-          for (int i = 0; i < WINDOW_OCTETS; i++) begin
-            if (POS_PER_WINDOW * unit_window(u, c) + i >= OPT)
-              k_win[8*i +: 8] = 8'h00;
-            else if (unit_window(u, c) < FIRST_COPIED_WINDOW)
-              k_win[8*i +: 8] = hdr[8*(OPT_OFF + POS_PER_WINDOW * unit_window(u, c) + i) +: 8];
-            else
-              k_win[8*i +: 8] = k_copy[8*(OPT*u + POS_PER_WINDOW * unit_window(u, c) + i) +: 8];
-          end
-          for (int i = 0; i < POS_PER_WINDOW; i++) begin
-            // p >= L = 4 x data offset - 20, and p > L (L is a multiple of 4).
-            k_past[i]   = k_doff <= 4'(5 + (POS_PER_WINDOW * unit_window(u, c) + i) / 4);
-            k_beyond[i] = POS_PER_WINDOW * unit_window(u, c) + i > 0
-                          && k_doff <= 4'(5 + (POS_PER_WINDOW * unit_window(u, c) + i - 1) / 4);
-          end
-        end
-      end
-      // The chain: where the options start.
-      for (int i = 0; i < POS_PER_WINDOW; i++) begin
-        k_kind   = k_win[8*i +: 8];
-        k_len    = k_win[8*(i+1) +: 8];
-        k_next   = 7'(i) + 7'(k_len[POS_W-1:0]);
-        k_bad_opt = k_len < 8'd2 || k_len[7:6] != 2'd0 || k_next[POS_W]
-            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_MSS)
-                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_MSS_LEN))
-            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)
-                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE_LEN))
-            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED)
-                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED_LEN))
-            || (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS)
-                && k_len != 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS_LEN));
-        k_hit[i] = 1'b0;
-        if (!k_stop && k_nr == POS_W'(i)) begin
-          k_hit[i] = !k_past[i];
-          if (k_past[i]) begin
-            if (k_beyond[i]) un_bad[u] = 1'b1;
-            k_stop = 1'b1;
-          end else if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_EOL)) begin
-            k_stop = 1'b1;
-          end else if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_NOP)) begin
-            k_nr = POS_W'(i + 1);
-          end else if (k_bad_opt) begin
-            un_bad[u] = 1'b1;
-            k_stop = 1'b1;
-          end else begin
-            k_nr = k_next[POS_W-1:0];
-          end
-        end
-      end
-      // After the last window (based at POS_PER_WINDOW*(WINDOWS-1)): a start past L is bad.
-      if (k_last && !k_stop
-          && 7'(k_nr) + 7'(POS_PER_WINDOW * (WINDOWS - 1) + tcpoe_wire_pkg::TCP_HEADER_LEN)
-             > 7'({k_doff, 2'b00}))
-        un_bad[u] = 1'b1;
-      // On to the next window (the next start lies past this one).
-      un_stop[u] = k_stop;
-      un_nr[POS_W*u +: POS_W] = k_nr - POS_W'(POS_PER_WINDOW);
-      un_doff[4*u +: 4]       = k_doff;
-      // What was found: the options that started in this window.
-      k_cnt = '0;
-      for (int i = 0; i < POS_PER_WINDOW; i++) begin
-        k_kind = k_win[8*i +: 8];
-        if (k_hit[i]) begin
-          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_MSS)) begin
-            un_mss_f[u] = 1'b1;
-            un_mss[16*u +: 16] = {k_win[8*(i + OPT_VALUE_OFF) +: 8],
-                                  k_win[8*(i + OPT_VALUE_OFF + 1) +: 8]};
-          end
-          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)) begin
-            un_ws_f[u] = 1'b1;
-            un_ws[8*u +: 8] = k_win[8*(i + OPT_VALUE_OFF) +: 8];
-          end
-          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED)) un_sack_f[u] = 1'b1;
-          if (k_kind == 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS)) begin
-            un_ts_f[u] = 1'b1;
-            un_ts_pos[POS_W*u +: POS_W] = k_base + POS_W'(i);
-          end
-        end
-        k_cnt = k_cnt + 3'(k_hit[i] && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_EOL)
-                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_NOP)
-                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_MSS)
-                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE)
-                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_SACK_PERMITTED)
-                           && k_kind != 8'(tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS));
-      end
-      un_unk[UNK_W*u +: UNK_W] = un_unk[UNK_W*u +: UNK_W] + UNK_W'(k_cnt);
-    end
+    walk_start      = '0;
+    walk_start.fin  = claim;
+    walk_start.doff = doff;
+    walk_start.opt  = hdr[8*OPT_OFF +: 8*OPT];
   end
+  assign walk_chain[0 +: UNIT_W] = walk_start;
+  assign walk_end = walk_chain[UNIT_W*UNITS +: UNIT_W];
 
-  always_ff @(posedge clk) begin
-    for (int u = 0; u < UNITS; u++) begin
-      u_fin[u] <= 1'b0;
-      if (k_act[u]) begin
-        u_stop[u]    <= un_stop[u];
-        u_bad[u]     <= un_bad[u];
-        u_mss_f[u]   <= un_mss_f[u];
-        u_ws_f[u]    <= un_ws_f[u];
-        u_sack_f[u]  <= un_sack_f[u];
-        u_ts_f[u]    <= un_ts_f[u];
-        u_nr[POS_W*u +: POS_W]     <= un_nr[POS_W*u +: POS_W];
-        u_doff[4*u +: 4]           <= un_doff[4*u +: 4];
-        u_mss[16*u +: 16]          <= un_mss[16*u +: 16];
-        u_ws[8*u +: 8]             <= un_ws[8*u +: 8];
-        u_ts_pos[POS_W*u +: POS_W] <= un_ts_pos[POS_W*u +: POS_W];
-        u_unk[UNK_W*u +: UNK_W]    <= un_unk[UNK_W*u +: UNK_W];
-        if (k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] == WINDOW_IDX_W'(WINDOWS_PER_UNIT - 1)) begin
-          u_busy[u] <= 1'b0;
-          u_fin[u]  <= 1'b1;
-        end else begin
-          u_busy[u] <= 1'b1;
-          u_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] <= k_c[WINDOW_IDX_W*u +: WINDOW_IDX_W] + 1'b1;
-        end
-      end
-      // The copies, taken with the frame: octets of windows
-      // FIRST_COPIED_WINDOW on that this unit (after its first window) and
-      // the later units read. (With WINDOWS_PER_UNIT = 1 every cycle: shift
-      // registers without an enable.)
-      if (WINDOWS_PER_UNIT == 1 || k_first[u]) begin
-        for (int p = 0; p < OPT; p++)
-          u_opt[8*(OPT*u + p) +: 8] <=
-              p >= POS_PER_WINDOW * (unit_window(u, 1) > FIRST_COPIED_WINDOW ? unit_window(u, 1)
-                                                                           : FIRST_COPIED_WINDOW)
-              ? k_copy[8*(OPT*u + p) +: 8] : 8'h00;
-      end
-    end
-    if (rst) begin
-      u_busy <= '0;
-      u_fin  <= '0;
-    end
+  for (genvar u = 0; u < UNITS; u++) begin : g_walk
+    tcp_rx_opt_walk_unit #(
+      .UNIT               (u),
+      .WINDOWS_PER_UNIT   (WINDOWS_PER_UNIT),
+      .FIRST_COPIED_WINDOW(FIRST_COPIED_WINDOW)
+    ) u_unit (
+      .clk    (clk),
+      .rst    (rst),
+      .hdr_opt(hdr[8*OPT_OFF +: 8*OPT]),
+      .prev   (walk_chain[UNIT_W*u +: UNIT_W]),
+      .state  (walk_chain[UNIT_W*(u+1) +: UNIT_W])
+    );
   end
 
   // ================================================================ w[0..5]: the frame pipeline
@@ -650,7 +446,6 @@ module tcp_rx_parser #(
 
   // ================================================================ w[5] -> final -> queue
   localparam int LAST_STAGE  = STAGES - 1;
-  localparam int LAST_UNIT = UNITS - 1;   // the last walk unit: the walk's result
   localparam int TS_W = 8;      // timestamps value: TSval, TSecr
   logic [DEC_W-1:0]     dm;            // dec_mem of the frame at the end
   tcpoe_wire_pkg::malformed_e dm_code;  // its code
@@ -687,14 +482,14 @@ module tcp_rx_parser #(
 
   always_comb begin
     // A frame that did not go through the walk has no options to report.
-    f_bad    = w_walked[LAST_STAGE] && u_bad[LAST_UNIT];
-    f_mss_f  = w_walked[LAST_STAGE] && u_mss_f[LAST_UNIT];
-    f_ws_f   = w_walked[LAST_STAGE] && u_ws_f[LAST_UNIT];
-    f_sack_f = w_walked[LAST_STAGE] && u_sack_f[LAST_UNIT];
-    f_ts_f   = w_walked[LAST_STAGE] && u_ts_f[LAST_UNIT];
+    f_bad    = w_walked[LAST_STAGE] && walk_end.bad;
+    f_mss_f  = w_walked[LAST_STAGE] && walk_end.mss_f;
+    f_ws_f   = w_walked[LAST_STAGE] && walk_end.ws_f;
+    f_sack_f = w_walked[LAST_STAGE] && walk_end.sack_f;
+    f_ts_f   = w_walked[LAST_STAGE] && walk_end.ts_f;
     f_unk    = !w_walked[LAST_STAGE] ? 4'd0
-             : u_unk[UNK_W*LAST_UNIT +: UNK_W] > UNK_W'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX)
-             ? 4'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX) : u_unk[UNK_W*LAST_UNIT +: 4];
+             : walk_end.unk > UNK_W'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX)
+             ? 4'(tcpoe_wire_pkg::RX_DESC_OPT_UNKNOWN_MAX) : walk_end.unk[3:0];
 
     f_code = dm_code != tcpoe_wire_pkg::MALFORMED_NONE ? dm_code
            : (f_bad ? tcpoe_wire_pkg::MALFORMED_TCP_OPTION : tcpoe_wire_pkg::MALFORMED_NONE);
@@ -707,17 +502,17 @@ module tcp_rx_parser #(
     sh_ts = (8*(OPT_VALUE_OCTETS+16))'(opt_values);
     for (int k = POS_W - 2; k >= 0; k--) begin
       for (int j = 0; j + (1 << k) < OPT_VALUE_OCTETS + 16; j++)
-        if (u_ts_pos[POS_W*LAST_UNIT + k]) sh_ts[8*j +: 8] = sh_ts[8*(j + (1 << k)) +: 8];
+        if (walk_end.ts_pos[k]) sh_ts[8*j +: 8] = sh_ts[8*(j + (1 << k)) +: 8];
     end
 
     f_var = '0;
     if (f_ok) begin
       if (f_mss_f)
         f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF - VAR_OFF) +: 16] =  // big-endian
-            {u_mss[16*LAST_UNIT +: 8], u_mss[16*LAST_UNIT + 8 +: 8]};
+            {walk_end.mss[7:0], walk_end.mss[15:8]};
       if (f_ws_f)
         f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_WINDOW_SCALE_OFF - VAR_OFF) +: 8] =
-            u_ws[8*LAST_UNIT +: 8];
+            walk_end.ws;
       if (f_ts_f)
         f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_TS_VAL_OFF - VAR_OFF) +: 8*TS_W] = sh_ts[0 +: 8*TS_W];
       f_var[8*(tcpoe_wire_pkg::RX_DESC_OPT_FOUND_OFF - VAR_OFF)
@@ -787,16 +582,14 @@ module tcp_rx_parser #(
   assign m_desc_tdata  = {var_mem[fifo_rd], fix_mem[fifo_rd]};
 
 `ifndef SYNTHESIS
-  // The sum and its frame meet in w[CSUM_STAGE]; the engine never refuses; a
-  // walk unit is free when a frame comes to it.
+  // The sum and its frame meet in w[CSUM_STAGE]; the engine never refuses.
+  // (A walk unit checks that it is free when a frame comes to it.)
   always_ff @(posedge clk) begin
     if (!rst) begin
       assert (csum_valid == w_valid[CSUM_STAGE-1])
         else $error("tcp_rx_parser: checksum engine out of step with the header pipeline");
       if (accept)
         assert (csum_ready) else $error("tcp_rx_parser: checksum engine not ready");
-      for (int u = 0; u < UNITS; u++)
-        assert (!(k_first[u] && u_busy[u])) else $error("tcp_rx_parser: walk unit %0d busy", u);
     end
   end
 `endif
@@ -808,6 +601,7 @@ module tcp_rx_parser #(
   // frames needing the walk are apart; copies exactly for the windows hdr no
   // longer holds.
   if (WINDOWS_PER_UNIT > SPACING || UNITS * WINDOWS_PER_UNIT != WINDOWS
+      || OPT != tcp_rx_opt_walk_pkg::OPT_OCTETS
       || POS_PER_WINDOW * WINDOWS < OPT + 2 || !in_hdr(FIRST_COPIED_WINDOW - 1)
       || (FIRST_COPIED_WINDOW < WINDOWS && in_hdr(FIRST_COPIED_WINDOW))) begin : g_bad_walk
     $error("tcp_rx_parser: the walk units do not fit this DATA_W");

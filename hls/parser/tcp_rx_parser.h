@@ -4,8 +4,10 @@
 // parse_frame()'s (wire/include/tcpoe/wire/frame.h). This is the bit- and
 // cycle-level reference of rtl/tcp_rx_parser.sv: every member below is a
 // register (or memory) of that module with the same name (the registers
-// w_<name> of pipeline stage s and u_<name> of walk unit k in the RTL are
-// w[s].<name> and u[k].<name> here), and step() is one rising clock edge.
+// w_<name> of pipeline stage s in the RTL are w[s].<name> here; walk unit k
+// is the RTL's g_walk[k].u_unit, rtl/tcp_rx_opt_walk_unit.sv, whose
+// registers are the packed struct tcp_rx_opt_walk_pkg::unit_t with the
+// fields of Unit below), and step() is one rising clock edge.
 //
 // Pipeline, for a frame whose last beat is taken at edge t:
 //   in      every beat: octets 0..93 (Ethernet + IPv4 + the longest TCP
@@ -342,7 +344,8 @@ class TcpRxParser {
     uint16_t p16 = 0;      // pseudo-header sum, up to w[kCsumStage - 1]
     bool tsum_ok = false;  // from w[kCsumStage]: segment + pseudo-header sum to 0xffff
   };
-  // The registers of one walk unit.
+  // The registers of one walk unit: tcp_rx_opt_walk_pkg::unit_t in the RTL,
+  // the same fields with the same names.
   struct Unit {
     bool busy = false, fin = false;  // walking a frame; gave it on last cycle
     uint8_t c = 0;                   // the window (in the unit) it walks next
