@@ -65,10 +65,7 @@ module tcp_rx_opt_walk_unit #(
   logic                    act;       // the unit walks a window this cycle
   logic                    fresh;     // ... from the incoming frame's state
   logic [WINDOW_IDX_W-1:0] cw;        // that window, in the unit
-  // The walk state it goes from, then to (of the registers, only the walk's).
-  /* verilator lint_off UNUSEDSIGNAL */
-  tcp_rx_opt_walk_pkg::unit_t walk;
-  /* verilator lint_on UNUSEDSIGNAL */
+  tcp_rx_opt_walk_pkg::unit_t walk;   // the walk state it goes from, then to
   tcp_rx_opt_walk_pkg::unit_t nxt;    // the registers after this cycle
   logic [8*OPT-1:0]           copy;   // the copies it reads
   logic [8*WINDOW_OCTETS-1:0] win;    // the window's octets
@@ -188,23 +185,15 @@ module tcp_rx_opt_walk_unit #(
     nxt     = state;
     nxt.fin = 1'b0;
     if (act) begin
-      nxt.stop   = walk.stop;
-      nxt.nr     = walk.nr;
-      nxt.doff   = walk.doff;
-      nxt.bad    = walk.bad;
-      nxt.mss_f  = walk.mss_f;
-      nxt.ws_f   = walk.ws_f;
-      nxt.sack_f = walk.sack_f;
-      nxt.ts_f   = walk.ts_f;
-      nxt.mss    = walk.mss;
-      nxt.ws     = walk.ws;
-      nxt.ts_pos = walk.ts_pos;
-      nxt.unk    = walk.unk;
+      nxt     = walk;       // its busy, fin, c and opt are set here and below
+      nxt.opt = state.opt;
       if (cw == WINDOW_IDX_W'(WINDOWS_PER_UNIT - 1)) begin
         nxt.busy = 1'b0;
         nxt.fin  = 1'b1;
+        nxt.c    = state.c;
       end else begin
         nxt.busy = 1'b1;
+        nxt.fin  = 1'b0;
         nxt.c    = cw + 1'b1;
       end
     end
