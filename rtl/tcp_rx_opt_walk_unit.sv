@@ -65,9 +65,8 @@ module tcp_rx_opt_walk_unit #(
   logic                    act;       // the unit walks a window this cycle
   logic                    fresh;     // ... from the incoming frame's state
   logic [WINDOW_IDX_W-1:0] cw;        // that window, in the unit
-  tcp_rx_opt_walk_pkg::unit_t walk;   // the walk state it goes from, then to
+  tcp_rx_opt_walk_pkg::unit_t walk;   // the state it walks from (and its copies), then to
   tcp_rx_opt_walk_pkg::unit_t nxt;    // the registers after this cycle
-  logic [8*OPT-1:0]           copy;   // the copies it reads
   logic [8*WINDOW_OCTETS-1:0] win;    // the window's octets
   logic [POS_PER_WINDOW-1:0]  past, beyond;  // position i at or past L, past L
   logic [POS_PER_WINDOW-1:0]  hit;    // an option starts at position i, inside the area
@@ -87,10 +86,9 @@ module tcp_rx_opt_walk_unit #(
     fresh = WINDOWS_PER_UNIT == 1 || (UNIT == 0 ? !state.busy : prev.fin);
     cw    = fresh ? '0 : state.c;
     walk  = fresh ? prev : state;
-    copy  = fresh ? prev.opt : state.opt;
 
     // The window j = window(c): its first position, its octets from hdr_opt
-    // or the copies, where the area ends.
+    // or the copies it goes with (walk.opt), where the area ends.
     win = '0; past = '0; beyond = '0; base = '0; last_window = 1'b0;
     for (int c = 0; c < WINDOWS_PER_UNIT; c++) begin
       if (cw == WINDOW_IDX_W'(c)) begin
@@ -102,7 +100,7 @@ module tcp_rx_opt_walk_unit #(
           else if (window(c) < FIRST_COPIED_WINDOW)
             win[8*i +: 8] = hdr_opt[8*(POS_PER_WINDOW * window(c) + i) +: 8];
           else
-            win[8*i +: 8] = copy[8*(POS_PER_WINDOW * window(c) + i) +: 8];
+            win[8*i +: 8] = walk.opt[8*(POS_PER_WINDOW * window(c) + i) +: 8];
         end
         for (int i = 0; i < POS_PER_WINDOW; i++) begin
           // p >= L = 4 x data offset - 20, and p > L (L is a multiple of 4).
