@@ -1,0 +1,71 @@
+#include "tcpoe/driver/dev/rx_queue.h"
+
+#include <array>
+
+#include "tcpoe/wire/device_regs.h"
+
+namespace tcpoe::driver::dev {
+
+namespace regs = wire::dev;
+
+RxQueue::RxQueue(pcie::HostInterface& host, std::uint8_t log2, std::uint32_t buffer_bytes,
+                 const IndexWriteback& writeback)
+    : host_(host),
+      log2_(log2),
+      buffer_bytes_(buffer_bytes),
+      writeback_(writeback),
+      buffer_ring_(host, std::size_t(regs::rx_buf::kEntrySize) << log2),
+      completions_(host, std::size_t(regs::rx_compl::kEntrySize) << log2),
+      buffers_(host, std::size_t(buffer_bytes) << log2) {}
+
+void RxQueue::program() {
+  program_ring(host_, Ring::kRxBuf, buffer_ring_, log2_, writeback_.address(Ring::kRxBuf));
+  program_ring(host_, Ring::kRxCompl, completions_, log2_, writeback_.address(Ring::kRxCompl));
+}
+
+void RxQueue::refill() {
+  while (posted() < capacity()) {
+    const std::uint16_t slot = ring_slot(posted_, log2_);
+    std::array<std::uint8_t, regs::rx_buf::kEntrySize> entry{};
+    put_be64(entry.data() + regs::rx_buf::kAddr.offset,
+             buffers_.device_address() + std::uint64_t(slot) * buffer_bytes_);
+    wire::set_field(entry.data(), regs::rx_buf::kLen, buffer_bytes_);
+    buffer_ring_.write(std::size_t(slot) * entry.size(), entry.data(), entry.size());
+    ++posted_;
+  }
+  if (announced_ == posted_) return;
+  host_.mmio_write32(regs::ring_offset(Ring::kRxBuf, regs::ring_reg::kProdHost), posted_);
+  announced_ = posted_;
+}
+
+std::vector<RxCompletion> RxQueue::reap(std::size_t max) {
+  std::vector<RxCompletion> out;
+  std::array<std::uint8_t, regs::rx_compl::kEntrySize> e{};
+  while (out.size() < max && reaped_ != announced_) {
+    completions_.read(std::size_t(ring_slot(reaped_, log2_)) * e.size(), e.data(), e.size());
+    if ((e[regs::rx_compl::kFlags.offset] & regs::compl_flag::kPhase) != expected_phase(reaped_, log2_))
+      break;
+    RxCompletion c;
+    wire::RxDescriptorBytes raw{};
+    std::copy(e.begin(), e.begin() + raw.size(), raw.begin());
+    c.desc = wire::unpack_rx_descriptor(raw);
+    c.buf_index = std::uint16_t(wire::get_field(e.data(), regs::rx_compl::kBufIndex));
+    c.frame_len = std::uint16_t(wire::get_field(e.data(), regs::rx_compl::kFrameLen));
+    c.status = regs::ComplStatus(e[regs::rx_compl::kStatus.offset]);
+    c.timestamp = get_be64(e.data() + regs::rx_compl::kTimestamp.offset);
+    if (c.status == regs::ComplStatus::kOk && c.frame_len <= buffer_bytes_ && c.frame_len) {
+      c.frame.resize(c.frame_len);
+      buffers_.read(std::size_t(ring_slot(c.buf_index, log2_)) * buffer_bytes_, c.frame.data(),
+                    c.frame_len);
+    }
+    out.push_back(std::move(c));
+    ++reaped_;
+  }
+  if (!out.empty()) {
+    host_.mmio_write32(regs::ring_offset(Ring::kRxCompl, regs::ring_reg::kConsHost), reaped_);
+    refill();
+  }
+  return out;
+}
+
+}  // namespace tcpoe::driver::dev

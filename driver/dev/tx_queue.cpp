@@ -1,0 +1,71 @@
+#include "tcpoe/driver/dev/tx_queue.h"
+
+#include <array>
+#include <stdexcept>
+
+#include "tcpoe/wire/device_regs.h"
+
+namespace tcpoe::driver::dev {
+
+namespace regs = wire::dev;
+
+TxQueue::TxQueue(pcie::HostInterface& host, std::uint8_t log2, std::uint32_t slot_bytes,
+                 const IndexWriteback& writeback)
+    : host_(host),
+      log2_(log2),
+      slot_bytes_(slot_bytes),
+      writeback_(writeback),
+      descriptors_(host, std::size_t(regs::tx_ring::kEntrySize) << log2),
+      completions_(host, std::size_t(regs::tx_compl::kEntrySize) << log2),
+      slots_(host, std::size_t(slot_bytes) << log2) {}
+
+void TxQueue::program() {
+  program_ring(host_, Ring::kTxDesc, descriptors_, log2_, writeback_.address(Ring::kTxDesc));
+  program_ring(host_, Ring::kTxCompl, completions_, log2_, writeback_.address(Ring::kTxCompl));
+}
+
+bool TxQueue::post(wire::TxDescriptor d, const std::uint8_t* payload, std::size_t length) {
+  if (length > slot_bytes_)
+    throw std::invalid_argument("TxQueue::post: a payload of " + std::to_string(length) +
+                                " octets does not fit a slot of " + std::to_string(slot_bytes_));
+  if (in_flight() >= capacity()) return false;
+  const std::uint16_t slot = ring_slot(produced_, log2_);
+  const std::size_t slot_offset = std::size_t(slot) * slot_bytes_;
+  if (length) slots_.write(slot_offset, payload, length);
+  d.payload_len = std::uint16_t(length);
+  std::array<std::uint8_t, regs::tx_ring::kEntrySize> entry{};
+  const wire::TxDescriptorBytes packed = wire::pack(d);
+  std::copy(packed.begin(), packed.begin() + wire::txdesc::kReservedOffset, entry.begin());
+  put_be64(entry.data() + regs::tx_ring::kPayloadAddr.offset, slots_.device_address() + slot_offset);
+  descriptors_.write(std::size_t(slot) * entry.size(), entry.data(), entry.size());
+  ++produced_;
+  return true;
+}
+
+void TxQueue::doorbell() {
+  if (announced_ == produced_) return;
+  host_.mmio_write32(regs::ring_offset(Ring::kTxDesc, regs::ring_reg::kProdHost), produced_);
+  announced_ = produced_;
+  ++doorbells_;
+}
+
+std::vector<TxCompletion> TxQueue::reap(std::size_t max) {
+  std::vector<TxCompletion> out;
+  std::array<std::uint8_t, regs::tx_compl::kEntrySize> e{};
+  while (out.size() < max && completed_ != announced_) {
+    completions_.read(std::size_t(ring_slot(completed_, log2_)) * e.size(), e.data(), e.size());
+    if ((e[regs::tx_compl::kFlags.offset] & regs::compl_flag::kPhase) != expected_phase(completed_, log2_))
+      break;
+    TxCompletion c;
+    c.desc_index = std::uint16_t(wire::get_field(e.data(), regs::tx_compl::kDescIndex));
+    c.status = regs::ComplStatus(e[regs::tx_compl::kStatus.offset]);
+    c.timestamp = get_be64(e.data() + regs::tx_compl::kTimestamp.offset);
+    out.push_back(c);
+    ++completed_;
+  }
+  if (!out.empty())
+    host_.mmio_write32(regs::ring_offset(Ring::kTxCompl, regs::ring_reg::kConsHost), completed_);
+  return out;
+}
+
+}  // namespace tcpoe::driver::dev

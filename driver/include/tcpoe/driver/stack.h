@@ -1,0 +1,147 @@
+// The socket-like API (library tcpoe::driver): a Stack joins one device
+// (dev::Device: its TX and RX queues) and the connection table
+// (tcp::ConnectionTable). Frames out: the table's TX descriptors, with the
+// Ethernet addresses filled in, posted on the TxQueue (one doorbell per
+// round); frames in: RX completions, their parsed descriptors handed to
+// the table. Timers run on the caller's clock (simulated or real time).
+//
+// Everything is non-blocking: connect() starts a handshake and returns,
+// poll(timeout) waits (through the device: an interrupt, or poll-mode
+// pauses) until something happened to a socket or the timeout passed and
+// returns the readiness events. Errors are std::error_codes of
+// stack_category(), with messages ("connection refused", ...).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+#include "tcpoe/driver/dev/device.h"
+#include "tcpoe/driver/tcp/table.h"
+
+namespace tcpoe::driver {
+
+enum class StackError {
+  kConnectionRefused = 1,  // ECONNREFUSED: the peer answered our SYN with RST
+  kTimedOut,               // ETIMEDOUT: retransmissions went unanswered
+  kConnectionReset,        // ECONNRESET: the peer reset a synchronized connection
+  kAddressInUse,           // EADDRINUSE
+  kAddressNotAvailable,    // EADDRNOTAVAIL: no free ephemeral port
+  kInvalidArgument,        // EINVAL
+  kWouldBlock,             // EAGAIN: nothing to accept yet
+  kNotConnected,           // ENOTCONN: the socket has no connection (any more)
+  kBadSocket,              // EBADF: no such socket
+  kNoRoute,                // EHOSTUNREACH: no Ethernet address known for the peer
+};
+const std::error_category& stack_category();
+std::error_code make_error_code(StackError e);
+
+using Mac = std::array<std::uint8_t, 6>;
+using SocketId = std::uint32_t;  // 0 is never a socket
+
+// Readiness, as bits of PollEvent::events.
+namespace ready {
+constexpr std::uint32_t kConnected = 1u << 0;   // the handshake completed (writable)
+constexpr std::uint32_t kAcceptable = 1u << 1;  // a listener has a connection to accept
+constexpr std::uint32_t kPeerClosed = 1u << 2;  // the peer's FIN: end of its stream
+constexpr std::uint32_t kClosed = 1u << 3;      // the connection is gone, in order or not
+constexpr std::uint32_t kError = 1u << 4;       // see PollEvent::error
+}  // namespace ready
+
+struct PollEvent {
+  SocketId socket = 0;
+  std::uint32_t events = 0;
+  std::error_code error;
+};
+
+struct StackConfig {
+  std::uint32_t local_ip = 0;
+  Mac local_mac{};
+  tcp::StackConfig tcp;
+  std::uint64_t poll_interval_ns = 500;  // poll mode: pause between two looks at the rings
+};
+
+struct StackCounters {
+  std::uint64_t frames_posted = 0, tx_completions = 0, tx_failed = 0;  // failed: status not OK
+  std::uint64_t rx_completions = 0, rx_failed = 0;
+  std::uint64_t tx_no_neighbour = 0;  // segments to an address without a known MAC: dropped
+};
+
+class Stack {
+ public:
+  using Clock = std::function<tcp::Time()>;
+
+  // `device` must be up; `clock` gives the time the table's timers run on.
+  Stack(dev::Device& device, const StackConfig& config, Clock clock);
+
+  // The Ethernet address of `ip` (a static neighbour table).
+  void add_neighbour(std::uint32_t ip, const Mac& mac) { neighbours_[ip] = mac; }
+
+  std::error_code connect(std::uint32_t remote_ip, std::uint16_t remote_port, SocketId& out,
+                          std::uint16_t local_port = 0);
+  std::error_code listen(std::uint16_t port, std::uint32_t backlog, SocketId& out);
+  std::error_code accept(SocketId listener, SocketId& out);
+  std::error_code shutdown(SocketId socket);  // our FIN; the peer may go on sending
+  // A connection: FIN, the socket reported kClosed once the connection is
+  // gone; a listener: stops listening, the socket is gone at once.
+  std::error_code close(SocketId socket);
+
+  // Runs the rings and timers until a socket has an event or `timeout` passed.
+  std::vector<PollEvent> poll(std::chrono::nanoseconds timeout);
+
+  // The socket's connection state (LISTEN for a listener); nullopt when gone.
+  std::optional<tcp::State> state(SocketId socket) const;
+  const tcp::Connection* connection(SocketId socket) const;
+  std::optional<tcp::FourTuple> tuple(SocketId socket) const;
+
+  const StackCounters& counters() const { return counters_; }
+  const tcp::ConnectionTable& table() const { return table_; }
+  dev::Device& device() { return device_; }
+
+ private:
+  struct Socket {
+    bool listener = false;
+    std::uint16_t port = 0;  // a listener's
+    tcp::FourTuple tuple;    // a connection's
+    bool closing = false;    // close() was called
+  };
+  struct TupleHash {
+    std::size_t operator()(const tcp::FourTuple& t) const {
+      return std::hash<std::uint64_t>()(std::uint64_t(t.local_ip) << 32 | t.remote_ip) ^
+             (std::size_t(t.local_port) << 16 | t.remote_port);
+    }
+  };
+
+  SocketId add_socket(const Socket& s);
+  // One look at the rings and timers: completions in, frames out.
+  void pump(std::vector<PollEvent>& events);
+  void apply(tcp::Actions&& actions, std::vector<PollEvent>& events);
+  void post_pending();
+  void report(SocketId id, std::uint32_t bits, std::error_code error, std::vector<PollEvent>& events);
+  void forget(SocketId id);
+
+  dev::Device& device_;
+  StackConfig config_;
+  Clock clock_;
+  tcp::ConnectionTable table_;
+  std::unordered_map<std::uint32_t, Mac> neighbours_;
+  std::map<SocketId, Socket> sockets_;
+  std::unordered_map<tcp::FourTuple, SocketId, TupleHash> by_tuple_;
+  std::map<std::uint16_t, SocketId> listeners_;
+  std::deque<wire::TxDescriptor> pending_tx_;  // waiting for room on the TX ring
+  SocketId next_id_ = 1;
+  StackCounters counters_;
+};
+
+}  // namespace tcpoe::driver
+
+template <>
+struct std::is_error_code_enum<tcpoe::driver::StackError> : std::true_type {};

@@ -1,0 +1,260 @@
+#include "tcpoe/driver/stack.h"
+
+#include <algorithm>
+
+namespace tcpoe::driver {
+
+namespace {
+
+class StackCategory : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "tcpoe.stack"; }
+  std::string message(int e) const override {
+    switch (StackError(e)) {
+      case StackError::kConnectionRefused: return "connection refused";
+      case StackError::kTimedOut: return "connection timed out";
+      case StackError::kConnectionReset: return "connection reset by peer";
+      case StackError::kAddressInUse: return "address in use";
+      case StackError::kAddressNotAvailable: return "address not available";
+      case StackError::kInvalidArgument: return "invalid argument";
+      case StackError::kWouldBlock: return "operation would block";
+      case StackError::kNotConnected: return "not connected";
+      case StackError::kBadSocket: return "no such socket";
+      case StackError::kNoRoute: return "no Ethernet address known for the peer";
+    }
+    return "unknown error " + std::to_string(e);
+  }
+};
+
+std::error_code from_table(tcp::Error e) {
+  switch (e) {
+    case tcp::Error::kOk: return {};
+    case tcp::Error::kAddressInUse: return StackError::kAddressInUse;
+    case tcp::Error::kAddressNotAvailable: return StackError::kAddressNotAvailable;
+    case tcp::Error::kNotFound: return StackError::kNotConnected;
+    case tcp::Error::kInvalidArgument: return StackError::kInvalidArgument;
+  }
+  return StackError::kInvalidArgument;
+}
+
+}  // namespace
+
+const std::error_category& stack_category() {
+  static const StackCategory category;
+  return category;
+}
+
+std::error_code make_error_code(StackError e) { return {int(e), stack_category()}; }
+
+Stack::Stack(dev::Device& device, const StackConfig& config, Clock clock)
+    : device_(device), config_(config), clock_(std::move(clock)), table_(config.tcp) {
+  if (!device.up()) throw std::logic_error("Stack: the device is not up");
+  if (!clock_) throw std::invalid_argument("Stack: no clock");
+  if (config.poll_interval_ns == 0) throw std::invalid_argument("Stack: poll_interval_ns is 0");
+}
+
+SocketId Stack::add_socket(const Socket& s) {
+  const SocketId id = next_id_++;
+  sockets_[id] = s;
+  if (s.listener)
+    listeners_[s.port] = id;
+  else
+    by_tuple_[s.tuple] = id;
+  return id;
+}
+
+void Stack::forget(SocketId id) {
+  const auto it = sockets_.find(id);
+  if (it == sockets_.end()) return;
+  if (it->second.listener)
+    listeners_.erase(it->second.port);
+  else
+    by_tuple_.erase(it->second.tuple);
+  sockets_.erase(it);
+}
+
+std::error_code Stack::connect(std::uint32_t remote_ip, std::uint16_t remote_port, SocketId& out,
+                               std::uint16_t local_port) {
+  if (remote_port == 0 || remote_ip == 0) return StackError::kInvalidArgument;
+  if (!neighbours_.count(remote_ip)) return StackError::kNoRoute;
+  tcp::ConnectionTable::Opened o = table_.connect(config_.local_ip, remote_ip, remote_port, clock_(), local_port);
+  if (o.error != tcp::Error::kOk) return from_table(o.error);
+  Socket s;
+  s.tuple = o.tuple;
+  out = add_socket(s);
+  std::vector<PollEvent> events;  // none come from a SYN
+  apply(std::move(o.actions), events);
+  device_.tx().doorbell();
+  return {};
+}
+
+std::error_code Stack::listen(std::uint16_t port, std::uint32_t backlog, SocketId& out) {
+  if (const tcp::Error e = table_.listen(config_.local_ip, port, backlog); e != tcp::Error::kOk)
+    return from_table(e);
+  Socket s;
+  s.listener = true;
+  s.port = port;
+  out = add_socket(s);
+  return {};
+}
+
+std::error_code Stack::accept(SocketId listener, SocketId& out) {
+  const auto it = sockets_.find(listener);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  if (!it->second.listener) return StackError::kInvalidArgument;
+  const std::optional<tcp::FourTuple> t = table_.accept(it->second.port);
+  if (!t) return StackError::kWouldBlock;
+  Socket s;
+  s.tuple = *t;
+  out = add_socket(s);
+  return {};
+}
+
+std::error_code Stack::shutdown(SocketId socket) {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  if (it->second.listener) return StackError::kNotConnected;
+  if (!table_.find(it->second.tuple)) return StackError::kNotConnected;
+  std::vector<PollEvent> events;
+  apply(table_.shutdown(it->second.tuple, clock_()), events);
+  device_.tx().doorbell();
+  return {};
+}
+
+std::error_code Stack::close(SocketId socket) {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  if (it->second.listener) {
+    table_.unlisten(it->second.port);
+    forget(socket);
+    return {};
+  }
+  if (!table_.find(it->second.tuple)) {  // already gone (reset, refused, timed out)
+    forget(socket);
+    return {};
+  }
+  it->second.closing = true;
+  std::vector<PollEvent> events;
+  apply(table_.close(it->second.tuple, clock_()), events);
+  device_.tx().doorbell();
+  return {};
+}
+
+void Stack::report(SocketId id, std::uint32_t bits, std::error_code error, std::vector<PollEvent>& events) {
+  for (PollEvent& e : events)
+    if (e.socket == id) {
+      e.events |= bits;
+      if (error) e.error = error;
+      return;
+    }
+  events.push_back(PollEvent{id, bits, error});
+}
+
+void Stack::apply(tcp::Actions&& actions, std::vector<PollEvent>& events) {
+  for (wire::TxDescriptor& d : actions.send) {
+    const auto mac = neighbours_.find(d.ip_dst);
+    if (mac == neighbours_.end()) {
+      ++counters_.tx_no_neighbour;
+      continue;
+    }
+    d.eth_src = config_.local_mac;
+    d.eth_dst = mac->second;
+    pending_tx_.push_back(d);
+  }
+  post_pending();
+  for (const tcp::Event& e : actions.events) {
+    const auto known = by_tuple_.find(e.tuple);
+    if (known == by_tuple_.end()) {
+      // A passive connection nobody accepted yet: its listener hears of it.
+      const auto l = listeners_.find(e.tuple.local_port);
+      if (e.kind == tcp::EventKind::kEstablished && l != listeners_.end())
+        report(l->second, ready::kAcceptable, {}, events);
+      continue;
+    }
+    const SocketId id = known->second;
+    switch (e.kind) {
+      case tcp::EventKind::kEstablished: report(id, ready::kConnected, {}, events); break;
+      case tcp::EventKind::kPeerClosed: report(id, ready::kPeerClosed, {}, events); break;
+      case tcp::EventKind::kRefused:
+        report(id, ready::kError | ready::kClosed, StackError::kConnectionRefused, events);
+        break;
+      case tcp::EventKind::kReset:
+        report(id, ready::kError | ready::kClosed, StackError::kConnectionReset, events);
+        break;
+      case tcp::EventKind::kTimedOut:
+        report(id, ready::kError | ready::kClosed, StackError::kTimedOut, events);
+        break;
+      case tcp::EventKind::kClosed: report(id, ready::kClosed, {}, events); break;
+    }
+    // A closed socket whose connection is gone goes with it; one not
+    // closed yet stays (state() says CLOSED) until close().
+    if (sockets_.at(id).closing && !table_.find(e.tuple)) forget(id);
+  }
+}
+
+void Stack::post_pending() {
+  dev::TxQueue& tx = device_.tx();
+  while (!pending_tx_.empty() && tx.post(pending_tx_.front())) {
+    pending_tx_.pop_front();
+    ++counters_.frames_posted;
+  }
+}
+
+void Stack::pump(std::vector<PollEvent>& events) {
+  dev::TxQueue& tx = device_.tx();
+  for (const dev::TxCompletion& c : tx.reap()) {
+    ++counters_.tx_completions;
+    if (c.status != wire::dev::ComplStatus::kOk) ++counters_.tx_failed;
+  }
+  post_pending();
+  const tcp::Time now = clock_();
+  for (const dev::RxCompletion& c : device_.rx().reap()) {
+    ++counters_.rx_completions;
+    if (c.status != wire::dev::ComplStatus::kOk) {
+      ++counters_.rx_failed;
+      continue;
+    }
+    apply(table_.on_segment(c.desc, now), events);  // the table judges the parser's verdict
+  }
+  if (const auto deadline = table_.next_deadline(); deadline && *deadline <= now)
+    apply(table_.on_timer(now), events);
+  tx.doorbell();
+}
+
+std::vector<PollEvent> Stack::poll(std::chrono::nanoseconds timeout) {
+  const tcp::Time end = clock_() + timeout;
+  std::vector<PollEvent> events;
+  for (;;) {
+    pump(events);
+    const tcp::Time now = clock_();
+    if (!events.empty() || now >= end) return events;
+    tcp::Time wake = end;
+    if (const auto deadline = table_.next_deadline()) wake = std::min(wake, std::max(*deadline, now));
+    std::uint64_t step = std::uint64_t((wake - now).count());
+    if (!device_.config().interrupts || !pending_tx_.empty())
+      step = std::min<std::uint64_t>(step, config_.poll_interval_ns);
+    device_.wait(std::max<std::uint64_t>(step, 1));
+  }
+}
+
+std::optional<tcp::State> Stack::state(SocketId socket) const {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return std::nullopt;
+  if (it->second.listener) return tcp::State::kListen;
+  const tcp::Connection* c = table_.find(it->second.tuple);
+  return c ? c->state() : tcp::State::kClosed;
+}
+
+const tcp::Connection* Stack::connection(SocketId socket) const {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end() || it->second.listener) return nullptr;
+  return table_.find(it->second.tuple);
+}
+
+std::optional<tcp::FourTuple> Stack::tuple(SocketId socket) const {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end() || it->second.listener) return std::nullopt;
+  return it->second.tuple;
+}
+
+}  // namespace tcpoe::driver
