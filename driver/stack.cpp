@@ -37,6 +37,27 @@ std::error_code from_table(tcp::Error e) {
   return StackError::kInvalidArgument;
 }
 
+std::uint32_t bits_of(tcp::EventKind k) {
+  switch (k) {
+    case tcp::EventKind::kEstablished: return ready::kConnected;
+    case tcp::EventKind::kPeerClosed: return ready::kPeerClosed;
+    case tcp::EventKind::kClosed: return ready::kClosed;
+    case tcp::EventKind::kRefused:
+    case tcp::EventKind::kReset:
+    case tcp::EventKind::kTimedOut: return ready::kError | ready::kClosed;
+  }
+  return 0;
+}
+
+std::error_code error_of(tcp::EventKind k) {
+  switch (k) {
+    case tcp::EventKind::kRefused: return StackError::kConnectionRefused;
+    case tcp::EventKind::kReset: return StackError::kConnectionReset;
+    case tcp::EventKind::kTimedOut: return StackError::kTimedOut;
+    default: return {};
+  }
+}
+
 }  // namespace
 
 const std::error_category& stack_category() {
@@ -107,6 +128,10 @@ std::error_code Stack::accept(SocketId listener, SocketId& out) {
   Socket s;
   s.tuple = *t;
   out = add_socket(s);
+  if (const auto early = before_accept_.find(*t); early != before_accept_.end()) {
+    report(out, early->second.events, early->second.error, ready_);
+    before_accept_.erase(early);
+  }
   return {};
 }
 
@@ -126,6 +151,8 @@ std::error_code Stack::close(SocketId socket) {
   if (it == sockets_.end()) return StackError::kBadSocket;
   if (it->second.listener) {
     table_.unlisten(it->second.port);
+    for (auto e = before_accept_.begin(); e != before_accept_.end();)
+      e = e->first.local_port == it->second.port ? before_accept_.erase(e) : std::next(e);
     forget(socket);
     return {};
   }
@@ -167,25 +194,18 @@ void Stack::apply(tcp::Actions&& actions, std::vector<PollEvent>& events) {
     if (known == by_tuple_.end()) {
       // A passive connection nobody accepted yet: its listener hears of it.
       const auto l = listeners_.find(e.tuple.local_port);
-      if (e.kind == tcp::EventKind::kEstablished && l != listeners_.end())
+      if (l == listeners_.end()) continue;
+      if (e.kind == tcp::EventKind::kEstablished) {
         report(l->second, ready::kAcceptable, {}, events);
+      } else {
+        PollEvent& early = before_accept_[e.tuple];
+        early.events |= bits_of(e.kind);
+        if (error_of(e.kind)) early.error = error_of(e.kind);
+      }
       continue;
     }
     const SocketId id = known->second;
-    switch (e.kind) {
-      case tcp::EventKind::kEstablished: report(id, ready::kConnected, {}, events); break;
-      case tcp::EventKind::kPeerClosed: report(id, ready::kPeerClosed, {}, events); break;
-      case tcp::EventKind::kRefused:
-        report(id, ready::kError | ready::kClosed, StackError::kConnectionRefused, events);
-        break;
-      case tcp::EventKind::kReset:
-        report(id, ready::kError | ready::kClosed, StackError::kConnectionReset, events);
-        break;
-      case tcp::EventKind::kTimedOut:
-        report(id, ready::kError | ready::kClosed, StackError::kTimedOut, events);
-        break;
-      case tcp::EventKind::kClosed: report(id, ready::kClosed, {}, events); break;
-    }
+    report(id, bits_of(e.kind), error_of(e.kind), events);
     // A closed socket whose connection is gone goes with it; one not
     // closed yet stays (state() says CLOSED) until close().
     if (sockets_.at(id).closing && !table_.find(e.tuple)) forget(id);
@@ -224,6 +244,7 @@ void Stack::pump(std::vector<PollEvent>& events) {
 std::vector<PollEvent> Stack::poll(std::chrono::nanoseconds timeout) {
   const tcp::Time end = clock_() + timeout;
   std::vector<PollEvent> events;
+  events.swap(ready_);
   for (;;) {
     pump(events);
     const tcp::Time now = clock_();

@@ -137,6 +137,10 @@ class Stack {
   std::unordered_map<tcp::FourTuple, SocketId, TupleHash> by_tuple_;
   std::map<std::uint16_t, SocketId> listeners_;
   std::deque<wire::TxDescriptor> pending_tx_;  // waiting for room on the TX ring
+  // What happened to connections not accepted yet (the peer's FIN, a
+  // reset), told to their socket at accept(): the events poll() returns next.
+  std::unordered_map<tcp::FourTuple, PollEvent, TupleHash> before_accept_;
+  std::vector<PollEvent> ready_;
   SocketId next_id_ = 1;
   StackCounters counters_;
 };
