@@ -52,7 +52,9 @@ PUBLIC_HEADERS = [
     ("hls/builder", ["hls/include", "wire/include", "hls/builder"], ["-DTCPOE_HLS_STANDIN"]),
     ("hls/parser", ["hls/include", "wire/include", "hls/csum", "hls/parser"],
      ["-DTCPOE_HLS_STANDIN"]),
-    ("driver/include", ["driver/include", "wire/include"], []),
+    # The device layer programs the device through the host interface alone
+    # (sim/pcie/include/tcpoe/pcie/host_interface.h, no SystemC).
+    ("driver/include", ["driver/include", "sim/pcie/include", "wire/include"], []),
 ]
 
 SOURCE_EXT = (".h", ".hpp", ".c", ".cc", ".cpp", ".sv", ".svh", ".v", ".vh")
