@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/sc_scenario.h"
 #include "device_node.h"
 #include "ring_host.h"
 #include "tcpoe/wire/frame.h"
@@ -42,33 +43,11 @@ struct Options {
   std::string trace;  // the (first) device's FST waveform
 };
 
-void say(const std::string& key, const std::string& value) {
-  std::printf("%s %s\n", key.c_str(), value.c_str());
-  std::fflush(stdout);
-}
-void say(const std::string& key, uint64_t value) { say(key, std::to_string(value)); }
-double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
+using tcpoe::test::hex;
+using tcpoe::test::say;
+using Thread = tcpoe::test::ScenarioThread;
 
-// Runs `body` in an SC_THREAD; the simulation stops when the last one ends.
-struct Thread : sc_core::sc_module {
-  static inline int running = 0;
-  std::function<void()> body;
-  Thread(sc_core::sc_module_name name, std::function<void()> f)
-      : sc_core::sc_module(name), body(std::move(f)) {
-    SC_HAS_PROCESS(Thread);
-    SC_THREAD(run);
-    ++running;
-  }
-  void run() {
-    body();
-    if (--running == 0) sc_core::sc_stop();
-  }
-};
+double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
 DeviceNodeConfig node_config(const Options& o, bool traced = true) {
   DeviceNodeConfig c;

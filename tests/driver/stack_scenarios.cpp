@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 
+#include "../support/sc_scenario.h"
 #include "device_node.h"
 #include "tcpoe/driver/dev/device.h"
 #include "tcpoe/driver/stack.h"
@@ -34,38 +35,23 @@ struct Options {
   uint64_t seed = 1;
 };
 
-void say(const std::string& key, const std::string& value) {
-  std::printf("%s %s\n", key.c_str(), value.c_str());
-  std::fflush(stdout);
-}
-void say(const std::string& key, uint64_t value) { say(key, std::to_string(value)); }
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
+using tcpoe::test::hex;
+using tcpoe::test::say;
 tcp::Time sim_now() {
   return tcp::Time(int64_t(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5));
 }
 
-// Runs `body` in an SC_THREAD; the simulation stops when the last one ends.
-struct Thread : sc_core::sc_module {
-  static inline int running = 0;
-  std::function<void()> body;
-  Thread(sc_core::sc_module_name name, std::function<void()> f)
-      : sc_core::sc_module(name), body(std::move(f)) {
-    SC_HAS_PROCESS(Thread);
-    SC_THREAD(run);
-    ++running;
-  }
-  void run() {
-    try {
-      body();
-    } catch (const std::exception& e) {
-      say(std::string(name()) + "_exception", e.what());
-    }
-    if (--running == 0) sc_core::sc_stop();
-  }
+// A host's thread: an exception it throws is reported as `NAME_exception
+// what` (the tests look for it) and ends only that thread.
+struct Thread : tcpoe::test::ScenarioThread {
+  Thread(const char* name, std::function<void()> f)
+      : ScenarioThread(name, [name, f] {
+          try {
+            f();
+          } catch (const std::exception& e) {
+            say(std::string(name) + "_exception", e.what());
+          }
+        }) {}
 };
 
 // The host interface as the driver sees it, counting what it holds: so a
