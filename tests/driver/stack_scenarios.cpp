@@ -1,12 +1,14 @@
 // Two simulated hosts, each a PcieModel with the verilated device behind it
 // and the driver (tcpoe::driver: Device + Stack) on top, joined by the wire
-// model: `stack_scenarios NAME [--out DIR] [--interrupts] [--loss P]
-// [--seed N]` runs one scenario (SystemC elaborates once per process) and
+// model: `stack_scenarios NAME [--out DIR] [--interrupts] [--data-width
+// 64|512] [--loss P] [--seed N]` runs one scenario (SystemC elaborates once per process) and
 // prints what it observed as `key value` lines; tests/driver/test_stack_*.cpp
 // judge them (the wire's capture, DIR/NAME.pcap, by tshark).
 //   bringup  host A alone: bring-up, identity, teardown; what stayed mapped
 //   connect  B listens, A connects, then A closes, then B closes
 //   refused  A connects to a port of B where nothing listens
+//   timeout  A connects to B, whose device is never brought up (it drops
+//            every frame): SYN retransmissions, then connection timed out
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -31,6 +33,7 @@ struct Options {
   std::string scenario;
   std::string out = "/tmp";
   bool interrupts = false;
+  int data_width = 64;
   double loss = 0;
   uint64_t seed = 1;
 };
@@ -163,15 +166,16 @@ void device_report(const std::string& who, DeviceNode& n) {
   say(who + "_mac_rx_dropped", n.device.counters().mac_rx_dropped);
 }
 
-DeviceNode* make_node(const std::string& name) {
+DeviceNode* make_node(const std::string& name, const Options& o) {
   DeviceNodeConfig c;
+  c.device.data_width = o.data_width;
   return new DeviceNode(name.c_str(), c);
 }
 
 // ---------------------------------------------------------------------------
 
 void bringup(const Options& o) {
-  DeviceNode* node = make_node("a");
+  DeviceNode* node = make_node("a", o);
   new Thread("host_a", [node, o] {
     CountingHost host(node->pcie);
     {
@@ -215,7 +219,7 @@ Pair make_pair_on_wire(const Options& o) {
   w.pcap_path = o.out + "/" + o.scenario + ".pcap";
   w.loss = o.loss;
   w.seed = o.seed;
-  Pair p{make_node("a"), make_node("b"), new tcpoe::sim::WireChannel("wire", w)};
+  Pair p{make_node("a", o), make_node("b", o), new tcpoe::sim::WireChannel("wire", w)};
   p.a->device.connect(*p.wire, 0);
   p.b->device.connect(*p.wire, 1);
   return p;
@@ -339,12 +343,39 @@ void refused(const Options& o) {
   });
 }
 
+constexpr int kTimeoutSynRetries = 3;
+
+void timeout(const Options& o) {
+  Pair p = make_pair_on_wire(o);
+  new Thread("host_a", [p, o] {
+    dev::Device device(p.a->pcie, device_config(o));
+    device.bring_up();
+    drv::StackConfig c = stack_config(kHostA, o.seed);
+    c.tcp.connection.syn_retries = kTimeoutSynRetries;
+    drv::Stack s(device, c, sim_now);
+    s.add_neighbour(kHostB.ip, kHostB.mac);
+    const tcp::Time t0 = sim_now();
+    drv::SocketId conn = 0;
+    say("a_connect", s.connect(kHostB.ip, kPort, conn).message());
+    drv::PollEvent seen;
+    const uint32_t got = wait_for(s, conn, drv::ready::kError, std::chrono::milliseconds(5), "a", &seen);
+    say("a_error", got & drv::ready::kError ? seen.error.message() : "none");
+    say("a_error_is_timed_out", seen.error == drv::StackError::kTimedOut ? "1" : "0");
+    say("a_gave_up_after_ns", uint64_t((sim_now() - t0).count()));
+    say("a_state", state_name(s, conn));
+    say("a_table_size", s.table().size());
+    say("a_syn_retries", uint64_t(kTimeoutSynRetries));
+    say("a_frames_posted", s.counters().frames_posted);
+    say("a_tx_completions", s.counters().tx_completions);
+    say("a_tx_in_flight", device.tx().in_flight());
+  });
+}
+
 const std::map<std::string, void (*)(const Options&)> kScenarios = {
-    {"bringup", bringup}, {"connect", connect}, {"refused", refused}};
+    {"bringup", bringup}, {"connect", connect}, {"refused", refused}, {"timeout", timeout}};
 
-}  // namespace
-
-int sc_main(int argc, char** argv) {
+// The command line; std::invalid_argument says what is wrong with it.
+Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -352,23 +383,42 @@ int sc_main(int argc, char** argv) {
       if (i + 1 >= argc) throw std::invalid_argument(std::string(what) + " needs a value");
       return argv[++i];
     };
+    auto number = [&](const char* what) -> double {
+      const std::string v = value(what);
+      std::size_t used = 0;
+      double n = 0;
+      try {
+        n = std::stod(v, &used);
+      } catch (const std::logic_error&) {
+      }
+      if (used == 0 || used != v.size()) throw std::invalid_argument(std::string(what) + " needs a number, not " + v);
+      return n;
+    };
     if (a == "--out") o.out = value("--out");
     else if (a == "--interrupts") o.interrupts = true;
-    else if (a == "--loss") o.loss = std::stod(value("--loss"));
-    else if (a == "--seed") o.seed = std::stoull(value("--seed"));
+    else if (a == "--data-width") o.data_width = int(number("--data-width"));
+    else if (a == "--loss") o.loss = number("--loss");
+    else if (a == "--seed") o.seed = uint64_t(number("--seed"));
     else if (o.scenario.empty() && a[0] != '-') o.scenario = a;
-    else {
-      std::fprintf(stderr, "stack_scenarios: unknown argument %s\n", a.c_str());
-      return 2;
-    }
+    else throw std::invalid_argument("unknown argument " + a);
   }
-  const auto it = kScenarios.find(o.scenario);
-  if (it == kScenarios.end()) {
-    std::fprintf(stderr, "usage: stack_scenarios bringup|connect|refused [--out DIR] [--interrupts] "
-                         "[--loss P] [--seed N]\n");
+  if (!kScenarios.count(o.scenario))
+    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout [--out DIR] "
+                                "[--interrupts] [--data-width 64|512] [--loss P] [--seed N]");
+  return o;
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  Options o;
+  try {
+    o = parse(argc, argv);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "stack_scenarios: %s\n", e.what());
     return 2;
   }
-  it->second(o);
+  kScenarios.at(o.scenario)(o);
   sc_core::sc_start();
   return 0;
 }

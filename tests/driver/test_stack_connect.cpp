@@ -140,6 +140,13 @@ TEST_CASE("interrupt mode: the same connection, woken by MSI-X instead of pollin
   CHECK(number(s, "a_mmio_reads_fast_path") == 0);
 }
 
+TEST_CASE("the same connection with the device's data path at 512 bits", "[stack]") {
+  const Seen s = scenario("connect", out_dir("connect-512"), "--data-width 512");
+  check_established_and_closed(s);
+  CHECK(number(s, "a_mmio_reads_fast_path") == 0);
+  CHECK(number(s, "b_mmio_reads_fast_path") == 0);
+}
+
 TEST_CASE("a handshake through a lossy wire completes by retransmission", "[stack]") {
   const Seen s = scenario("connect", out_dir("connect-loss"), "--loss 0.3 --seed " TCPOE_STACK_LOSS_SEED);
   // This seed loses A's first SYN (the test says so if it does not).
@@ -166,6 +173,40 @@ TEST_CASE("a connect to a port where nothing listens is refused by the peer's RS
   CHECK(f[0].flags == kSyn);
   CHECK((f[1].flags & kRst) != 0);
   CHECK(f[1].ack == ((f[0].seq + 1) & 0xffffffff));
+}
+
+TEST_CASE("a peer that never answers: the SYN retransmitted with back-off, then connection timed out",
+          "[stack]") {
+  const std::string dir = out_dir("timeout");
+  const Seen s = scenario("timeout", dir);
+  no_exception(s);
+  CHECK(at(s, "a_connect") == "Success");
+  CHECK(at(s, "a_error") == "connection timed out");
+  CHECK(at(s, "a_error_is_timed_out") == "1");
+  CHECK(at(s, "a_state") == "CLOSED");
+  CHECK(number(s, "a_table_size") == 0);
+  const uint64_t retries = number(s, "a_syn_retries");
+  // Every SYN sent, completed, and the ring empty again.
+  CHECK(number(s, "a_frames_posted") == retries + 1);
+  CHECK(number(s, "a_tx_completions") == retries + 1);
+  CHECK(number(s, "a_tx_in_flight") == 0);
+  // 30 us initial RTO doubled each time: 30 + 60 + 120 + 240 us to the give-up.
+  CHECK(number(s, "a_gave_up_after_ns") == 450000);
+  const TsharkFields t = tcpoe::test::tshark_fields(dir + "/timeout.pcap", {"frame.time_relative", "tcp.flags"});
+  INFO(t.raw);
+  REQUIRE(t.ran);
+  REQUIRE(t.rows.size() == retries + 1);
+  double previous_gap = 0, previous = 0;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    CHECK(std::stoul(t.rows[i][1].at(0), nullptr, 16) == kSyn);
+    const double at_s = std::stod(t.rows[i][0].at(0));
+    if (i > 0) {
+      const double gap = at_s - previous;
+      CHECK(gap == Approx(i == 1 ? 30e-6 : 2 * previous_gap).epsilon(0.05));
+      previous_gap = gap;
+    }
+    previous = at_s;
+  }
 }
 
 }  // namespace
