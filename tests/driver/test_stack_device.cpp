@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tcpoe/driver/dev/device.h"
+#include "tcpoe/driver/stack.h"
 
 namespace {
 
@@ -62,7 +63,12 @@ class ScriptedHost : public tcpoe::pcie::HostInterface {
   }
   tcpoe::pcie::MsixMessage msix_message(unsigned v) const override { return {0xfee00000, v}; }
   bool poll_interrupt(unsigned) override { return false; }
-  bool wait_interrupt(unsigned, uint64_t) override { return false; }
+  // No interrupt ever comes: the wait lets its time pass on the host's clock.
+  uint64_t now_ns = 0;
+  bool wait_interrupt(unsigned, uint64_t ns) override {
+    now_ns += ns;
+    return false;
+  }
 };
 
 std::string bring_up_error(ScriptedHost& host, dev::DeviceConfig config = {}) {
@@ -164,6 +170,79 @@ TEST_CASE("the TX queue batches posts behind one doorbell and frees a slot only 
   CHECK(d.tx().reap().empty());  // no completion written: phase bits all 0
   CHECK(d.tx().in_flight() == 4);
   CHECK_THROWS_AS(d.tx().post(desc, payload.data(), 4096), std::invalid_argument);
+}
+
+// The socket-like API's answers that need no peer: a device whose rings
+// nothing serves (the scripted host), time passing on the host's clock.
+struct StackOnScriptedHost {
+  ScriptedHost host;
+  dev::Device device{host};
+  std::unique_ptr<tcpoe::driver::Stack> stack;
+  static constexpr uint32_t kPeer = 0x0a000002;
+
+  StackOnScriptedHost() {
+    device.bring_up();
+    tcpoe::driver::StackConfig c;
+    c.local_ip = 0x0a000001;
+    c.tcp.connection.initial_rto = std::chrono::microseconds(10);
+    c.tcp.connection.syn_retries = 2;
+    c.tcp.secret = std::array<uint8_t, 16>{};
+    stack = std::make_unique<tcpoe::driver::Stack>(
+        device, c, [this] { return std::chrono::nanoseconds(host.now_ns); });
+    stack->add_neighbour(kPeer, {2, 0, 0, 0, 0, 2});
+    host.writes.clear();
+  }
+};
+
+TEST_CASE("the stack's calls refuse what cannot be done, with error codes and messages", "[stack]") {
+  namespace drv = tcpoe::driver;
+  StackOnScriptedHost t;
+  drv::Stack& s = *t.stack;
+  drv::SocketId id = 0, other = 0;
+  CHECK(s.connect(0x0a0000ff, 80, id) == drv::StackError::kNoRoute);
+  CHECK(s.connect(0x0a0000ff, 80, id).message() == "no Ethernet address known for the peer");
+  CHECK(s.connect(StackOnScriptedHost::kPeer, 0, id).message() == "invalid argument");
+  CHECK(s.listen(0, 4, id).message() == "invalid argument");
+  drv::SocketId listener = 0;
+  REQUIRE_FALSE(s.listen(80, 4, listener));
+  CHECK(s.listen(80, 4, other).message() == "address in use");
+  CHECK(s.state(listener) == drv::tcp::State::kListen);
+  CHECK(s.accept(listener, other).message() == "operation would block");
+  CHECK(s.accept(999, other).message() == "no such socket");
+  CHECK(s.shutdown(listener).message() == "not connected");
+  CHECK(s.close(999).message() == "no such socket");
+  CHECK_FALSE(s.close(listener));
+  CHECK_FALSE(s.state(listener));
+  CHECK_FALSE(s.listen(80, 4, other));  // free again
+}
+
+TEST_CASE("the stack posts the SYN with one doorbell and, unanswered, times out on the host's clock",
+          "[stack]") {
+  namespace drv = tcpoe::driver;
+  StackOnScriptedHost t;
+  drv::Stack& s = *t.stack;
+  drv::SocketId id = 0;
+  REQUIRE_FALSE(s.connect(StackOnScriptedHost::kPeer, 5201, id));
+  CHECK(s.state(id) == drv::tcp::State::kSynSent);
+  REQUIRE(t.host.writes.size() == 1);  // TXD PROD, nothing else
+  CHECK(t.host.writes[0].first == regs::ring_offset(regs::Ring::kTxDesc, regs::ring_reg::kProdHost));
+  CHECK(t.host.writes[0].second == 1);
+  CHECK(t.device.tx().in_flight() == 1);
+  // Nothing answers: retransmissions at 10 and 30 us, the timeout at 70 us.
+  std::vector<drv::PollEvent> events;
+  while (events.empty() && t.host.now_ns < 1'000'000) events = s.poll(std::chrono::microseconds(5));
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].socket == id);
+  CHECK(events[0].events == (drv::ready::kError | drv::ready::kClosed));
+  CHECK(events[0].error == drv::StackError::kTimedOut);
+  CHECK(events[0].error.message() == "connection timed out");
+  CHECK(t.host.now_ns == 70'000);
+  CHECK(s.counters().frames_posted == 3);  // the SYN and two retransmissions
+  CHECK(t.device.tx().in_flight() == 3);   // the scripted device completes nothing
+  CHECK(s.state(id) == drv::tcp::State::kClosed);
+  CHECK(s.table().size() == 0);
+  CHECK_FALSE(s.close(id));
+  CHECK_FALSE(s.state(id));
 }
 
 }  // namespace
