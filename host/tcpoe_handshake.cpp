@@ -24,6 +24,7 @@
 #include "parser_lockstep.h"
 #include "pcap_writer.h"
 #include "scripted_peer.h"
+#include "sim_hosts.h"
 #include "tap_peer.h"
 #include "tcpoe/wire/frame.h"
 #include "tcpoe/wire/rx_descriptor.h"
@@ -41,7 +42,10 @@ constexpr const char* kUsage =
     "                     behind a TAP device; needs root), scripted (a listener\n"
     "                     written on the wire layer), auto (linux when privileges\n"
     "                     allow, else scripted; the default), silent (never\n"
-    "                     answers: shows the SYN retransmissions and the timeout)\n"
+    "                     answers: shows the SYN retransmissions and the timeout),\n"
+    "                     sim (two simulated hosts, each the host driver over its\n"
+    "                     own simulated PCIe device with the whole device RTL,\n"
+    "                     on a simulated wire: we connect, the other listens)\n"
     "  --port N           destination port (default 5201, where the peer listens;\n"
     "                     any other port is closed and answers RST)\n"
     "  --src-port N       our port (default: random, 32768..60999)\n"
@@ -337,8 +341,8 @@ int main(int argc, char** argv) {
     if (a == "--peer") {
       peer_choice = value();
       if (peer_choice != "auto" && peer_choice != "linux" && peer_choice != "scripted" &&
-          peer_choice != "silent")
-        cli.usage_error("--peer must be auto, linux, scripted or silent, not '" + peer_choice +
+          peer_choice != "silent" && peer_choice != "sim")
+        cli.usage_error("--peer must be auto, linux, scripted, silent or sim, not '" + peer_choice +
                         "'");
     } else if (a == "--port") {
       port = uint16_t(cli.parse_uint(a, value(), 1, 65535));
@@ -372,6 +376,20 @@ int main(int argc, char** argv) {
   if (close && port != kListenPort)
     cli.usage_error("--close needs a connection: --port must be the listening port " +
                     std::to_string(kListenPort));
+
+  if (peer_choice == "sim") {
+    if (!trace_dir.empty() || tap_name != "tcpoe-hs" || timeout_ms != 2000)
+      cli.usage_error("--peer sim takes --port, --src-port, --close, --data-width and --pcap");
+    if (width != 64 && width != 512) cli.usage_error("--peer sim runs the device at --data-width 64 or 512");
+    tcpoe::host::SimHostsOptions o;
+    o.port = port;
+    o.listen_port = kListenPort;
+    o.src_port = src_port;
+    o.close = close;
+    o.data_width = width;
+    o.pcap_path = pcap_path;
+    return tcpoe::host::run_simulated_hosts(o);
+  }
 
   if (!trace_dir.empty()) {
     std::error_code ec;

@@ -121,6 +121,46 @@ TEST_CASE("tcpoe-handshake --close closes the connection with the scripted peer"
   CHECK((s[5].has('A') && !s[5].has('F') && s[5].seq == 1002 && s[5].ack == s[4].seq + 1));
 }
 
+TEST_CASE("tcpoe-handshake --peer sim: two simulated hosts connect through the driver and the device, then close",
+          "[host][handshake]") {
+  const int w = GENERATE(64, 512);
+  const std::string pcap = "test_host_handshake_sim_" + std::to_string(w) + ".pcap";
+  const auto r = run_command(kCli + " --peer sim --close --data-width " + std::to_string(w) + " --pcap " +
+                             pcap + " 2>&1");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains(std::to_string(w) + "-bit data path"));
+  CHECK_THAT(r.output, Catch::Contains("a: SYN-SENT"));
+  CHECK_THAT(r.output, Catch::Contains("a: ESTABLISHED"));
+  CHECK_THAT(r.output, Catch::Contains("b: ESTABLISHED"));
+  CHECK_THAT(r.output, Catch::Contains("b: CLOSE-WAIT"));
+  CHECK_THAT(r.output, Catch::Contains("a: CLOSED (gone)"));
+  CHECK_THAT(r.output, Catch::Contains("b: CLOSED (gone)"));
+  CHECK_THAT(r.output, Catch::Contains("Flags [SYN,ACK]"));
+  const auto s = tshark_segments(pcap);
+  REQUIRE(s.size() == 7);  // SYN, SYN-ACK, ACK, FIN, ACK, FIN, ACK
+  check_handshake({s.begin(), s.begin() + 3}, s[0].seq);
+  for (const auto& seg : s) {
+    CHECK(seg.ip_csum == 1);
+    CHECK(seg.tcp_csum == 1);
+    CHECK_FALSE(seg.has('R'));
+  }
+  CHECK((s[3].has('F') && s[3].seq == s[0].seq + 1));
+  CHECK((s[6].has('A') && !s[6].has('F') && s[6].ack == s[5].seq + 1));
+}
+
+TEST_CASE("tcpoe-handshake --peer sim to a closed port: the simulated host's RST, connection refused, exit 1",
+          "[host][handshake]") {
+  const auto r = run_command(kCli + " --peer sim --port 5999 2>&1");
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.output, Catch::Contains("Flags [RST,ACK]"));
+  CHECK_THAT(r.output, Catch::Contains("a: connect failed: connection refused"));
+  const auto bad = run_command(kCli + " --peer sim --data-width 128 2>&1");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Catch::Contains("--peer sim runs the device at --data-width 64 or 512"));
+}
+
 TEST_CASE("tcpoe-handshake completes a handshake with the Linux kernel", "[host][handshake][tap]") {
   require_linux_peer();
   const std::string pcap = "test_host_handshake_linux.pcap";
@@ -195,7 +235,7 @@ TEST_CASE("tcpoe-handshake refuses bad arguments with a message and exit 2",
     std::string args, message;
   };
   const Case cases[] = {
-      {"--peer bsd", "--peer must be auto, linux, scripted or silent, not 'bsd'"},
+      {"--peer bsd", "--peer must be auto, linux, scripted, silent or sim, not 'bsd'"},
       {"--port 0", "--port wants a whole number from 1 to 65535"},
       {"--port 70000", "--port wants a whole number from 1 to 65535"},
       {"--src-port x", "--src-port wants a whole number"},
