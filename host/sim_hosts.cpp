@@ -113,13 +113,15 @@ void elaborate() {
   auto* b = new DeviceNode("b", nc);
   tcpoe::sim::EthernetWireConfig wc;
   wc.pcap_path = o.pcap_path;
+  wc.loss = o.loss;
+  wc.seed = o.seed;
   auto* wire = new tcpoe::sim::WireChannel("wire", wc);
   a->device.connect(*wire, 0);
   b->device.connect(*wire, 1);
   a->device.on_frame_sent = [](const tcpoe::sim::Frame& f, uint64_t, uint64_t last) { print_frame(f, last); };
   b->device.on_frame_sent = a->device.on_frame_sent;
 
-  static bool b_ready = false, a_done = false, b_accepted = false;
+  static bool b_ready = false, a_done = false, b_accepted = false, b_closed = false;
   new Thread("host_b", [b, &o] {
     Host h("b", *b, kIpB, kMacB, kIpA, kMacA);
     drv::SocketId listener = 0, conn = 0;
@@ -143,10 +145,11 @@ void elaborate() {
         h.wait_for(conn, drv::ready::kClosed);
         h.say_state(conn);
         conn = 0;
+        b_closed = true;
       }
     }
   });
-  new Thread("host_a", [a, &o] {
+  new Thread("host_a", [a, wire, &o] {
     Host h("a", *a, kIpA, kMacA, kIpB, kMacB);
     while (!b_ready) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
     const tcp::Time t0 = sim_now();
@@ -162,6 +165,8 @@ void elaborate() {
                     (seen.events & drv::ready::kConnected);
     h.say_state(s);
     if (!up) {
+      std::printf("wire: %llu lost\n",
+                  (unsigned long long)(wire->wire().counters(0).lost + wire->wire().counters(1).lost));
       std::printf("a: connect failed: %s\n", seen.error ? seen.error.message().c_str() : "no answer in time");
       a_done = true;
       return;
@@ -174,9 +179,14 @@ void elaborate() {
       h.say_state(s);
       ok = h.wait_for(s, drv::ready::kClosed, &seen) && !(seen.events & drv::ready::kError);
       h.say_state(s);
-      // B's last ACK is answered before A's device goes.
-      h.stack.poll(std::chrono::microseconds(10));
+      // B's FIN, sent again after a loss, finds A's device still there.
+      const tcp::Time end = sim_now() + kWaitLimit;
+      while (!b_closed && sim_now() < end) h.stack.poll(std::chrono::microseconds(10));
     }
+    const tcpoe::sim::WireCounters& ab = wire->wire().counters(0);
+    const tcpoe::sim::WireCounters& ba = wire->wire().counters(1);
+    std::printf("wire: %llu frames a>b, %llu b>a, %llu lost\n", (unsigned long long)ab.frames_sent,
+                (unsigned long long)ba.frames_sent, (unsigned long long)(ab.lost + ba.lost));
     g_exit = ok ? 0 : 1;
     a_done = true;
   });

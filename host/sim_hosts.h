@@ -17,6 +17,8 @@ struct SimHostsOptions {
   bool close = false;          // then A closes, then B
   int data_width = 64;         // the devices' data path: 64 or 512
   std::string pcap_path;       // the wire's capture; empty: none
+  double loss = 0;             // the wire's loss rate, each direction
+  uint64_t seed = 1;           // of the wire's draws
 };
 
 // Runs the simulation (SystemC elaborates once per process); the exit

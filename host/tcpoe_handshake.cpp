@@ -53,6 +53,8 @@ constexpr const char* kUsage =
     "  --timeout MS       give up when no SYN-ACK came within MS milliseconds; the\n"
     "                     SYN is sent again after MS/4 and MS/2 (default 2000)\n"
     "  --close            then close the connection too (FIN, FIN-ACK, ACK)\n"
+    "  --loss P, --seed N --peer sim: the wire loses each frame with probability P\n"
+    "                     (each direction, seeded by N; default 0 and 1)\n"
     "  --data-width W     datapath width of the RTL: 64, 128, 256 or 512 (default 64)\n"
     "  --pcap FILE        write every frame, both ways, to a capture; time is\n"
     "                     simulated at 250 MHz, plus the peer's real answer time\n"
@@ -336,6 +338,8 @@ int main(int argc, char** argv) {
   uint64_t timeout_ms = 2000;
   int width = 64;
   bool close = false;
+  double loss = 0;
+  uint64_t seed = 1;
 
   cli.parse([&](const std::string& a, const auto& value) {
     if (a == "--peer") {
@@ -354,6 +358,10 @@ int main(int argc, char** argv) {
       timeout_ms = cli.parse_uint(a, value(), 100, 600000);
     } else if (a == "--close") {
       close = true;
+    } else if (a == "--loss") {
+      loss = cli.parse_probability(a, value());
+    } else if (a == "--seed") {
+      seed = cli.parse_uint(a, value(), 0, UINT64_MAX);
     } else if (a == "--data-width") {
       width = cli.parse_data_width(a, value());
     } else if (a == "--pcap") {
@@ -377,9 +385,11 @@ int main(int argc, char** argv) {
     cli.usage_error("--close needs a connection: --port must be the listening port " +
                     std::to_string(kListenPort));
 
+  if (peer_choice != "sim" && (loss != 0 || seed != 1))
+    cli.usage_error("--loss and --seed are the simulated wire's: --peer sim");
   if (peer_choice == "sim") {
     if (!trace_dir.empty() || tap_name != "tcpoe-hs" || timeout_ms != 2000)
-      cli.usage_error("--peer sim takes --port, --src-port, --close, --data-width and --pcap");
+      cli.usage_error("--peer sim takes --port, --src-port, --close, --data-width, --pcap, --loss and --seed");
     if (width != 64 && width != 512) cli.usage_error("--peer sim runs the device at --data-width 64 or 512");
     tcpoe::host::SimHostsOptions o;
     o.port = port;
@@ -388,6 +398,8 @@ int main(int argc, char** argv) {
     o.close = close;
     o.data_width = width;
     o.pcap_path = pcap_path;
+    o.loss = loss;
+    o.seed = seed;
     return tcpoe::host::run_simulated_hosts(o);
   }
 

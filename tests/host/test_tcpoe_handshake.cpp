@@ -149,6 +149,24 @@ TEST_CASE("tcpoe-handshake --peer sim: two simulated hosts connect through the d
   CHECK((s[6].has('A') && !s[6].has('F') && s[6].ack == s[5].seq + 1));
 }
 
+TEST_CASE("tcpoe-handshake --peer sim --loss: the lost SYN sent again, connected and closed all the same",
+          "[host][handshake]") {
+  // Seed 5 loses A's first SYN (and more): the output says how many.
+  const auto r = run_command(kCli + " --peer sim --close --loss 0.3 --seed 5 2>&1");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("a: ESTABLISHED"));
+  CHECK_THAT(r.output, Catch::Contains("b: CLOSED (gone)"));
+  std::size_t syns = 0;
+  for (std::size_t at = r.output.find("Flags [SYN],"); at != std::string::npos;
+       at = r.output.find("Flags [SYN],", at + 1))
+    ++syns;
+  CHECK(syns >= 2);
+  const auto lost = r.output.find(" lost");
+  REQUIRE(lost != std::string::npos);
+  CHECK(r.output.substr(r.output.rfind(", ", lost) + 2, lost - r.output.rfind(", ", lost) - 2) != "0");
+}
+
 TEST_CASE("tcpoe-handshake --peer sim to a closed port: the simulated host's RST, connection refused, exit 1",
           "[host][handshake]") {
   const auto r = run_command(kCli + " --peer sim --port 5999 2>&1");
@@ -247,6 +265,8 @@ TEST_CASE("tcpoe-handshake refuses bad arguments with a message and exit 2",
       {"--pcap", "--pcap needs a value"},
       {"--frobnicate", "unknown argument '--frobnicate'"},
       {"--peer scripted --pcap /nonexistent/x.pcap", "cannot write /nonexistent/x.pcap"},
+      {"--peer scripted --loss 0.3", "--loss and --seed are the simulated wire's: --peer sim"},
+      {"--peer sim --loss 1.5", "--loss wants a probability in (0, 1]"},
   };
   for (const auto& c : cases) {
     INFO("tcpoe-handshake " << c.args);
