@@ -103,8 +103,7 @@ std::error_code Stack::connect(std::uint32_t remote_ip, std::uint16_t remote_por
   Socket s;
   s.tuple = o.tuple;
   out = add_socket(s);
-  std::vector<PollEvent> events;  // none come from a SYN
-  apply(std::move(o.actions), events);
+  apply(std::move(o.actions), ready_);
   device_.tx().doorbell();
   return {};
 }
@@ -140,8 +139,7 @@ std::error_code Stack::shutdown(SocketId socket) {
   if (it == sockets_.end()) return StackError::kBadSocket;
   if (it->second.listener) return StackError::kNotConnected;
   if (!table_.find(it->second.tuple)) return StackError::kNotConnected;
-  std::vector<PollEvent> events;
-  apply(table_.shutdown(it->second.tuple, clock_()), events);
+  apply(table_.shutdown(it->second.tuple, clock_()), ready_);
   device_.tx().doorbell();
   return {};
 }
@@ -161,8 +159,7 @@ std::error_code Stack::close(SocketId socket) {
     return {};
   }
   it->second.closing = true;
-  std::vector<PollEvent> events;
-  apply(table_.close(it->second.tuple, clock_()), events);
+  apply(table_.close(it->second.tuple, clock_()), ready_);
   device_.tx().doorbell();
   return {};
 }

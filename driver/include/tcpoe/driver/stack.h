@@ -138,8 +138,9 @@ class Stack {
   std::map<std::uint16_t, SocketId> listeners_;
   std::deque<wire::TxDescriptor> pending_tx_;  // waiting for room on the TX ring
   // What happened to connections not accepted yet (the peer's FIN, a
-  // reset), told to their socket at accept(): the events poll() returns next.
+  // reset), told to their socket at accept().
   std::unordered_map<tcp::FourTuple, PollEvent, TupleHash> before_accept_;
+  // Events of calls outside poll() (accept, close, ...): poll() returns them next.
   std::vector<PollEvent> ready_;
   SocketId next_id_ = 1;
   StackCounters counters_;
