@@ -1,13 +1,17 @@
 // The verilated models first: Verilator's headers take a SystemC seen before
 // them for a model verilated with --sc (and then want ::sc_time_stamp).
 #include "Vtcpoe_top_512.h"
+#include "Vtcpoe_top_512___024root.h"
 #include "Vtcpoe_top_64.h"
+#include "Vtcpoe_top_64___024root.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #include "verilator_ports.h"
 
 #include "device_sc.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <fstream>
 #include <deque>
@@ -69,6 +73,11 @@ struct Device::Impl {
   virtual void reset(bool on) = 0;
   virtual bool assertion_fired() const = 0;
   virtual void close_trace() = 0;
+  // skip_idle: after a cycle, true when the device is settled (see
+  // DeviceConfig::skip_idle); cheap while it is not.
+  virtual bool settled(uint64_t now_ps) = 0;
+  // skip_idle: the clock was stopped for `cycles`.
+  virtual void skipped(uint64_t cycles) = 0;
 
   DeviceCounters counters;
   WireChannel* wire = nullptr;
@@ -81,6 +90,7 @@ struct Device::Impl {
   std::deque<BurstPtr> awaiting_w;  // AW taken, W beats still to come, in AW order
 
   std::deque<RxFrame> rx_fifo;
+  sc_core::sc_event wake;  // a BAR request or a frame arrived: the clock runs again
 };
 
 namespace {
@@ -122,6 +132,34 @@ class Core final : public Device::Impl {
   }
 
   void reset(bool on) override { top_->rst = on; }
+
+  void skipped(uint64_t cycles) override {
+    for (uint64_t* c : time_counters()) *c += cycles;
+  }
+
+  bool settled(uint64_t now_ps) override {
+    const V& t = *top_;
+    bool ports_quiet = !bar_ && bar_queue.empty() && !r_burst_ && !b_burst_ && awaiting_w.empty() &&
+                       dma_jobs.empty() && rx_.empty() && rx_fifo.empty() && tx_.empty() &&
+                       !t.m_axis_tx_tvalid && now_ps >= tx_line_taken_ps_;
+    for (const auto& [id, q] : reads_by_id) ports_quiet = ports_quiet && q.empty();
+    for (const auto& [id, q] : writes_by_id) ports_quiet = ports_quiet && q.empty();
+    if (!ports_quiet) {
+      quiet_cycles_ = 0;
+      return false;
+    }
+    // After a few quiet cycles, compare the whole state with a copy taken a
+    // cycle earlier (copying every cycle would slow busy stretches down).
+    constexpr unsigned kQuietBeforeCompare = 16;
+    ++quiet_cycles_;
+    if (quiet_cycles_ < kQuietBeforeCompare) return false;
+    const auto* state = reinterpret_cast<const unsigned char*>(t.rootp);
+    constexpr std::size_t kStateBytes = sizeof(*t.rootp);
+    if (quiet_cycles_ == kQuietBeforeCompare + 1 && same_but_time(state)) return true;
+    if (quiet_cycles_ > kQuietBeforeCompare) quiet_cycles_ = 0;  // still moving: look again later
+    else snapshot_.assign(state, state + kStateBytes);
+    return false;
+  }
   bool assertion_fired() const override { return ctx_->gotError(); }
 
   void cycle(uint64_t now_ps) override {
@@ -328,6 +366,34 @@ class Core final : public Device::Impl {
     tx_line_taken_ps_ = wire->send(side, std::move(frame)).start_ps;
   }
 
+  // The device's free-running cycle counters (tcpoe_top's now_q, the
+  // completions' timestamps, and the TX engine's registered copy): the only
+  // state that changes every cycle of an idle device. skip_idle leaves them
+  // out of the comparison and advances them by the cycles skipped.
+  std::array<uint64_t*, 2> time_counters() const {
+    return {&top_->rootp->tcpoe_top__DOT__now_q, &top_->rootp->tcpoe_top__DOT__u_tx__DOT__now_q};
+  }
+  // The state a cycle ago (snapshot_) and now: the same but for the time
+  // counters, which went up by one.
+  bool same_but_time(const unsigned char* state) const {
+    const auto* base = reinterpret_cast<const unsigned char*>(top_->rootp);
+    std::array<std::size_t, 2> at{};
+    const auto counters = time_counters();
+    for (std::size_t i = 0; i < counters.size(); ++i) {
+      at[i] = std::size_t(reinterpret_cast<const unsigned char*>(counters[i]) - base);
+      uint64_t before = 0;
+      std::memcpy(&before, snapshot_.data() + at[i], sizeof before);
+      if (*counters[i] != before + 1) return false;
+    }
+    std::sort(at.begin(), at.end());
+    std::size_t from = 0;
+    for (const std::size_t a : at) {
+      if (std::memcmp(snapshot_.data() + from, state + from, a - from) != 0) return false;
+      from = a + sizeof(uint64_t);
+    }
+    return std::memcmp(snapshot_.data() + from, state + from, snapshot_.size() - from) == 0;
+  }
+
   DeviceConfig cfg_;
   Device& device_;
   std::unique_ptr<VerilatedContext> ctx_;
@@ -340,6 +406,8 @@ class Core final : public Device::Impl {
   uint64_t tx_first_beat_ps_ = 0, tx_line_taken_ps_ = 0;
   Frame rx_;
   std::size_t rx_at_ = 0;
+  unsigned quiet_cycles_ = 0;            // skip_idle: cycles in a row with nothing on the ports
+  std::vector<unsigned char> snapshot_;  // skip_idle: the verilated state a cycle ago
 };
 
 }  // namespace
@@ -377,6 +445,7 @@ void Device::frame_arrived(const Frame& frame, uint64_t time_ps) {
     return;
   }
   impl_->rx_fifo.push_back({frame, time_ps});
+  impl_->wake.notify();
 }
 
 const DeviceCounters& Device::counters() const { return impl_->counters; }
@@ -400,6 +469,16 @@ void Device::clock_thread() {
   for (;;) {
     impl_->cycle(to_wire_ps(sc_core::sc_time_stamp()));
     wait(period);
+    if (config_.skip_idle && impl_->settled(to_wire_ps(sc_core::sc_time_stamp()))) {
+      const sc_core::sc_time stopped = sc_core::sc_time_stamp();
+      wait(impl_->wake);
+      // Back on the clock's grid (the clock started at time 0).
+      const sc_core::sc_time off = sc_core::sc_time::from_value(sc_core::sc_time_stamp().value() % period.value());
+      if (off > sc_core::SC_ZERO_TIME) wait(period - off);
+      const uint64_t cycles = (sc_core::sc_time_stamp() - stopped).value() / period.value();
+      impl_->skipped(cycles);
+      impl_->counters.cycles_skipped += cycles;
+    }
   }
 }
 
@@ -470,6 +549,7 @@ void Device::bar_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
   req->write = trans.is_write();
   req->offset = uint32_t(offset);
   impl_->bar_queue.push_back(req);
+  impl_->wake.notify();
   if (req->write) {
     // Posted: queued in order with the reads (a read never passes it) and
     // answered at once; its AXI4-Lite response has no one to go to.

@@ -49,6 +49,18 @@ struct DeviceConfig {
   unsigned dma_threads = 16;  // requester threads (TX and RX engines: 8 bursts each)
   std::size_t mac_rx_fifo_frames = 64;
   unsigned reset_cycles = 8;
+  // Stop the clock while the device is settled: nothing in flight on its
+  // ports (BAR, DMA, MAC) and its whole verilated state (every register,
+  // memory and input) the same after a cycle as before it, so further
+  // cycles would change nothing. It runs again, on its clock's grid, when a
+  // BAR request or a frame from the wire arrives. The device behaves
+  // exactly as if clocked throughout (it is deterministic and at a fixed
+  // point but for its free-running cycle counter, the completions' time
+  // stamps, which is advanced by the cycles skipped); only
+  // DeviceCounters::cycles leaves the skipped ones out. For
+  // long stretches of simulated time with little traffic (packetdrill's
+  // seconds-long timers).
+  bool skip_idle = false;
 
   std::string problem() const;  // empty when usable
 };
@@ -60,6 +72,7 @@ struct DeviceCounters {
   uint64_t dma_errors = 0;                 // bursts answered with a TLM error
   uint64_t frames_sent = 0, frames_received = 0;  // on the MAC ports
   uint64_t mac_rx_dropped = 0;                   // the MAC's FIFO was full
+  uint64_t cycles_skipped = 0;                   // skip_idle: cycles the clock was stopped for
 };
 
 class Device : public sc_core::sc_module, public WireEnd {

@@ -63,6 +63,9 @@ class PcieModel : public sc_core::sc_module, public HostInterface {
   MsixMessage msix_message(unsigned vector) const override;
   bool poll_interrupt(unsigned vector) override;
   bool wait_interrupt(unsigned vector, std::uint64_t timeout_ns) override;
+  // Notified whenever an MSI-X message arrives: for a thread that waits on
+  // it together with events of its own (then poll_interrupt() each vector).
+  const sc_core::sc_event& interrupt_event() const { return interrupt_event_; }
 
   // The TLP trace, one line per TLP (nullptr: off), and the counters.
   void set_trace(std::ostream* trace) { link_.set_trace(trace); }

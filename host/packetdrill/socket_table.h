@@ -1,0 +1,75 @@
+// packetdrill's socket calls on the Stack: file descriptors (from 3, the
+// lowest free one, as Linux gives them) for the Stack's sockets, with what
+// a Linux socket keeps beside its connection (O_NONBLOCK, the pending
+// SO_ERROR, the options scripts set, a bound port), and Linux's answers
+// (errno values, poll() bits as tcp_poll() gives them).
+//
+// Each call returns what the system call would: a value, or -1 with errno.
+// What is not supported fails with ENOSYS (a whole call) or EOPNOTSUPP (an
+// option, a flag) and says so on stderr: never a silent success. The data
+// path is not in the Stack yet: read() gives end-of-stream after the peer's
+// FIN and EAGAIN (or waits) before it, write() fails with EOPNOTSUPP.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "simulated_host.h"
+
+namespace tcpoe::packetdrill {
+
+class SocketTable {
+ public:
+  // `wait_limit`: the most simulated time a blocking call waits (then it
+  // fails with ETIMEDOUT and says so).
+  SocketTable(SimulatedHost& host, Nanos wait_limit) : host_(host), wait_limit_(wait_limit) {}
+
+  int socket(int domain, int type, int protocol);
+  int bind(int fd, const sockaddr* addr, socklen_t len);
+  int listen(int fd, int backlog);
+  int accept(int fd, sockaddr* addr, socklen_t* len);
+  int connect(int fd, const sockaddr* addr, socklen_t len);
+  ssize_t read(int fd, std::size_t count);
+  ssize_t write(int fd, std::size_t count);
+  int close(int fd);
+  int shutdown(int fd, int how);
+  int getsockopt(int fd, int level, int name, void* value, socklen_t* len);
+  int setsockopt(int fd, int level, int name, const void* value, socklen_t len);
+  int fcntl(int fd, int cmd, long arg);
+  int poll(pollfd* fds, nfds_t n, int timeout_ms);
+
+ private:
+  enum class Kind { kNew, kListener, kConnection };
+  struct Socket {
+    Kind kind = Kind::kNew;
+    bool nonblocking = false;
+    uint16_t bound_port = 0;
+    driver::SocketId id = 0;  // the Stack's socket, once listening or connecting
+    bool shut_write = false;  // shutdown(SHUT_WR) or close
+    int pending_error = 0;    // SO_ERROR, reported once
+    uint32_t seen = 0;        // the Stack's ready bits taken in so far
+    bool reuse_address = false, no_delay = false;
+    std::deque<driver::SocketId> accepted;  // a listener's connections taken from the Stack ahead of accept()
+  };
+
+  Socket* find(int fd);
+  // The Stack's news of a socket: ready bits, and an error as SO_ERROR.
+  void take_events(Socket& s);
+  // Connections the Stack has ready for a listener, taken ahead of accept().
+  void take_acceptable(Socket& s);
+  short poll_bits(Socket& s);  // as Linux's tcp_poll()
+  // Lets simulated time pass until `ready` or wait_limit_; false (errno
+  // ETIMEDOUT and a message) when it never came.
+  bool block(const char* call, const std::function<bool()>& ready);
+  int add(const Socket& s);
+
+  SimulatedHost& host_;
+  Nanos wait_limit_;
+  std::map<int, Socket> sockets_;
+};
+
+}  // namespace tcpoe::packetdrill
