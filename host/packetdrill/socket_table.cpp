@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <unistd.h>
 
 namespace tcpoe::packetdrill {
 
@@ -59,8 +60,11 @@ SocketTable::Socket* SocketTable::find(int fd) {
 }
 
 int SocketTable::add(const Socket& s) {
-  int fd = 3;  // as Linux: the lowest free descriptor, 0-2 being the standard streams
-  while (sockets_.count(fd)) ++fd;
+  // The number is a real descriptor of the process (of /dev/null), so it is
+  // the one Linux would give, and packetdrill, which closes its sockets'
+  // descriptors itself when a script ends, closes a descriptor that exists.
+  const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;  // errno says why (EMFILE)
   sockets_[fd] = s;
   return fd;
 }
@@ -68,8 +72,13 @@ int SocketTable::add(const Socket& s) {
 void SocketTable::take_events(Socket& s) {
   if (!s.id) return;
   if (const drv::PollEvent* e = host_.events(s.id)) {
+    // Linux reports a reset after the peer's FIN as EPIPE (tcp_reset()).
+    if (e->error)
+      s.pending_error = e->error == drv::make_error_code(StackError::kConnectionReset) &&
+                                ((s.seen | e->events) & drv::ready::kPeerClosed)
+                            ? EPIPE
+                            : errno_of(e->error);
     s.seen |= e->events;
-    if (e->error) s.pending_error = errno_of(e->error);
     host_.forget_events(s.id);
   }
 }
@@ -252,7 +261,7 @@ int SocketTable::close(int fd) {
   for (const drv::SocketId c : s->accepted) host_.forget_events(c);
   if (s->id) host_.forget_events(s->id);
   sockets_.erase(fd);
-  return 0;
+  return ::close(fd);
 }
 
 int SocketTable::shutdown(int fd, int how) {
