@@ -20,7 +20,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <sstream>
 #include <string>
 
@@ -87,27 +90,69 @@ Options parse_flags(const char* flags) {
   return o;
 }
 
+// packetdrill calls from two threads: its main one, and for a call the
+// script expects to block (`+0...0.1 accept(...)`) one that makes it while
+// the main thread goes on injecting and sniffing packets. One call at a
+// time runs here (mutex); a blocking call waits for the main thread's calls
+// to drive the simulation (condition variable), or drives it itself when
+// it is on the main thread or nobody else calls for a while.
+constexpr auto kIdleBeforeDriving = std::chrono::milliseconds(500);  // wall-clock
+
 struct Instance {
   Options options;
   SimulatedHost host;
   SocketTable sockets;
   bool clock_read_last = false;  // the previous call was gettimeofday
   Nanos clock_read_at{-1};
+  std::mutex mutex;
+  std::condition_variable progress;  // a call finished
+  uint64_t calls = 0;
+  const std::thread::id main_thread = std::this_thread::get_id();
 
   explicit Instance(const Options& o)
-      : options(o), host(o.host), sockets(host, o.wait_limit) {}
+      : options(o), host(o.host), sockets(host, o.wait_limit, [this](Nanos limit, const std::function<bool()>& ready) {
+          return wait_for(limit, ready);
+        }) {}
+
+  // Called with `mutex` held (inside a call).
+  bool wait_for(Nanos limit, const std::function<bool()>& ready) {
+    const Nanos end = host.now() + limit;
+    std::unique_lock<std::mutex> lock(mutex, std::adopt_lock);
+    bool met = false;
+    for (;;) {
+      if (ready()) {
+        met = true;
+        break;
+      }
+      if (host.now() >= end) break;
+      const uint64_t before = calls;
+      if (std::this_thread::get_id() != main_thread) progress.wait_for(lock, kIdleBeforeDriving);
+      if (calls == before) host.advance(end - host.now(), ready);
+    }
+    lock.release();  // still held: the call's Guard lets it go
+    return met;
+  }
 };
 
-Instance& the(void* userdata) {
-  Instance& i = *static_cast<Instance*>(userdata);
-  return i;
-}
-// Every call but gettimeofday: the next clock read is not a spin.
-SocketTable& sockets(void* userdata) {
-  Instance& i = the(userdata);
-  i.clock_read_last = false;
-  return i.sockets;
-}
+// One call: the instance to itself, and the others told when it is done.
+class Guard {
+ public:
+  explicit Guard(void* userdata, bool clock_read = false)
+      : i_(*static_cast<Instance*>(userdata)), lock_(i_.mutex) {
+    if (!clock_read) i_.clock_read_last = false;  // the next clock read is not a spin
+  }
+  ~Guard() {
+    ++i_.calls;
+    lock_.unlock();
+    i_.progress.notify_all();
+  }
+  Instance* operator->() { return &i_; }
+  Instance& operator*() { return i_; }
+
+ private:
+  Instance& i_;
+  std::unique_lock<std::mutex> lock_;
+};
 
 int unsupported(const char* call) {
   std::fprintf(stderr, "tcpoe_packetdrill: %s() is not supported\n", call);
@@ -122,7 +167,8 @@ int no_flags(const char* call, int flags) {
 }
 
 void pd_free(void* userdata) {
-  Instance& i = the(userdata);
+  Guard g(userdata);
+  Instance& i = *g;
   if (i.options.verbose)
     std::fprintf(stderr, "tcpoe_packetdrill: at %.6f s simulated: %s\n", i.host.now().count() / 1e9,
                  i.host.counters_text().c_str());
@@ -130,60 +176,60 @@ void pd_free(void* userdata) {
   // process ends, which packetdrill does right after this call.
 }
 
-int pd_socket(void* u, int domain, int type, int protocol) { return sockets(u).socket(domain, type, protocol); }
-int pd_bind(void* u, int fd, const sockaddr* a, socklen_t l) { return sockets(u).bind(fd, a, l); }
-int pd_listen(void* u, int fd, int backlog) { return sockets(u).listen(fd, backlog); }
-int pd_accept(void* u, int fd, sockaddr* a, socklen_t* l) { return sockets(u).accept(fd, a, l); }
-int pd_connect(void* u, int fd, const sockaddr* a, socklen_t l) { return sockets(u).connect(fd, a, l); }
-ssize_t pd_read(void* u, int fd, void*, size_t count) { return sockets(u).read(fd, count); }
+int pd_socket(void* u, int domain, int type, int protocol) { return Guard(u)->sockets.socket(domain, type, protocol); }
+int pd_bind(void* u, int fd, const sockaddr* a, socklen_t l) { return Guard(u)->sockets.bind(fd, a, l); }
+int pd_listen(void* u, int fd, int backlog) { return Guard(u)->sockets.listen(fd, backlog); }
+int pd_accept(void* u, int fd, sockaddr* a, socklen_t* l) { return Guard(u)->sockets.accept(fd, a, l); }
+int pd_connect(void* u, int fd, const sockaddr* a, socklen_t l) { return Guard(u)->sockets.connect(fd, a, l); }
+ssize_t pd_read(void* u, int fd, void*, size_t count) { return Guard(u)->sockets.read(fd, count); }
 ssize_t pd_recv(void* u, int fd, void*, size_t len, int flags) {
-  return flags ? no_flags("recv", flags) : sockets(u).read(fd, len);
+  return flags ? no_flags("recv", flags) : Guard(u)->sockets.read(fd, len);
 }
 ssize_t pd_recvfrom(void* u, int fd, void*, size_t len, int flags, sockaddr*, socklen_t* l) {
   if (l) *l = 0;  // TCP: no source address
-  return flags ? no_flags("recvfrom", flags) : sockets(u).read(fd, len);
+  return flags ? no_flags("recvfrom", flags) : Guard(u)->sockets.read(fd, len);
 }
-ssize_t pd_write(void* u, int fd, const void*, size_t count) { return sockets(u).write(fd, count); }
+ssize_t pd_write(void* u, int fd, const void*, size_t count) { return Guard(u)->sockets.write(fd, count); }
 ssize_t pd_send(void* u, int fd, const void*, size_t len, int flags) {
-  return flags ? no_flags("send", flags) : sockets(u).write(fd, len);
+  return flags ? no_flags("send", flags) : Guard(u)->sockets.write(fd, len);
 }
 ssize_t pd_sendto(void* u, int fd, const void*, size_t len, int flags, const sockaddr*, socklen_t) {
-  return flags ? no_flags("sendto", flags) : sockets(u).write(fd, len);
+  return flags ? no_flags("sendto", flags) : Guard(u)->sockets.write(fd, len);
 }
-ssize_t pd_readv(void* u, int, const iovec*, int) { return (sockets(u), unsupported("readv")); }
-ssize_t pd_recvmsg(void* u, int, msghdr*, int) { return (sockets(u), unsupported("recvmsg")); }
-ssize_t pd_writev(void* u, int, const iovec*, int) { return (sockets(u), unsupported("writev")); }
-ssize_t pd_sendmsg(void* u, int, const msghdr*, int) { return (sockets(u), unsupported("sendmsg")); }
+ssize_t pd_readv(void* u, int, const iovec*, int) { return (Guard(u), unsupported("readv")); }
+ssize_t pd_recvmsg(void* u, int, msghdr*, int) { return (Guard(u), unsupported("recvmsg")); }
+ssize_t pd_writev(void* u, int, const iovec*, int) { return (Guard(u), unsupported("writev")); }
+ssize_t pd_sendmsg(void* u, int, const msghdr*, int) { return (Guard(u), unsupported("sendmsg")); }
 int pd_fcntl(void* u, int fd, int cmd, ...) {
   va_list args;
   va_start(args, cmd);
   const long arg = cmd == F_SETFL ? long(va_arg(args, int)) : 0;
   va_end(args);
-  return sockets(u).fcntl(fd, cmd, arg);
+  return Guard(u)->sockets.fcntl(fd, cmd, arg);
 }
-int pd_ioctl(void* u, int, unsigned long, ...) { return (sockets(u), unsupported("ioctl")); }
-int pd_close(void* u, int fd) { return sockets(u).close(fd); }
-int pd_shutdown(void* u, int fd, int how) { return sockets(u).shutdown(fd, how); }
+int pd_ioctl(void* u, int, unsigned long, ...) { return (Guard(u), unsupported("ioctl")); }
+int pd_close(void* u, int fd) { return Guard(u)->sockets.close(fd); }
+int pd_shutdown(void* u, int fd, int how) { return Guard(u)->sockets.shutdown(fd, how); }
 int pd_getsockopt(void* u, int fd, int level, int name, void* v, socklen_t* l) {
-  return sockets(u).getsockopt(fd, level, name, v, l);
+  return Guard(u)->sockets.getsockopt(fd, level, name, v, l);
 }
 int pd_setsockopt(void* u, int fd, int level, int name, const void* v, socklen_t l) {
-  return sockets(u).setsockopt(fd, level, name, v, l);
+  return Guard(u)->sockets.setsockopt(fd, level, name, v, l);
 }
-int pd_poll(void* u, pollfd* fds, nfds_t n, int timeout) { return sockets(u).poll(fds, n, timeout); }
+int pd_poll(void* u, pollfd* fds, nfds_t n, int timeout) { return Guard(u)->sockets.poll(fds, n, timeout); }
 
 int pd_netdev_send(void* u, const void* buf, size_t count) {
-  sockets(u);
+  Guard g(u);
   std::string why;
-  if (the(u).host.send_ip_packet(static_cast<const uint8_t*>(buf), count, why)) return 0;
+  if (g->host.send_ip_packet(static_cast<const uint8_t*>(buf), count, why)) return 0;
   std::fprintf(stderr, "tcpoe_packetdrill: netdev_send: %s\n", why.c_str());
   errno = EAFNOSUPPORT;
   return -1;
 }
 
 int pd_netdev_receive(void* u, void* buf, size_t* count, long long* time_usecs) {
-  sockets(u);
-  Instance& i = the(u);
+  Guard g(u);
+  Instance& i = *g;
   const std::optional<OutPacket> p = i.host.next_packet(i.options.wait_limit);
   if (!p) {
     // packetdrill's shared-object mode waits for as long as this takes: say
@@ -207,8 +253,7 @@ int pd_netdev_receive(void* u, void* buf, size_t* count, long long* time_usecs) 
 }
 
 int pd_usleep(void* u, useconds_t usec) {
-  sockets(u);
-  the(u).host.advance(std::chrono::microseconds(usec));
+  Guard(u)->host.advance(std::chrono::microseconds(usec));
   return 0;
 }
 
@@ -216,7 +261,8 @@ int pd_usleep(void* u, useconds_t usec) {
 // event: a read right after a read finding the same time costs a
 // microsecond of simulated time, so the spin ends.
 int pd_gettimeofday(void* u, struct timeval* tv, struct timezone*) {
-  Instance& i = the(u);
+  Guard g(u, true);
+  Instance& i = *g;
   if (i.clock_read_last && i.host.now() == i.clock_read_at) i.host.advance(kClockReadCost);
   i.clock_read_last = true;
   i.clock_read_at = i.host.now();
@@ -226,11 +272,11 @@ int pd_gettimeofday(void* u, struct timeval* tv, struct timezone*) {
   return 0;
 }
 
-int pd_epoll_create(void* u, int) { return (sockets(u), unsupported("epoll_create")); }
-int pd_epoll_ctl(void* u, int, int, int, epoll_event*) { return (sockets(u), unsupported("epoll_ctl")); }
-int pd_epoll_wait(void* u, int, epoll_event*, int, int) { return (sockets(u), unsupported("epoll_wait")); }
-int pd_pipe(void* u, int*) { return (sockets(u), unsupported("pipe")); }
-int pd_splice(void* u, int, loff_t*, int, loff_t*, size_t, unsigned) { return (sockets(u), unsupported("splice")); }
+int pd_epoll_create(void* u, int) { return (Guard(u), unsupported("epoll_create")); }
+int pd_epoll_ctl(void* u, int, int, int, epoll_event*) { return (Guard(u), unsupported("epoll_ctl")); }
+int pd_epoll_wait(void* u, int, epoll_event*, int, int) { return (Guard(u), unsupported("epoll_wait")); }
+int pd_pipe(void* u, int*) { return (Guard(u), unsupported("pipe")); }
+int pd_splice(void* u, int, loff_t*, int, loff_t*, size_t, unsigned) { return (Guard(u), unsupported("splice")); }
 
 }  // namespace
 

@@ -92,7 +92,7 @@ void SocketTable::take_acceptable(Socket& s) {
 }
 
 bool SocketTable::block(const char* call, const std::function<bool()>& ready) {
-  if (host_.advance(wait_limit_, ready)) return true;
+  if (wait_(wait_limit_, ready)) return true;
   fail(ETIMEDOUT, call,
        "blocked for " + std::to_string(wait_limit_.count() / 1'000'000'000) +
            " s of simulated time (wait_limit) without an answer: given up");
@@ -221,7 +221,8 @@ ssize_t SocketTable::read(int fd, std::size_t count) {
       return fail(e);
     }
     if (count == 0) return 0;
-    if (s->seen & (drv::ready::kPeerClosed | drv::ready::kClosed)) return 0;  // end of the peer's stream
+    if (s->shut_read || (s->seen & (drv::ready::kPeerClosed | drv::ready::kClosed)))
+      return 0;  // end of the peer's stream
     if (s->nonblocking) return fail(EAGAIN);
     const drv::SocketId id = s->id;
     if (!block("read", [&] { return host_.events(id) != nullptr; })) return -1;
@@ -269,7 +270,8 @@ int SocketTable::shutdown(int fd, int how) {
   if (!s) return fail(EBADF);
   if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) return fail(EINVAL);
   if (s->kind != Kind::kConnection) return fail(ENOTCONN);
-  if (how == SHUT_RD || s->shut_write) return 0;  // SHUT_RD sends nothing (as Linux)
+  if (how != SHUT_WR) s->shut_read = true;  // sends nothing (as Linux)
+  if (how == SHUT_RD || s->shut_write) return 0;
   std::error_code e;
   host_.run([&](drv::Stack& stack) { e = stack.shutdown(s->id); });
   if (e) return fail(errno_of(e));
@@ -381,7 +383,7 @@ int SocketTable::poll(pollfd* fds, nfds_t n, int timeout_ms) {
   const Nanos limit = timeout_ms < 0 ? wait_limit_ : Nanos(int64_t(timeout_ms) * 1'000'000);
   const Nanos end = host_.now() + limit;
   while (!ready && host_.now() < end) {
-    host_.advance(end - host_.now(), news);
+    wait_(end - host_.now(), news);
     ready = look();
   }
   if (!ready && timeout_ms < 0) {

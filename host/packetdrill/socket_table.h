@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <poll.h>
 #include <sys/socket.h>
@@ -24,9 +25,17 @@ namespace tcpoe::packetdrill {
 
 class SocketTable {
  public:
+  // Lets simulated time pass, at most `limit`, until `ready` holds (asked
+  // after each round of the host); true when it held. The caller decides
+  // who drives the simulation meanwhile (packetdrill_so.cpp: this thread, or
+  // packetdrill's main thread when the call is one the script runs in its
+  // blocking-call thread).
+  using Waiter = std::function<bool(Nanos limit, const std::function<bool()>& ready)>;
+
   // `wait_limit`: the most simulated time a blocking call waits (then it
   // fails with ETIMEDOUT and says so).
-  SocketTable(SimulatedHost& host, Nanos wait_limit) : host_(host), wait_limit_(wait_limit) {}
+  SocketTable(SimulatedHost& host, Nanos wait_limit, Waiter wait)
+      : host_(host), wait_limit_(wait_limit), wait_(std::move(wait)) {}
 
   int socket(int domain, int type, int protocol);
   int bind(int fd, const sockaddr* addr, socklen_t len);
@@ -50,6 +59,7 @@ class SocketTable {
     uint16_t bound_port = 0;
     driver::SocketId id = 0;  // the Stack's socket, once listening or connecting
     bool shut_write = false;  // shutdown(SHUT_WR) or close
+    bool shut_read = false;   // shutdown(SHUT_RD): read() gives end-of-stream
     int pending_error = 0;    // SO_ERROR, reported once
     uint32_t seen = 0;        // the Stack's ready bits taken in so far
     bool reuse_address = false, no_delay = false;
@@ -69,6 +79,7 @@ class SocketTable {
 
   SimulatedHost& host_;
   Nanos wait_limit_;
+  Waiter wait_;
   std::map<int, Socket> sockets_;
 };
 
