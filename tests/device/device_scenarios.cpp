@@ -41,6 +41,7 @@ struct Options {
   int data_width = 64;
   std::string out = "/tmp";
   std::string trace;  // the (first) device's FST waveform
+  bool skip_idle = false;  // sim::DeviceConfig::skip_idle on every device
 };
 
 using tcpoe::test::hex;
@@ -52,6 +53,7 @@ double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 DeviceNodeConfig node_config(const Options& o, bool traced = true) {
   DeviceNodeConfig c;
   c.device.data_width = o.data_width;
+  c.device.skip_idle = o.skip_idle;
   if (traced) c.device.fst_path = o.trace;
   return c;
 }
@@ -90,6 +92,7 @@ void device_report(const std::string& who, DeviceNode& n) {
   say(who + "dma_errors", c.dma_errors);
   say(who + "frames_sent", c.frames_sent);
   say(who + "frames_received", c.frames_received);
+  say(who + "cycles_skipped", c.cycles_skipped);
   say(who + "iommu_faults", n.pcie.counters().iommu_faults);
   say(who + "refused_requests", n.pcie.counters().refused_requests);
 }
@@ -424,10 +427,12 @@ int sc_main(int argc, char** argv) {
       o.out = argv[++i];
     else if (a == "--trace" && i + 1 < argc)
       o.trace = argv[++i];
+    else if (a == "--skip-idle")
+      o.skip_idle = true;
     else if (o.scenario.empty() && a[0] != '-')
       o.scenario = a;
     else {
-      std::fprintf(stderr, "usage: device_scenarios bringup|badconfig|rx|loopback|iommu|split [--data-width 64|512] [--out DIR] [--trace FILE.fst]\n");
+      std::fprintf(stderr, "usage: device_scenarios bringup|badconfig|rx|loopback|iommu|split [--data-width 64|512] [--out DIR] [--trace FILE.fst] [--skip-idle]\n");
       return 2;
     }
   }
