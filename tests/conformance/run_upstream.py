@@ -7,7 +7,7 @@ results and why.
     run_upstream.py LIB.so PACKETDRILL SCRIPT_OR_DIR...
 
 The scripts' backtick commands (`../common/defaults.sh`, sysctl, tc) would
-change the machine's own kernel settings: they are blanked out (the line
+change the machine's own kernel settings: each becomes `true` (the line
 numbers kept). Our stack's defaults are the production profile those
 commands set. Each script runs in a scratch copy, with --local_ip set as
 the library's (run_packetdrill.sh's)."""
@@ -21,8 +21,9 @@ LOCAL_IP = "192.168.0.1"
 
 
 def without_commands(text):
-    # A command is `...` (possibly over several lines): keep its newlines.
-    return re.sub(r"`[^`]*`", lambda m: "\n" * m.group(0).count("\n"), text)
+    # A command is `...` (possibly over several lines): `true` in its place,
+    # its newlines kept, so a timed command event stays an event.
+    return re.sub(r"`[^`]*`", lambda m: "`true`" + "\n" * m.group(0).count("\n"), text)
 
 
 def scripts(paths):
