@@ -91,6 +91,12 @@ void SocketTable::take_acceptable(Socket& s) {
   });
 }
 
+int SocketTable::fail_with_pending_error(Socket& s) {
+  const int e = s.pending_error;
+  s.pending_error = 0;  // reported once, as SO_ERROR is
+  return fail(e);
+}
+
 bool SocketTable::block(const char* call, const std::function<bool()>& ready) {
   if (wait_(wait_limit_, ready)) return true;
   fail(ETIMEDOUT, call,
@@ -179,10 +185,7 @@ int SocketTable::connect(int fd, const sockaddr* addr, socklen_t len) {
   if (s->kind == Kind::kListener) return fail(EINVAL);
   if (s->kind == Kind::kConnection) {
     take_events(*s);
-    if (const int e = s->pending_error) {
-      s->pending_error = 0;
-      return fail(e);
-    }
+    if (s->pending_error) return fail_with_pending_error(*s);
     std::optional<State> st;
     host_.run([&](drv::Stack& stack) { st = stack.state(s->id); });
     return fail(connecting(st) ? EALREADY : EISCONN);
@@ -203,10 +206,7 @@ int SocketTable::connect(int fd, const sockaddr* addr, socklen_t len) {
       }))
     return -1;
   take_events(*s);
-  if (const int err = s->pending_error) {
-    s->pending_error = 0;
-    return fail(err);
-  }
+  if (s->pending_error) return fail_with_pending_error(*s);
   return 0;
 }
 
@@ -216,10 +216,7 @@ ssize_t SocketTable::read(int fd, std::size_t count) {
   if (s->kind != Kind::kConnection) return fail(ENOTCONN);
   for (;;) {
     take_events(*s);
-    if (const int e = s->pending_error) {
-      s->pending_error = 0;
-      return fail(e);
-    }
+    if (s->pending_error) return fail_with_pending_error(*s);
     if (count == 0) return 0;
     if (s->shut_read || (s->seen & (drv::ready::kPeerClosed | drv::ready::kClosed)))
       return 0;  // end of the peer's stream
@@ -235,10 +232,7 @@ ssize_t SocketTable::write(int fd, std::size_t count) {
   if (s->kind != Kind::kConnection) return fail(EPIPE);  // Linux: an unconnected TCP socket
   for (;;) {
     take_events(*s);
-    if (const int e = s->pending_error) {
-      s->pending_error = 0;
-      return fail(e);
-    }
+    if (s->pending_error) return fail_with_pending_error(*s);
     if (s->shut_write || (s->seen & drv::ready::kClosed)) return fail(EPIPE);
     std::optional<State> st;
     host_.run([&](drv::Stack& stack) { st = stack.state(s->id); });

@@ -72,6 +72,7 @@ class SocketTable {
   // Connections the Stack has ready for a listener, taken ahead of accept().
   void take_acceptable(Socket& s);
   short poll_bits(Socket& s);  // as Linux's tcp_poll()
+  int fail_with_pending_error(Socket& s);  // -1, errno the pending error (then cleared)
   // Lets simulated time pass until `ready` or wait_limit_; false (errno
   // ETIMEDOUT and a message) when it never came.
   bool block(const char* call, const std::function<bool()>& ready);
