@@ -5,10 +5,8 @@
 #include <functional>
 
 #include "cli_args.h"
-#include "device_node.h"
-#include "tcpoe/driver/dev/device.h"
-#include "tcpoe/driver/stack.h"
 #include "tcpoe/wire/frame.h"
+#include "testbed.h"
 
 namespace tcpoe::host {
 
@@ -17,9 +15,11 @@ namespace {
 namespace drv = tcpoe::driver;
 namespace tcp = tcpoe::driver::tcp;
 using tcpoe::sim::DeviceNode;
-
-constexpr uint32_t kIpA = 0x0a580001, kIpB = 0x0a580002;  // 10.88.0.1, 10.88.0.2
-constexpr drv::Mac kMacA{0x02, 0, 0, 0, 0, 0x0a}, kMacB{0x02, 0, 0, 0, 0, 0x0b};
+using tcpoe::testbed::HostAddress;
+using tcpoe::testbed::kHostA;
+using tcpoe::testbed::kHostB;
+using tcpoe::testbed::ScThread;
+using tcpoe::testbed::sim_now;
 // Simulated time is dear (every device clock cycle is evaluated): a short
 // first RTO and TIME-WAIT, and a limit to every wait.
 constexpr auto kInitialRto = std::chrono::microseconds(100);
@@ -29,7 +29,6 @@ constexpr auto kWaitLimit = std::chrono::milliseconds(20);
 SimHostsOptions g_options;
 int g_exit = 1;
 
-tcp::Time sim_now() { return tcp::Time(int64_t(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5)); }
 double now_us() { return sc_core::sc_time_stamp().to_seconds() * 1e6; }
 
 // A frame as tcpdump prints it, at the time its last octet left the device.
@@ -48,84 +47,51 @@ void print_frame(const tcpoe::sim::Frame& f, uint64_t last_beat_ps) {
               r.tcp.payload_len);
 }
 
-struct Thread : sc_core::sc_module {
-  static inline int running = 0;
-  std::function<void()> body;
-  Thread(sc_core::sc_module_name name, std::function<void()> f) : sc_core::sc_module(name), body(std::move(f)) {
-    SC_HAS_PROCESS(Thread);
-    SC_THREAD(run);
-    ++running;
-  }
-  void run() {
-    try {
-      body();
-    } catch (const std::exception& e) {
-      std::printf("%s: %s\n", name(), e.what());
-    }
-    if (--running == 0) sc_core::sc_stop();
-  }
-};
-
 // One simulated host: its driver, brought up, and its state as printed.
-struct Host {
+struct Host : tcpoe::testbed::SimHost {
   const char* name;
-  drv::dev::Device device;
-  drv::Stack stack;
-  Host(const char* n, DeviceNode& node, uint32_t ip, const drv::Mac& mac, uint32_t peer_ip,
-       const drv::Mac& peer_mac)
-      : name(n), device(node.pcie, {}), stack((device.bring_up(), device), config(ip, mac), sim_now) {
-    stack.add_neighbour(peer_ip, peer_mac);
-    const drv::dev::DeviceIdentity& id = device.identity();
+  Host(DeviceNode& node, const HostAddress& self, const HostAddress& peer)
+      : SimHost(node, tcpoe::testbed::stack_config(self, g_options.seed, kInitialRto, kTimeWait)), name(self.name) {
+    stack().add_neighbour(peer.ip, peer.mac);
+    const drv::dev::DeviceIdentity& id = device().identity();
     std::printf("%12.3f us  %s: device up (ID 0x%08x, version %u.%u, %u-bit data path), %s\n", now_us(), name,
                 id.id, id.version >> 16 & 0xff, id.version >> 8 & 0xff, id.data_width,
-                cli::ipv4_text(ip).c_str());
-  }
-  static drv::StackConfig config(uint32_t ip, const drv::Mac& mac) {
-    drv::StackConfig c;
-    c.local_ip = ip;
-    c.local_mac = mac;
-    c.tcp.connection.initial_rto = kInitialRto;
-    c.tcp.connection.time_wait = kTimeWait;
-    return c;
+                cli::ipv4_text(self.ip).c_str());
   }
   // Polls until `socket` reports one of `bits` (true) or the wait limit.
   bool wait_for(drv::SocketId socket, uint32_t bits, drv::PollEvent* seen = nullptr) {
-    const tcp::Time end = sim_now() + kWaitLimit;
-    while (sim_now() < end)
-      for (const drv::PollEvent& e : stack.poll(end - sim_now())) {
-        if (e.socket != socket) continue;
-        if (seen) *seen = e;
-        if (e.events & bits) return true;
-      }
-    return false;
+    drv::PollEvent got;
+    const uint32_t events = SimHost::wait_for(socket, bits, kWaitLimit, &got);
+    if (seen && events) *seen = got;
+    return events != 0;
   }
   void say_state(drv::SocketId s) {
-    const auto st = stack.state(s);
+    const auto st = stack().state(s);
     std::printf("%12.3f us  %s: %s\n", now_us(), name, st ? tcp::to_string(*st) : "CLOSED (gone)");
   }
 };
 
+std::unique_ptr<tcpoe::testbed::HostPair> g_pair;
+
 void elaborate() {
   const SimHostsOptions& o = g_options;
-  tcpoe::sim::DeviceNodeConfig nc;
-  nc.device.data_width = o.data_width;
-  auto* a = new DeviceNode("a", nc);
-  auto* b = new DeviceNode("b", nc);
-  tcpoe::sim::EthernetWireConfig wc;
-  wc.pcap_path = o.pcap_path;
-  wc.loss = o.loss;
-  wc.seed = o.seed;
-  auto* wire = new tcpoe::sim::WireChannel("wire", wc);
-  a->device.connect(*wire, 0);
-  b->device.connect(*wire, 1);
+  tcpoe::testbed::PairConfig pc;
+  pc.node.device.data_width = o.data_width;
+  pc.wire.pcap_path = o.pcap_path;
+  pc.wire.loss = o.loss;
+  pc.wire.seed = o.seed;
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pc);
+  DeviceNode* a = &g_pair->a();
+  DeviceNode* b = &g_pair->b();
+  tcpoe::sim::WireChannel* wire = &g_pair->wire();
   a->device.on_frame_sent = [](const tcpoe::sim::Frame& f, uint64_t, uint64_t last) { print_frame(f, last); };
   b->device.on_frame_sent = a->device.on_frame_sent;
 
   static bool b_ready = false, a_done = false, b_accepted = false, b_closed = false;
-  new Thread("host_b", [b, &o] {
-    Host h("b", *b, kIpB, kMacB, kIpA, kMacA);
+  new ScThread("host_b", [b, &o] {
+    Host h(*b, kHostB, kHostA);
     drv::SocketId listener = 0, conn = 0;
-    if (const std::error_code e = h.stack.listen(o.listen_port, 16, listener)) {
+    if (const std::error_code e = h.stack().listen(o.listen_port, 16, listener)) {
       std::printf("b: listen: %s\n", e.message().c_str());
       b_ready = a_done = true;
       return;
@@ -133,14 +99,14 @@ void elaborate() {
     std::printf("%12.3f us  b: listening on port %u\n", now_us(), o.listen_port);
     b_ready = true;
     while (!a_done) {
-      for (const drv::PollEvent& e : h.stack.poll(std::chrono::microseconds(10)))
-        if (e.socket == listener && (e.events & drv::ready::kAcceptable) && !h.stack.accept(listener, conn)) {
+      for (const drv::PollEvent& e : h.stack().poll(std::chrono::microseconds(10)))
+        if (e.socket == listener && (e.events & drv::ready::kAcceptable) && !h.stack().accept(listener, conn)) {
           h.say_state(conn);
           b_accepted = true;
         }
-      if (conn && o.close && h.stack.state(conn) == tcp::State::kCloseWait) {
+      if (conn && o.close && h.stack().state(conn) == tcp::State::kCloseWait) {
         h.say_state(conn);
-        h.stack.close(conn);
+        h.stack().close(conn);
         h.say_state(conn);
         h.wait_for(conn, drv::ready::kClosed);
         h.say_state(conn);
@@ -149,12 +115,12 @@ void elaborate() {
       }
     }
   });
-  new Thread("host_a", [a, wire, &o] {
-    Host h("a", *a, kIpA, kMacA, kIpB, kMacB);
+  new ScThread("host_a", [a, wire, &o] {
+    Host h(*a, kHostA, kHostB);
     while (!b_ready) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
     const tcp::Time t0 = sim_now();
     drv::SocketId s = 0;
-    if (const std::error_code e = h.stack.connect(kIpB, o.port, s, o.src_port)) {
+    if (const std::error_code e = h.stack().connect(kHostB.ip, o.port, s, o.src_port)) {
       std::printf("a: connect: %s\n", e.message().c_str());
       a_done = true;
       return;
@@ -174,14 +140,14 @@ void elaborate() {
     std::printf("%12.3f us  a: connected in %.3f us\n", now_us(), (sim_now() - t0).count() / 1e3);
     bool ok = true;
     if (o.close) {
-      while (!b_accepted) h.stack.poll(std::chrono::microseconds(1));
-      h.stack.close(s);
+      while (!b_accepted) h.stack().poll(std::chrono::microseconds(1));
+      h.stack().close(s);
       h.say_state(s);
       ok = h.wait_for(s, drv::ready::kClosed, &seen) && !(seen.events & drv::ready::kError);
       h.say_state(s);
       // B's FIN, sent again after a loss, finds A's device still there.
       const tcp::Time end = sim_now() + kWaitLimit;
-      while (!b_closed && sim_now() < end) h.stack.poll(std::chrono::microseconds(10));
+      while (!b_closed && sim_now() < end) h.stack().poll(std::chrono::microseconds(10));
     }
     const tcpoe::sim::WireCounters& ab = wire->wire().counters(0);
     const tcpoe::sim::WireCounters& ba = wire->wire().counters(1);
@@ -197,7 +163,7 @@ void elaborate() {
 int run_simulated_hosts(const SimHostsOptions& options) {
   g_options = options;
   std::printf("peer: simulated host b (%s, port %u), each host the driver over its own simulated PCIe device\n",
-              cli::ipv4_text(kIpB).c_str(), options.listen_port);
+              cli::ipv4_text(kHostB.ip).c_str(), options.listen_port);
   char name[] = "tcpoe-handshake";
   char* argv[] = {name, nullptr};
   sc_core::sc_elab_and_sim(1, argv);
@@ -210,5 +176,6 @@ int run_simulated_hosts(const SimHostsOptions& options) {
 int sc_main(int, char**) {
   tcpoe::host::elaborate();
   sc_core::sc_start();
+  tcpoe::host::g_pair.reset();
   return 0;
 }

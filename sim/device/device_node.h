@@ -28,7 +28,8 @@ class DeviceNode : public sc_core::sc_module {
   pcie::PcieModel pcie;
   Device device;
 
- private:
+  // The link settings the node's PCIe model runs with: `config.link`, the
+  // register reads timed by the device itself, at the device's clock.
   static pcie::LinkConfig link_for(const DeviceNodeConfig& config) {
     pcie::LinkConfig link = config.link;
     link.register_read_cycles = 0;

@@ -7,6 +7,7 @@
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #include "verilator_ports.h"
+#include "vl_clocked.h"
 
 #include "device_sc.h"
 
@@ -121,7 +122,7 @@ class Core final : public Device::Impl {
   ~Core() override {
     // As VlClocked does: a model's scopes leave the thread's current
     // context when it is destroyed, so make that its own (two devices).
-    Verilated::threadContextp(ctx_.get());
+    make_thread_context(ctx_.get());
     close_trace();
     top_->final();
     top_.reset();
@@ -163,7 +164,7 @@ class Core final : public Device::Impl {
   bool assertion_fired() const override { return ctx_->gotError(); }
 
   void cycle(uint64_t now_ps) override {
-    Verilated::threadContextp(ctx_.get());  // errors and $time go to this model's context
+    make_thread_context(ctx_.get());  // errors and $time go to this model's context
     drive(now_ps);
     top_->clk = 0;
     top_->eval();

@@ -13,12 +13,11 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "../support/sc_scenario.h"
-#include "device_node.h"
-#include "tcpoe/driver/dev/device.h"
-#include "tcpoe/driver/stack.h"
+#include "testbed.h"
 
 namespace {
 
@@ -40,70 +39,13 @@ struct Options {
 
 using tcpoe::test::hex;
 using tcpoe::test::say;
-tcp::Time sim_now() {
-  return tcp::Time(int64_t(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5));
-}
-
-// A host's thread: an exception it throws is reported as `NAME_exception
-// what` (the tests look for it) and ends only that thread.
-struct Thread : tcpoe::test::ScenarioThread {
-  Thread(const char* name, std::function<void()> f)
-      : ScenarioThread(name, [name, f] {
-          try {
-            f();
-          } catch (const std::exception& e) {
-            say(std::string(name) + "_exception", e.what());
-          }
-        }) {}
-};
-
-// The host interface as the driver sees it, counting what it holds: so a
-// test can see that teardown left nothing allocated or mapped.
-class CountingHost : public tcpoe::pcie::HostInterface {
- public:
-  explicit CountingHost(tcpoe::pcie::HostInterface& inner) : inner_(inner) {}
-  int64_t allocated = 0, mapped = 0;
-
-  uint32_t mmio_read32(uint64_t o) override { return inner_.mmio_read32(o); }
-  void mmio_write32(uint64_t o, uint32_t v) override { inner_.mmio_write32(o, v); }
-  tcpoe::pcie::DmaBuffer dma_alloc(std::size_t n) override {
-    ++allocated;
-    return inner_.dma_alloc(n);
-  }
-  void dma_free(const tcpoe::pcie::DmaBuffer& b) override {
-    --allocated;
-    inner_.dma_free(b);
-  }
-  uint64_t dma_map(const tcpoe::pcie::DmaBuffer& b) override {
-    ++mapped;
-    return inner_.dma_map(b);
-  }
-  void dma_unmap(uint64_t a) override {
-    --mapped;
-    inner_.dma_unmap(a);
-  }
-  void memory_write(const tcpoe::pcie::DmaBuffer& b, std::size_t o, const void* d, std::size_t n) override {
-    inner_.memory_write(b, o, d, n);
-  }
-  void memory_read(const tcpoe::pcie::DmaBuffer& b, std::size_t o, void* d, std::size_t n) override {
-    inner_.memory_read(b, o, d, n);
-  }
-  tcpoe::pcie::MsixMessage msix_message(unsigned v) const override { return inner_.msix_message(v); }
-  bool poll_interrupt(unsigned v) override { return inner_.poll_interrupt(v); }
-  bool wait_interrupt(unsigned v, uint64_t ns) override { return inner_.wait_interrupt(v, ns); }
-
- private:
-  tcpoe::pcie::HostInterface& inner_;
-};
-
-// One simulated host's addresses.
-struct Host {
-  const char* name;
-  uint32_t ip;
-  drv::Mac mac;
-};
-constexpr Host kHostA{"a", 0x0a580001, {0x02, 0, 0, 0, 0, 0x0a}};
-constexpr Host kHostB{"b", 0x0a580002, {0x02, 0, 0, 0, 0, 0x0b}};
+using Thread = tcpoe::test::ScenarioThread;
+using tcpoe::testbed::events_text;
+using tcpoe::testbed::HostAddress;
+using tcpoe::testbed::kHostA;
+using tcpoe::testbed::kHostB;
+using tcpoe::testbed::sim_now;
+using tcpoe::testbed::SimHost;
 constexpr uint16_t kPort = 5201;
 
 dev::DeviceConfig device_config(const Options& o) {
@@ -112,47 +54,15 @@ dev::DeviceConfig device_config(const Options& o) {
   return c;
 }
 
-drv::StackConfig stack_config(const Host& self, uint64_t seed) {
-  drv::StackConfig c;
-  c.local_ip = self.ip;
-  c.local_mac = self.mac;
-  c.tcp.connection.initial_rto = std::chrono::microseconds(30);  // simulated time is dear
-  c.tcp.connection.time_wait = std::chrono::microseconds(100);
-  std::array<uint8_t, 16> secret{};
-  for (std::size_t i = 0; i < secret.size(); ++i) secret[i] = uint8_t(seed * 13 + i + self.ip);
-  c.tcp.secret = secret;
-  return c;
-}
-
-std::string describe(const drv::PollEvent& e) {
-  std::string s;
-  if (e.events & drv::ready::kConnected) s += "connected,";
-  if (e.events & drv::ready::kAcceptable) s += "acceptable,";
-  if (e.events & drv::ready::kPeerClosed) s += "peer_closed,";
-  if (e.events & drv::ready::kClosed) s += "closed,";
-  if (e.events & drv::ready::kError) s += "error(" + e.error.message() + "),";
-  return s.empty() ? "none" : s.substr(0, s.size() - 1);
-}
-
-// Polls until `socket` reports one of `bits` or `timeout` passed; the bits seen.
-uint32_t wait_for(drv::Stack& stack, drv::SocketId socket, uint32_t bits, std::chrono::nanoseconds timeout,
+// Polls until `socket` reports one of `bits` or `timeout` passed; the bits
+// seen. Every event is reported as WHO_event_SOCKET_at_ns_TIME.
+uint32_t wait_for(SimHost& h, drv::SocketId socket, uint32_t bits, std::chrono::nanoseconds timeout,
                   const std::string& who, drv::PollEvent* seen = nullptr) {
-  const tcp::Time end = sim_now() + timeout;
-  while (sim_now() < end) {
-    for (const drv::PollEvent& e : stack.poll(end - sim_now())) {
-      say(who + "_event_" + std::to_string(e.socket) + "_at_ns_" + std::to_string(sim_now().count()), describe(e));
-      if (e.socket == socket && (e.events & bits)) {
-        if (seen) *seen = e;
-        return e.events;
-      }
-    }
-  }
-  return 0;
-}
-
-std::string state_name(const drv::Stack& s, drv::SocketId id) {
-  const auto st = s.state(id);
-  return st ? tcp::to_string(*st) : "gone";
+  h.on_event = [who](const drv::PollEvent& e) {
+    say(who + "_event_" + std::to_string(e.socket) + "_at_ns_" + std::to_string(sim_now().count()),
+        events_text(e));
+  };
+  return h.wait_for(socket, bits, timeout, seen);
 }
 
 void device_report(const std::string& who, DeviceNode& n) {
@@ -166,18 +76,36 @@ void device_report(const std::string& who, DeviceNode& n) {
   say(who + "_mac_rx_dropped", n.device.counters().mac_rx_dropped);
 }
 
-DeviceNode* make_node(const std::string& name, const Options& o) {
-  DeviceNodeConfig c;
-  c.device.data_width = o.data_width;
-  return new DeviceNode(name.c_str(), c);
+tcpoe::testbed::PairConfig pair_config(const Options& o) {
+  tcpoe::testbed::PairConfig c;
+  c.node.device.data_width = o.data_width;
+  c.wire.pcap_path = o.out + "/" + o.scenario + ".pcap";
+  c.wire.loss = o.loss;
+  c.wire.seed = o.seed;
+  return c;
+}
+
+// A host of the pair, its driver up, the other host its neighbour.
+std::unique_ptr<SimHost> make_host(DeviceNode& node, const Options& o, const HostAddress& self,
+                                   const HostAddress& peer) {
+  auto h = std::make_unique<SimHost>(node, tcpoe::testbed::stack_config(self, o.seed), device_config(o));
+  h->stack().add_neighbour(peer.ip, peer.mac);
+  return h;
 }
 
 // ---------------------------------------------------------------------------
 
+// The two hosts of the pair scenarios, on one wire (sc_main ends them).
+std::unique_ptr<tcpoe::testbed::HostPair> g_pair;
+std::unique_ptr<DeviceNode> g_node;  // bringup's one host
+
 void bringup(const Options& o) {
-  DeviceNode* node = make_node("a", o);
-  new Thread("host_a", [node, o] {
-    CountingHost host(node->pcie);
+  DeviceNodeConfig c;
+  c.device.data_width = o.data_width;
+  g_node = std::make_unique<DeviceNode>("a", c);
+  new Thread("host_a", [o] {
+    DeviceNode* node = g_node.get();
+    tcpoe::testbed::CountingHost host(node->pcie);
     {
       dev::Device device(host, device_config(o));
       device.bring_up();
@@ -208,135 +136,104 @@ void bringup(const Options& o) {
   });
 }
 
-// Two hosts on one wire, each with its Device and Stack, in its own thread.
-struct Pair {
-  DeviceNode* a;
-  DeviceNode* b;
-  tcpoe::sim::WireChannel* wire;
-};
-Pair make_pair_on_wire(const Options& o) {
-  tcpoe::sim::EthernetWireConfig w;
-  w.pcap_path = o.out + "/" + o.scenario + ".pcap";
-  w.loss = o.loss;
-  w.seed = o.seed;
-  Pair p{make_node("a", o), make_node("b", o), new tcpoe::sim::WireChannel("wire", w)};
-  p.a->device.connect(*p.wire, 0);
-  p.b->device.connect(*p.wire, 1);
-  return p;
-}
-
-// Brings a host's driver up; the MMIO reads its node had made by then.
-struct Driver {
-  dev::Device device;
-  drv::Stack* stack = nullptr;
-  uint64_t reads_after_bring_up = 0;
-  Driver(DeviceNode& node, const Options& o, const Host& self, const Host& peer)
-      : device(node.pcie, device_config(o)) {
-    device.bring_up();
-    stack = new drv::Stack(device, stack_config(self, o.seed), sim_now);
-    stack->add_neighbour(peer.ip, peer.mac);
-    reads_after_bring_up = node.pcie.counters().mmio_reads;
-  }
-  ~Driver() { delete stack; }
-};
-
 void connect(const Options& o) {
-  Pair p = make_pair_on_wire(o);
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
   static bool b_listening = false;
   static bool b_accepted = false;
   static bool b_done = false;
-  new Thread("host_b", [p, o] {
-    Driver d(*p.b, o, kHostB, kHostA);
-    drv::Stack& s = *d.stack;
+  new Thread("host_b", [o] {
+    const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
+    drv::Stack& s = h->stack();
     drv::SocketId listener = 0;
     say("b_listen", s.listen(kPort, 8, listener).message());
     b_listening = true;
-    const uint32_t got = wait_for(s, listener, drv::ready::kAcceptable, std::chrono::milliseconds(2), "b");
+    const uint32_t got = wait_for(*h, listener, drv::ready::kAcceptable, std::chrono::milliseconds(2), "b");
     say("b_acceptable", got & drv::ready::kAcceptable ? "1" : "0");
     drv::SocketId conn = 0;
     say("b_accept", s.accept(listener, conn).message());
-    say("b_state_accepted", state_name(s, conn));
+    say("b_state_accepted", h->state_name(conn));
     b_accepted = true;
     drv::SocketId none = 0;
     say("b_accept_again", s.accept(listener, none).message());
     say("b_listen_again", s.listen(kPort, 8, none).message());
-    const uint32_t fin = wait_for(s, conn, drv::ready::kPeerClosed, std::chrono::milliseconds(2), "b");
+    const uint32_t fin = wait_for(*h, conn, drv::ready::kPeerClosed, std::chrono::milliseconds(2), "b");
     say("b_peer_closed", fin & drv::ready::kPeerClosed ? "1" : "0");
-    say("b_state_after_peer_fin", state_name(s, conn));
+    say("b_state_after_peer_fin", h->state_name(conn));
     say("b_close", s.close(conn).message());
-    const uint32_t closed = wait_for(s, conn, drv::ready::kClosed, std::chrono::milliseconds(2), "b");
+    const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(2), "b");
     say("b_closed", closed & drv::ready::kClosed ? "1" : "0");
-    say("b_state_closed", state_name(s, conn));
+    say("b_state_closed", h->state_name(conn));
     b_done = true;
+    dev::Device& d = h->device();
     say("b_table_size", s.table().size());
-    say("b_mmio_reads_fast_path", p.b->pcie.counters().mmio_reads - d.reads_after_bring_up);
-    say("b_doorbells", d.device.tx().doorbells());
-    say("b_counter_frames_rx", d.device.counter(regs::Counter::kFramesRx));
-    say("b_counter_rx_completions", d.device.counter(regs::Counter::kRxCompletions));
-    say("b_counter_rx_drop_no_buffer", d.device.counter(regs::Counter::kRxDropNoBuffer));
-    say("b_counter_rx_drop_too_long", d.device.counter(regs::Counter::kRxDropTooLong));
-    say("b_rxc_prod_writeback", d.device.host().mmio_read32(regs::ring_offset(regs::Ring::kRxCompl, regs::ring_reg::kProdDevice)));
+    say("b_mmio_reads_fast_path", h->mmio_reads_fast_path());
+    say("b_doorbells", d.tx().doorbells());
+    say("b_counter_frames_rx", d.counter(regs::Counter::kFramesRx));
+    say("b_counter_rx_completions", d.counter(regs::Counter::kRxCompletions));
+    say("b_counter_rx_drop_no_buffer", d.counter(regs::Counter::kRxDropNoBuffer));
+    say("b_counter_rx_drop_too_long", d.counter(regs::Counter::kRxDropTooLong));
+    say("b_rxc_prod_writeback", d.host().mmio_read32(regs::ring_offset(regs::Ring::kRxCompl, regs::ring_reg::kProdDevice)));
     say("b_rx_completions", s.counters().rx_completions);
     say("b_tx_completions", s.counters().tx_completions);
     say("b_tx_failed", s.counters().tx_failed);
-    device_report("b", *p.b);
+    device_report("b", g_pair->b());
   });
-  new Thread("host_a", [p, o] {
-    Driver d(*p.a, o, kHostA, kHostB);
-    drv::Stack& s = *d.stack;
+  new Thread("host_a", [o] {
+    const auto h = make_host(g_pair->a(), o, kHostA, kHostB);
+    drv::Stack& s = h->stack();
     while (!b_listening) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
     const tcp::Time t0 = sim_now();
     drv::SocketId conn = 0;
     say("a_connect", s.connect(kHostB.ip, kPort, conn).message());
-    say("a_state_after_connect", state_name(s, conn));
-    const uint32_t got = wait_for(s, conn, drv::ready::kConnected | drv::ready::kError,
+    say("a_state_after_connect", h->state_name(conn));
+    const uint32_t got = wait_for(*h, conn, drv::ready::kConnected | drv::ready::kError,
                                   std::chrono::milliseconds(2), "a");
     say("a_connected", got & drv::ready::kConnected ? "1" : "0");
     say("a_connect_ns", uint64_t((sim_now() - t0).count()));
-    say("a_state_connected", state_name(s, conn));
+    say("a_state_connected", h->state_name(conn));
     if (const tcp::Connection* c = s.connection(conn)) say("a_retransmissions", c->counters().retransmissions);
-    say("a_mmio_reads_fast_path", p.a->pcie.counters().mmio_reads - d.reads_after_bring_up);
+    say("a_mmio_reads_fast_path", h->mmio_reads_fast_path());
     while (!b_accepted) s.poll(std::chrono::microseconds(1));
     say("a_close", s.close(conn).message());
-    say("a_state_after_close", state_name(s, conn));
-    const uint32_t closed = wait_for(s, conn, drv::ready::kClosed, std::chrono::milliseconds(2), "a");
+    say("a_state_after_close", h->state_name(conn));
+    const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(2), "a");
     say("a_closed", closed & drv::ready::kClosed ? "1" : "0");
-    say("a_state_closed", state_name(s, conn));
+    say("a_state_closed", h->state_name(conn));
     while (!b_done) s.poll(std::chrono::microseconds(10));  // answers B's last segments
     say("a_table_size", s.table().size());
-    say("a_mmio_reads_after_close", p.a->pcie.counters().mmio_reads - d.reads_after_bring_up);
-    say("a_counter_frames_tx", d.device.counter(regs::Counter::kFramesTx));
-    say("a_counter_frames_rx", d.device.counter(regs::Counter::kFramesRx));
+    say("a_mmio_reads_after_close", h->mmio_reads_fast_path());
+    say("a_counter_frames_tx", h->device().counter(regs::Counter::kFramesTx));
+    say("a_counter_frames_rx", h->device().counter(regs::Counter::kFramesRx));
     say("a_tx_failed", s.counters().tx_failed);
-    say("wire_lost", p.wire->wire().counters(0).lost + p.wire->wire().counters(1).lost);
-    device_report("a", *p.a);
+    say("wire_lost", g_pair->frames_lost());
+    device_report("a", g_pair->a());
   });
 }
 
 void refused(const Options& o) {
-  Pair p = make_pair_on_wire(o);
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
   static bool b_up = false;
   static bool a_done = false;
-  new Thread("host_b", [p, o] {
-    Driver d(*p.b, o, kHostB, kHostA);
+  new Thread("host_b", [o] {
+    const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
     b_up = true;
-    while (!a_done) d.stack->poll(std::chrono::microseconds(10));
-    say("b_resets_sent", d.stack->table().counters().resets_sent);
+    while (!a_done) h->stack().poll(std::chrono::microseconds(10));
+    say("b_resets_sent", h->stack().table().counters().resets_sent);
   });
-  new Thread("host_a", [p, o] {
-    Driver d(*p.a, o, kHostA, kHostB);
-    drv::Stack& s = *d.stack;
+  new Thread("host_a", [o] {
+    const auto h = make_host(g_pair->a(), o, kHostA, kHostB);
+    drv::Stack& s = h->stack();
     while (!b_up) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
     drv::SocketId conn = 0;
     say("a_connect", s.connect(kHostB.ip, kPort + 1, conn).message());
     drv::PollEvent seen;
-    const uint32_t got = wait_for(s, conn, drv::ready::kError, std::chrono::milliseconds(2), "a", &seen);
+    const uint32_t got = wait_for(*h, conn, drv::ready::kError, std::chrono::milliseconds(2), "a", &seen);
     say("a_error", got & drv::ready::kError ? seen.error.message() : "none");
     say("a_error_is_refused", seen.error == drv::StackError::kConnectionRefused ? "1" : "0");
-    say("a_state", state_name(s, conn));
+    say("a_state", h->state_name(conn));
     say("a_table_size", s.table().size());
     say("a_close", s.close(conn).message());
-    say("a_state_after_close", state_name(s, conn));
+    say("a_state_after_close", h->state_name(conn));
     drv::SocketId other = 0;
     say("a_connect_unknown_host", s.connect(0x0a58ffff, kPort, other).message());
     a_done = true;
@@ -346,28 +243,27 @@ void refused(const Options& o) {
 constexpr int kTimeoutSynRetries = 3;
 
 void timeout(const Options& o) {
-  Pair p = make_pair_on_wire(o);
-  new Thread("host_a", [p, o] {
-    dev::Device device(p.a->pcie, device_config(o));
-    device.bring_up();
-    drv::StackConfig c = stack_config(kHostA, o.seed);
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
+  new Thread("host_a", [o] {
+    drv::StackConfig c = tcpoe::testbed::stack_config(kHostA, o.seed);
     c.tcp.connection.syn_retries = kTimeoutSynRetries;
-    drv::Stack s(device, c, sim_now);
+    SimHost h(g_pair->a(), c, device_config(o));
+    drv::Stack& s = h.stack();
     s.add_neighbour(kHostB.ip, kHostB.mac);
     const tcp::Time t0 = sim_now();
     drv::SocketId conn = 0;
     say("a_connect", s.connect(kHostB.ip, kPort, conn).message());
     drv::PollEvent seen;
-    const uint32_t got = wait_for(s, conn, drv::ready::kError, std::chrono::milliseconds(5), "a", &seen);
+    const uint32_t got = wait_for(h, conn, drv::ready::kError, std::chrono::milliseconds(5), "a", &seen);
     say("a_error", got & drv::ready::kError ? seen.error.message() : "none");
     say("a_error_is_timed_out", seen.error == drv::StackError::kTimedOut ? "1" : "0");
     say("a_gave_up_after_ns", uint64_t((sim_now() - t0).count()));
-    say("a_state", state_name(s, conn));
+    say("a_state", h.state_name(conn));
     say("a_table_size", s.table().size());
     say("a_syn_retries", uint64_t(kTimeoutSynRetries));
     say("a_frames_posted", s.counters().frames_posted);
     say("a_tx_completions", s.counters().tx_completions);
-    say("a_tx_in_flight", device.tx().in_flight());
+    say("a_tx_in_flight", h.device().tx().in_flight());
   });
 }
 
@@ -420,5 +316,7 @@ int sc_main(int argc, char** argv) {
   }
   kScenarios.at(o.scenario)(o);
   sc_core::sc_start();
+  g_pair.reset();
+  g_node.reset();
   return 0;
 }

@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include <systemc>
+
+#include "sc_thread.h"
 
 namespace tcpoe::test {
 
@@ -24,20 +27,14 @@ inline std::string hex(uint64_t v) {
   return b;
 }
 
-// Runs `body` in an SC_THREAD; the simulation stops when the last one ends.
-struct ScenarioThread : sc_core::sc_module {
-  static inline int running = 0;
-  std::function<void()> body;
-  ScenarioThread(sc_core::sc_module_name name, std::function<void()> f)
-      : sc_core::sc_module(name), body(std::move(f)) {
-    SC_HAS_PROCESS(ScenarioThread);
-    SC_THREAD(run);
-    ++running;
-  }
-  void run() {
-    body();
-    if (--running == 0) sc_core::sc_stop();
-  }
+// Runs `body` in an SC_THREAD (sim/common/sc_thread.h); the simulation
+// stops when the last one ends. An exception a thread throws is reported as
+// `NAME_exception what` (the tests look for it) and ends only that thread.
+struct ScenarioThread : tcpoe::sim::ScThread {
+  ScenarioThread(sc_core::sc_module_name name, std::function<void()> body)
+      : ScThread(name, std::move(body), [](const std::string& thread, const std::exception& e) {
+          say(thread + "_exception", e.what());
+        }) {}
 };
 
 }  // namespace tcpoe::test

@@ -1,0 +1,170 @@
+// The simulated-host testbed (library tcpoe::testbed): what every program
+// and test that runs the host driver on a simulated machine needs, written
+// once. A simulated host is a DeviceNode (the PCIe model with the verilated
+// tcpoe_top behind it) with the driver on top: dev::Device brought up
+// through a counting host interface, and a drv::Stack on the simulated
+// clock. Two of them on one WireChannel make a HostPair. The driver's calls
+// take simulated time (MMIO reads, waits), so hosts run in SC threads
+// (sim::ScThread).
+//
+// Layering: host -> driver -> sim. Used by tests/driver/stack_scenarios and
+// host/tcpoe-handshake.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "device_node.h"
+#include "sc_thread.h"
+#include "tcpoe/driver/dev/device.h"
+#include "tcpoe/driver/stack.h"
+#include "wire_channel.h"
+
+namespace tcpoe::testbed {
+
+namespace drv = tcpoe::driver;
+namespace tcp = tcpoe::driver::tcp;
+using sim::ScThread;
+
+// SystemC's simulated time as the driver's clock (ns, rounded).
+tcp::Time sim_now();
+
+// The host interface as the driver sees it, passing everything on to the
+// PCIe model and counting the buffers and IOMMU windows held: so a test
+// sees that teardown left nothing allocated or mapped.
+class CountingHost : public pcie::HostInterface {
+ public:
+  explicit CountingHost(pcie::HostInterface& inner) : inner_(inner) {}
+  int64_t allocated = 0, mapped = 0;
+
+  uint32_t mmio_read32(uint64_t offset) override { return inner_.mmio_read32(offset); }
+  void mmio_write32(uint64_t offset, uint32_t value) override { inner_.mmio_write32(offset, value); }
+  pcie::DmaBuffer dma_alloc(std::size_t bytes) override;
+  void dma_free(const pcie::DmaBuffer& buffer) override;
+  uint64_t dma_map(const pcie::DmaBuffer& buffer) override;
+  void dma_unmap(uint64_t device_address) override;
+  void memory_write(const pcie::DmaBuffer& b, std::size_t offset, const void* data, std::size_t n) override {
+    inner_.memory_write(b, offset, data, n);
+  }
+  void memory_read(const pcie::DmaBuffer& b, std::size_t offset, void* data, std::size_t n) override {
+    inner_.memory_read(b, offset, data, n);
+  }
+  pcie::MsixMessage msix_message(unsigned vector) const override { return inner_.msix_message(vector); }
+  bool poll_interrupt(unsigned vector) override { return inner_.poll_interrupt(vector); }
+  bool wait_interrupt(unsigned vector, uint64_t timeout_ns) override {
+    return inner_.wait_interrupt(vector, timeout_ns);
+  }
+
+ private:
+  pcie::HostInterface& inner_;
+};
+
+// A simulated host's addresses; A and B are the pair's.
+struct HostAddress {
+  const char* name;
+  uint32_t ip;
+  drv::Mac mac;
+};
+inline constexpr HostAddress kHostA{"a", 0x0a580001, {0x02, 0, 0, 0, 0, 0x0a}};  // 10.88.0.1
+inline constexpr HostAddress kHostB{"b", 0x0a580002, {0x02, 0, 0, 0, 0, 0x0b}};  // 10.88.0.2
+
+// The stack's settings for simulated time, which is dear (every device
+// clock cycle is evaluated): a first RTO of `initial_rto` (Linux: 1 s) and
+// a TIME-WAIT of `time_wait` (Linux: 60 s); the secret (ISNs, ports,
+// cookies) derived from `seed`, so a run repeats.
+drv::StackConfig stack_config(const HostAddress& self, uint64_t seed,
+                              std::chrono::nanoseconds initial_rto = std::chrono::microseconds(30),
+                              std::chrono::nanoseconds time_wait = std::chrono::microseconds(100));
+
+// One simulated host: its driver over its node. Construct it in an SC
+// thread: bring-up reads registers, which takes simulated time.
+class SimHost {
+ public:
+  // Brings the device up (dev::DeviceError says why not) and makes the stack.
+  SimHost(sim::DeviceNode& node, const drv::StackConfig& stack, const drv::dev::DeviceConfig& device = {});
+
+  sim::DeviceNode& node() { return node_; }
+  CountingHost& host() { return host_; }
+  drv::dev::Device& device() { return device_; }
+  drv::Stack& stack() { return *stack_; }
+  const pcie::Counters& pcie_counters() const { return node_.pcie.counters(); }
+  // MMIO reads up to the end of bring-up.
+  uint64_t mmio_reads_at_bring_up() const { return reads_at_bring_up_; }
+  // MMIO reads since bring-up: the fast path makes none.
+  uint64_t mmio_reads_fast_path() const { return node_.pcie.counters().mmio_reads - reads_at_bring_up_; }
+
+  // Polls until `socket` reports one of `bits` (returns the socket's bits,
+  // its event in *seen) or `timeout` passed (0). Every event polled meanwhile,
+  // of any socket, goes to on_event first.
+  uint32_t wait_for(drv::SocketId socket, uint32_t bits, std::chrono::nanoseconds timeout,
+                    drv::PollEvent* seen = nullptr);
+  std::function<void(const drv::PollEvent&)> on_event;
+
+  // The socket's RFC 9293 state name, or "gone".
+  std::string state_name(drv::SocketId socket) const;
+
+ private:
+  sim::DeviceNode& node_;
+  CountingHost host_;
+  drv::dev::Device device_;
+  uint64_t reads_at_bring_up_ = 0;
+  std::unique_ptr<drv::Stack> stack_;
+};
+
+// A poll event's bits as words: "connected,peer_closed", "error(connection refused)".
+std::string events_text(const drv::PollEvent& event);
+
+// Two simulated hosts' nodes on one wire: A on side 0, B on side 1 (or,
+// with host_b false, side 1 left for another end: a peer, or nothing).
+struct PairConfig {
+  sim::DeviceNodeConfig node;      // both nodes' link and device (data width, clock)
+  sim::EthernetWireConfig wire;    // rate, delay, impairments and their seed, capture
+  std::string trace_dir;           // an FST waveform per device (DIR/a.fst, DIR/b.fst); empty: none
+  bool host_b = true;
+};
+
+class HostPair {
+ public:
+  // At elaboration (before sc_start). Throws std::invalid_argument for bad
+  // settings, std::runtime_error when a capture or waveform cannot be written.
+  explicit HostPair(const PairConfig& config);
+
+  sim::DeviceNode& a() { return *a_; }
+  sim::DeviceNode& b() { return *b_; }  // only with PairConfig::host_b
+  bool has_b() const { return b_ != nullptr; }
+  sim::WireChannel& wire() { return *wire_; }
+  const PairConfig& config() const { return config_; }
+  // Both directions' frames lost (drawn by the wire's loss rate).
+  uint64_t frames_lost() { return wire_->wire().counters(0).lost + wire_->wire().counters(1).lost; }
+
+ private:
+  PairConfig config_;
+  std::unique_ptr<sim::DeviceNode> a_, b_;
+  std::unique_ptr<sim::WireChannel> wire_;
+};
+
+// The least time a connect (connect() to ESTABLISHED) can take on these
+// settings, whatever the driver and device do: two PCIe round trips plus
+// one wire round trip (issue #12's setup_time_lower_bound_ns; give
+// `pcie_round_trips` 1 for a peer that has no PCIe link of its own on the
+// path, the scripted peer or the Linux kernel). Measured on
+// the models themselves, idle, each alone:
+//  - a PCIe round trip is a 64-octet DMA read on pcie::Link with `link`
+//    (DeviceNode::link_for of the node's settings): the read request TLP to
+//    the host, the host's read latency, the completion back to the device.
+//    One is our device fetching the SYN's TX descriptor; the other the
+//    peer's device fetching the SYN-ACK's (connect), or, for a listener,
+//    ours fetching the SYN-ACK's and the peer's the ACK's.
+//  - a wire round trip is twice the time from a minimum-size frame (60
+//    octets: no TCP segment is shorter) starting on the idle line of
+//    sim::EthernetWire with `wire` to its last octet arriving: preamble,
+//    frame and FCS at the rate, plus the propagation delay.
+// Nothing is counted for the device's clock cycles, MMIO writes, the DMA
+// writes of frames and completions, the driver's own work or the peer's.
+uint64_t connect_lower_bound_ns(const pcie::LinkConfig& link, const sim::EthernetWireConfig& wire,
+                                unsigned pcie_round_trips = 2);
+
+}  // namespace tcpoe::testbed
