@@ -249,7 +249,10 @@ std::vector<PollEvent> Stack::poll(std::chrono::nanoseconds timeout) {
     tcp::Time wake = end;
     if (const auto deadline = table_.next_deadline()) wake = std::min(wake, std::max(*deadline, now));
     std::uint64_t step = std::uint64_t((wake - now).count());
-    if (!device_.config().interrupts || !pending_tx_.empty())
+    // A completion handed back late needs another look soon, as does a
+    // frame waiting for room: the device may need that room to go on.
+    if (!device_.config().interrupts || !pending_tx_.empty() || device_.tx().handback_pending() ||
+        device_.rx().handback_pending())
       step = std::min<std::uint64_t>(step, config_.poll_interval_ns);
     device_.wait(std::max<std::uint64_t>(step, 1));
   }

@@ -16,7 +16,8 @@ RxQueue::RxQueue(pcie::HostInterface& host, std::uint8_t log2, std::uint32_t buf
       writeback_(writeback),
       buffer_ring_(host, std::size_t(regs::rx_buf::kEntrySize) << log2),
       completions_(host, std::size_t(regs::rx_compl::kEntrySize) << log2),
-      buffers_(host, std::size_t(buffer_bytes) << log2) {}
+      buffers_(host, std::size_t(buffer_bytes) << log2),
+      handback_(host, Ring::kRxCompl, writeback) {}
 
 void RxQueue::program() {
   program_ring(host_, Ring::kRxBuf, buffer_ring_, log2_, writeback_.address(Ring::kRxBuf));
@@ -24,7 +25,12 @@ void RxQueue::program() {
 }
 
 void RxQueue::refill() {
-  while (posted() < capacity()) {
+  if (posted() == capacity()) return;
+  // RXB CONS moves with RXC PROD, when the completion's write is answered:
+  // a buffer whose completion was reaped before that may not be posted
+  // again yet (PROD beyond CONS + size is refused: CFG_ERROR BAD_INDEX).
+  const std::uint16_t device_limit = std::uint16_t(device_consumer() + capacity());
+  while (posted() < capacity() && posted_ != device_limit) {
     const std::uint16_t slot = ring_slot(posted_, log2_);
     std::array<std::uint8_t, regs::rx_buf::kEntrySize> entry{};
     put_be64(entry.data() + regs::rx_buf::kAddr.offset,
@@ -61,10 +67,8 @@ std::vector<RxCompletion> RxQueue::reap(std::size_t max) {
     out.push_back(std::move(c));
     ++reaped_;
   }
-  if (!out.empty()) {
-    host_.mmio_write32(regs::ring_offset(Ring::kRxCompl, regs::ring_reg::kConsHost), reaped_);
-    refill();
-  }
+  handback_.hand_back(reaped_);
+  refill();  // the buffers reaped now, and any the device's RXB CONS held back before
   return out;
 }
 

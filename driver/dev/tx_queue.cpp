@@ -17,7 +17,8 @@ TxQueue::TxQueue(pcie::HostInterface& host, std::uint8_t log2, std::uint32_t slo
       writeback_(writeback),
       descriptors_(host, std::size_t(regs::tx_ring::kEntrySize) << log2),
       completions_(host, std::size_t(regs::tx_compl::kEntrySize) << log2),
-      slots_(host, std::size_t(slot_bytes) << log2) {}
+      slots_(host, std::size_t(slot_bytes) << log2),
+      handback_(host, Ring::kTxCompl, writeback) {}
 
 void TxQueue::program() {
   program_ring(host_, Ring::kTxDesc, descriptors_, log2_, writeback_.address(Ring::kTxDesc));
@@ -63,8 +64,7 @@ std::vector<TxCompletion> TxQueue::reap(std::size_t max) {
     out.push_back(c);
     ++completed_;
   }
-  if (!out.empty())
-    host_.mmio_write32(regs::ring_offset(Ring::kTxCompl, regs::ring_reg::kConsHost), completed_);
+  handback_.hand_back(completed_);
   return out;
 }
 

@@ -1,7 +1,9 @@
 // The device layer's refusals, against a scripted host interface (no
 // device model): a wrong device, a version it does not know, a soft reset
 // that never ends, a refused register write found in CFG_ERROR. Each gives
-// a DeviceError naming what was found, and leaves nothing allocated.
+// a DeviceError naming what was found, and leaves nothing allocated. And
+// the completion handback: the test plays the device, writing a completion
+// before its PROD, and sees CONS written only up to PROD.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -28,6 +30,44 @@ class ScriptedHost : public tcpoe::pcie::HostInterface {
   int64_t mapped = 0;
   uint64_t next = 0x1000;
   std::vector<std::pair<uint64_t, uint32_t>> writes;
+  std::map<uint64_t, uint32_t> last_write;  // every register's last value written (never cleared)
+
+  // The values written to register `o` (since writes was last cleared).
+  std::vector<uint32_t> writes_to(uint64_t o) const {
+    std::vector<uint32_t> v;
+    for (const auto& [offset, value] : writes)
+      if (offset == o) v.push_back(value);
+    return v;
+  }
+  // The device's side, played by the test: a DMA write at a device address
+  // (inside one mapped region: device addresses are host addresses here).
+  void device_write(uint64_t address, const void* data, std::size_t n) {
+    auto it = memory.upper_bound(address);
+    REQUIRE(it != memory.begin());
+    --it;
+    REQUIRE(address + n <= it->first + it->second.size());
+    std::memcpy(it->second.data() + (address - it->first), data, n);
+  }
+  uint64_t ring_address(regs::Ring r, const regs::Register& lo) const {
+    return last_write.at(regs::ring_offset(r, lo));  // below 4 GiB here: the low word is the address
+  }
+  // Completion `index` (first pass: phase 1) of TXC or RXC, status OK, in
+  // memory; an RX completion carries the parser's descriptor `desc`.
+  void write_completion(regs::Ring r, uint16_t index, const tcpoe::wire::RxDescriptor& desc = {}) {
+    const bool tx = r == regs::Ring::kTxCompl;
+    std::vector<uint8_t> e(tx ? regs::tx_compl::kEntrySize : regs::rx_compl::kEntrySize, 0);
+    if (!tx) {
+      const tcpoe::wire::RxDescriptorBytes packed = tcpoe::wire::pack(desc);
+      std::copy(packed.begin(), packed.end(), e.begin());
+    }
+    e[tx ? regs::tx_compl::kFlags.offset : regs::rx_compl::kFlags.offset] = regs::compl_flag::kPhase;
+    device_write(ring_address(r, regs::ring_reg::kBaseLo) + uint64_t(index) * e.size(), e.data(), e.size());
+  }
+  // The device's index of ring `r` in the write-back block (big-endian word).
+  void write_back(regs::Ring r, uint16_t index) {
+    const uint8_t word[4] = {0, 0, uint8_t(index >> 8), uint8_t(index)};
+    device_write(ring_address(r, regs::ring_reg::kWritebackLo), word, sizeof word);
+  }
 
   ScriptedHost() {
     regs_read[regs::kId.offset] = regs::kDeviceId;
@@ -42,7 +82,10 @@ class ScriptedHost : public tcpoe::pcie::HostInterface {
     const auto it = regs_read.find(o);
     return it == regs_read.end() ? 0 : it->second;
   }
-  void mmio_write32(uint64_t o, uint32_t v) override { writes.emplace_back(o, v); }
+  void mmio_write32(uint64_t o, uint32_t v) override {
+    writes.emplace_back(o, v);
+    last_write[o] = v;
+  }
   DmaBuffer dma_alloc(std::size_t n) override {
     DmaBuffer b{next, n};
     next += (n + 0xfff) & ~std::size_t(0xfff);
@@ -172,6 +215,67 @@ TEST_CASE("the TX queue batches posts behind one doorbell and frees a slot only 
   CHECK_THROWS_AS(d.tx().post(desc, payload.data(), 4096), std::invalid_argument);
 }
 
+// docs/device.md: a completion is in memory before the device's PROD covers
+// it, and the register file refuses CONS beyond PROD (CFG_ERROR BAD_INDEX).
+TEST_CASE("a TX completion seen before TXC PROD is handed back only once the write-back covers it", "[stack]") {
+  ScriptedHost host;
+  dev::Device d(host);
+  d.bring_up();
+  const uint64_t cons = regs::ring_offset(regs::Ring::kTxCompl, regs::ring_reg::kConsHost);
+  tcpoe::wire::TxDescriptor desc;
+  for (int i = 0; i < 2; ++i) REQUIRE(d.tx().post(desc));
+  d.tx().doorbell();
+  host.writes.clear();
+  host.write_completion(regs::Ring::kTxCompl, 0);  // written, PROD still 0
+  CHECK(d.tx().reap().size() == 1);
+  CHECK(host.writes_to(cons).empty());  // CONS 1 would pass PROD 0
+  CHECK(d.tx().handback_pending() == 1);
+  CHECK(d.tx().in_flight() == 1);  // its slot is free all the same
+  CHECK(d.tx().reap().empty());
+  CHECK(host.writes_to(cons).empty());  // PROD has not moved: still nothing
+  host.write_back(regs::Ring::kTxCompl, 1);
+  CHECK(d.tx().reap().empty());  // nothing new, but the kept completion goes back
+  CHECK(host.writes_to(cons) == std::vector<uint32_t>{1});
+  CHECK(d.tx().handback_pending() == 0);
+  // The second completion and its PROD together: CONS 2 at once, once.
+  host.write_completion(regs::Ring::kTxCompl, 1);
+  host.write_back(regs::Ring::kTxCompl, 2);
+  CHECK(d.tx().reap().size() == 1);
+  CHECK(d.tx().reap().empty());
+  CHECK(host.writes_to(cons) == std::vector<uint32_t>{1, 2});
+  CHECK(d.tx().in_flight() == 0);
+}
+
+// RXB CONS moves with RXC PROD: a reaped buffer is posted again only once
+// RXB CONS has passed it (RXB PROD beyond CONS + size is refused too).
+TEST_CASE("RX completions ahead of RXC PROD are handed back up to PROD, their buffers re-posted up to RXB CONS",
+          "[stack]") {
+  ScriptedHost host;
+  dev::Device d(host);
+  d.bring_up();
+  const uint64_t cons = regs::ring_offset(regs::Ring::kRxCompl, regs::ring_reg::kConsHost);
+  const uint64_t rxb_prod = regs::ring_offset(regs::Ring::kRxBuf, regs::ring_reg::kProdHost);
+  host.writes.clear();
+  for (uint16_t i = 0; i < 3; ++i) host.write_completion(regs::Ring::kRxCompl, i);
+  host.write_back(regs::Ring::kRxCompl, 2);  // the third is in memory before PROD
+  host.write_back(regs::Ring::kRxBuf, 2);
+  CHECK(d.rx().reap().size() == 3);
+  CHECK(host.writes_to(cons) == std::vector<uint32_t>{2});
+  CHECK(d.rx().handback_pending() == 1);
+  CHECK(host.writes_to(rxb_prod) == std::vector<uint32_t>{32 + 2});  // two buffers posted again
+  CHECK(d.rx().posted() == 31);
+  CHECK(d.rx().reap().empty());
+  CHECK(host.writes_to(cons) == std::vector<uint32_t>{2});  // the write-backs still say 2
+  CHECK(host.writes_to(rxb_prod) == std::vector<uint32_t>{32 + 2});
+  host.write_back(regs::Ring::kRxCompl, 3);
+  host.write_back(regs::Ring::kRxBuf, 3);
+  CHECK(d.rx().reap().empty());
+  CHECK(host.writes_to(cons) == std::vector<uint32_t>{2, 3});
+  CHECK(host.writes_to(rxb_prod) == std::vector<uint32_t>{32 + 2, 32 + 3});
+  CHECK(d.rx().handback_pending() == 0);
+  CHECK(d.rx().posted() == 32);
+}
+
 // The socket-like API's answers that need no peer: a device whose rings
 // nothing serves (the scripted host), time passing on the host's clock.
 struct StackOnScriptedHost {
@@ -243,6 +347,65 @@ TEST_CASE("the stack posts the SYN with one doorbell and, unanswered, times out 
   CHECK(s.table().size() == 0);
   CHECK_FALSE(s.close(id));
   CHECK_FALSE(s.state(id));
+}
+
+// The hardware's verdict decides: an RX completion whose descriptor says
+// the checksum was wrong, or the frame malformed, is counted and dropped;
+// the same segment with a good verdict completes the handshake.
+TEST_CASE("a segment the parser judged bad is counted and never acted on, the same one good is", "[stack]") {
+  namespace drv = tcpoe::driver;
+  namespace wire = tcpoe::wire;
+  StackOnScriptedHost t;
+  drv::Stack& s = *t.stack;
+  drv::SocketId id = 0;
+  REQUIRE_FALSE(s.connect(StackOnScriptedHost::kPeer, 5201, id));
+  const drv::tcp::FourTuple tuple = *s.tuple(id);
+  wire::RxDescriptor syn_ack;  // the peer's answer, as the parser describes it
+  syn_ack.ethertype = 0x0800;
+  syn_ack.ip_protocol = 6;
+  syn_ack.ip_src = tuple.remote_ip;
+  syn_ack.ip_dst = tuple.local_ip;
+  syn_ack.tcp_src_port = tuple.remote_port;
+  syn_ack.tcp_dst_port = tuple.local_port;
+  syn_ack.tcp_data_offset = 5;
+  syn_ack.tcp_flags = wire::tcp::flag::kSyn | wire::tcp::flag::kAck;
+  syn_ack.tcp_seq = 7000;
+  syn_ack.tcp_ack = (s.connection(id)->iss() + 1).raw();
+  syn_ack.tcp_window = 65535;
+  syn_ack.ip_csum_checked = syn_ack.ip_csum_ok = syn_ack.tcp_csum_checked = syn_ack.tcp_csum_ok = true;
+  uint16_t next = 0;
+  const auto deliver = [&](const wire::RxDescriptor& d) {
+    t.host.write_completion(regs::Ring::kRxCompl, next, d);
+    t.host.write_back(regs::Ring::kRxCompl, ++next);
+    return s.poll(std::chrono::microseconds(1));
+  };
+
+  wire::RxDescriptor bad_checksum = syn_ack;
+  bad_checksum.tcp_csum_ok = false;
+  CHECK(deliver(bad_checksum).empty());
+  CHECK(s.table().counters().bad_checksum == 1);
+  wire::RxDescriptor unchecked = syn_ack;
+  unchecked.ip_csum_checked = false;
+  CHECK(deliver(unchecked).empty());
+  CHECK(s.table().counters().bad_checksum == 2);
+  wire::RxDescriptor malformed = syn_ack;
+  malformed.malformed = wire::Malformed::kTcpOption;
+  CHECK(deliver(malformed).empty());
+  CHECK(s.table().counters().malformed == 1);
+  // None of them moved the connection or sent anything.
+  CHECK(s.state(id) == drv::tcp::State::kSynSent);
+  CHECK(s.table().size() == 1);
+  CHECK(s.counters().frames_posted == 1);  // the SYN
+  CHECK(s.counters().rx_completions == 3);
+  CHECK(s.connection(id)->counters().challenge_acks == 0);
+
+  const std::vector<drv::PollEvent> events = deliver(syn_ack);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].events == drv::ready::kConnected);
+  CHECK(s.state(id) == drv::tcp::State::kEstablished);
+  CHECK(s.counters().frames_posted == 2);  // the handshake's ACK
+  CHECK(s.table().counters().bad_checksum == 2);
+  CHECK(s.table().counters().malformed == 1);
 }
 
 }  // namespace

@@ -31,6 +31,31 @@ class IndexWriteback {
   DmaRegion region_;
 };
 
+// A completion ring's consumer index as the driver hands it back. A
+// completion is in host memory (its phase bit set) a few cycles before the
+// device's PROD covers it, and the register file refuses a CONS beyond
+// PROD (CFG_ERROR BAD_INDEX, docs/device.md): so CONS goes only as far as
+// the PROD the index write-back shows, and completions reaped beyond it are
+// handed back by a later call. No register read.
+class CompletionHandback {
+ public:
+  CompletionHandback(pcie::HostInterface& host, Ring ring, const IndexWriteback& writeback)
+      : host_(host), ring_(ring), writeback_(writeback) {}
+
+  // Completions are reaped up to (free-running) `reaped`: writes CONS once,
+  // up to min(reaped, the device's PROD), when that is further than before.
+  void hand_back(std::uint16_t reaped);
+  // Reaped completions not handed back yet.
+  std::uint16_t pending(std::uint16_t reaped) const { return std::uint16_t(reaped - written_); }
+  std::uint16_t written() const { return written_; }
+
+ private:
+  pcie::HostInterface& host_;
+  Ring ring_;
+  const IndexWriteback& writeback_;
+  std::uint16_t written_ = 0;
+};
+
 // Base, size and write-back address of ring `r`, then its enable bit.
 void program_ring(pcie::HostInterface& host, Ring r, const DmaRegion& region, std::uint8_t log2,
                   std::uint64_t writeback_address);

@@ -5,9 +5,11 @@
 // registers, refill() posts every free buffer with one RXB PROD write;
 // reap() takes the completions whose phase bit says they are new, copies
 // each frame out of its buffer, hands the entries back with one RXC CONS
-// write and re-posts the buffers. The device consumes buffers in order and
+// write (no further than the RXC PROD written back: CompletionHandback)
+// and re-posts the buffers. The device consumes buffers in order and
 // completes every buffer it consumes, so a buffer is free once its
-// completion was reaped: the fast path reads no register.
+// completion was reaped and the device's RXB CONS (written back, moving
+// with RXC PROD) has passed it: the fast path reads no register.
 #pragma once
 
 #include <cstddef>
@@ -35,10 +37,14 @@ class RxQueue {
           const IndexWriteback& writeback);
 
   void program();
-  // Posts every free buffer; RXB PROD once.
+  // Posts every free buffer, never beyond the written-back RXB CONS plus
+  // the ring's size; RXB PROD once.
   void refill();
-  // The new completions, at most `max`; RXC CONS once, then refill().
+  // The new completions, at most `max`; RXC CONS once, up to them or the
+  // device's RXC PROD, whichever is less (also when none is new); then refill().
   std::vector<RxCompletion> reap(std::size_t max = SIZE_MAX);
+  // Completions reaped but not handed back yet (PROD had not covered them).
+  std::size_t handback_pending() const { return handback_.pending(reaped_); }
 
   std::size_t capacity() const { return std::size_t(1) << log2_; }
   std::size_t posted() const { return std::uint16_t(posted_ - reaped_); }
@@ -51,6 +57,7 @@ class RxQueue {
   std::uint32_t buffer_bytes_;
   const IndexWriteback& writeback_;
   DmaRegion buffer_ring_, completions_, buffers_;
+  CompletionHandback handback_;
   std::uint16_t posted_ = 0, announced_ = 0, reaped_ = 0;
 };
 

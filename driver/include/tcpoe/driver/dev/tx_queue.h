@@ -6,8 +6,10 @@
 // program() writes its registers, post() fills entries (no register), and
 // doorbell() hands every post since the last one to the device with one
 // TXD PROD write; reap() takes the completions whose phase bit says they are
-// new and hands their entries back with one TXC CONS write. The fast path
-// reads no register: a slot is free once its completion was reaped.
+// new and hands their entries back with one TXC CONS write, no further than
+// the TXC PROD written back (CompletionHandback; the rest with a later
+// reap). The fast path reads no register: a slot is free once its
+// completion was reaped.
 #pragma once
 
 #include <cstddef>
@@ -40,8 +42,11 @@ class TxQueue {
   bool post(wire::TxDescriptor d, const std::uint8_t* payload = nullptr, std::size_t length = 0);
   // TXD PROD, when something was posted since the last doorbell.
   void doorbell();
-  // The new completions, at most `max`; TXC CONS written once for them.
+  // The new completions, at most `max`; TXC CONS written once, up to them
+  // or the device's TXC PROD, whichever is less (also when none is new).
   std::vector<TxCompletion> reap(std::size_t max = SIZE_MAX);
+  // Completions reaped but not handed back yet (PROD had not covered them).
+  std::size_t handback_pending() const { return handback_.pending(completed_); }
 
   std::size_t capacity() const { return std::size_t(1) << log2_; }
   std::size_t in_flight() const { return std::uint16_t(produced_ - completed_); }
@@ -55,6 +60,7 @@ class TxQueue {
   std::uint32_t slot_bytes_;
   const IndexWriteback& writeback_;
   DmaRegion descriptors_, completions_, slots_;
+  CompletionHandback handback_;
   std::uint16_t produced_ = 0, announced_ = 0, completed_ = 0;
   std::uint64_t doorbells_ = 0;
 };
