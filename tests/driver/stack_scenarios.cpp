@@ -1,7 +1,9 @@
 // Two simulated hosts, each a PcieModel with the verilated device behind it
 // and the driver (tcpoe::driver: Device + Stack) on top, joined by the wire
 // model: `stack_scenarios NAME [--out DIR] [--interrupts] [--data-width
-// 64|512] [--loss P] [--seed N]` runs one scenario (SystemC elaborates once per process) and
+// 64|512] [--loss P] [--dup P] [--reorder P] [--corrupt P] [--seed N]
+// [--connections N] [--concurrent N] [--limit-ms MS]` runs one scenario
+// (SystemC elaborates once per process) and
 // prints what it observed as `key value` lines; tests/driver/test_stack_*.cpp
 // judge them (the wire's capture, DIR/NAME.pcap, by tshark).
 //   bringup  host A alone: bring-up, identity, teardown; what stayed mapped
@@ -9,6 +11,11 @@
 //   refused  A connects to a port of B where nothing listens
 //   timeout  A connects to B, whose device is never brought up (it drops
 //            every frame): SYN retransmissions, then connection timed out
+//   many     A makes --connections connects to B, --concurrent at a time
+//            (testbed::ConnectRun), each closed once established; then what
+//            is left on each host: table, rings, buffers, allocations after
+//            teardown (no capture: the run is long)
+// The fault rates apply to the wire both ways (sim::EthernetWireConfig).
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -17,6 +24,7 @@
 #include <string>
 
 #include "../support/sc_scenario.h"
+#include "connect_run.h"
 #include "testbed.h"
 
 namespace {
@@ -33,8 +41,10 @@ struct Options {
   std::string out = "/tmp";
   bool interrupts = false;
   int data_width = 64;
-  double loss = 0;
+  double loss = 0, duplicate = 0, reorder = 0, corrupt = 0;
   uint64_t seed = 1;
+  unsigned connections = 100, concurrent = 100;  // many
+  double limit_ms = 50;                          // many: simulated time, at most
 };
 
 using tcpoe::test::hex;
@@ -79,8 +89,11 @@ void device_report(const std::string& who, DeviceNode& n) {
 tcpoe::testbed::PairConfig pair_config(const Options& o) {
   tcpoe::testbed::PairConfig c;
   c.node.device.data_width = o.data_width;
-  c.wire.pcap_path = o.out + "/" + o.scenario + ".pcap";
+  if (o.scenario != "many") c.wire.pcap_path = o.out + "/" + o.scenario + ".pcap";
   c.wire.loss = o.loss;
+  c.wire.duplicate = o.duplicate;
+  c.wire.reorder = o.reorder;
+  c.wire.corrupt = o.corrupt;
   c.wire.seed = o.seed;
   return c;
 }
@@ -91,6 +104,30 @@ std::unique_ptr<SimHost> make_host(DeviceNode& node, const Options& o, const Hos
   auto h = std::make_unique<SimHost>(node, tcpoe::testbed::stack_config(self, o.seed), device_config(o));
   h->stack().add_neighbour(peer.ip, peer.mac);
   return h;
+}
+
+// Polls until the last frames' completions are reaped and handed back (at
+// most `limit`): what is in flight then is a leak.
+void settle(SimHost& h, std::chrono::nanoseconds limit = std::chrono::microseconds(100)) {
+  const tcp::Time end = sim_now() + limit;
+  const auto busy = [&h] {
+    dev::Device& d = h.device();
+    return d.tx().in_flight() || h.stack().frames_waiting() || d.tx().handback_pending() ||
+           d.rx().handback_pending();
+  };
+  while (busy() && sim_now() < end) h.stack().poll(std::chrono::microseconds(1));
+}
+
+// What the hardware's verdict dropped and what a host sent unasked; the
+// device's CFG_ERROR (a register read: made last).
+void fault_report(const std::string& who, SimHost& h) {
+  const tcp::TableCounters& t = h.stack().table().counters();
+  say(who + "_drops_malformed", t.malformed);
+  say(who + "_drops_bad_checksum", t.bad_checksum);
+  say(who + "_resets_sent", t.resets_sent);
+  say(who + "_rx_failed", h.stack().counters().rx_failed);
+  say(who + "_tx_failed", h.stack().counters().tx_failed);
+  say(who + "_cfg_error", hex(h.device().host().mmio_read32(regs::kCfgError.offset)));
 }
 
 // ---------------------------------------------------------------------------
@@ -141,6 +178,7 @@ void connect(const Options& o) {
   static bool b_listening = false;
   static bool b_accepted = false;
   static bool b_done = false;
+  static bool a_done = false;
   new Thread("host_b", [o] {
     const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
     drv::Stack& s = h->stack();
@@ -177,6 +215,10 @@ void connect(const Options& o) {
     say("b_tx_completions", s.counters().tx_completions);
     say("b_tx_failed", s.counters().tx_failed);
     device_report("b", g_pair->b());
+    while (!a_done) s.poll(std::chrono::microseconds(10));
+    s.poll(std::chrono::microseconds(20));  // nothing may come any more
+    settle(*h);
+    fault_report("b", *h);
   });
   new Thread("host_a", [o] {
     const auto h = make_host(g_pair->a(), o, kHostA, kHostB);
@@ -206,7 +248,15 @@ void connect(const Options& o) {
     say("a_counter_frames_rx", h->device().counter(regs::Counter::kFramesRx));
     say("a_tx_failed", s.counters().tx_failed);
     say("wire_lost", g_pair->frames_lost());
+    const tcpoe::sim::EthernetWire& w = g_pair->wire().wire();
+    say("wire_corrupted", w.counters(0).corrupted + w.counters(1).corrupted);
+    say("wire_duplicated", w.counters(0).duplicated + w.counters(1).duplicated);
+    say("wire_reordered", w.counters(0).reordered + w.counters(1).reordered);
     device_report("a", g_pair->a());
+    a_done = true;
+    s.poll(std::chrono::microseconds(20));
+    settle(*h);
+    fault_report("a", *h);
   });
 }
 
@@ -267,8 +317,70 @@ void timeout(const Options& o) {
   });
 }
 
+std::unique_ptr<tcpoe::testbed::ConnectRun> g_run;
+
+// After the run: the table, rings and buffers back to empty, CFG_ERROR 0,
+// and every buffer freed and window unmapped after teardown.
+void leak_report(const std::string& who, SimHost& h) {
+  settle(h);
+  dev::Device& d = h.device();
+  say(who + "_table_size", h.stack().table().size());
+  say(who + "_tx_in_flight", d.tx().in_flight());
+  say(who + "_frames_waiting", h.stack().frames_waiting());
+  say(who + "_handback_pending", d.tx().handback_pending() + d.rx().handback_pending());
+  say(who + "_rx_posted", d.rx().posted());
+  say(who + "_rx_capacity", d.rx().capacity());
+  say(who + "_mmio_reads_fast_path", h.mmio_reads_fast_path());
+  fault_report(who, h);
+  say(who + "_allocated_when_up", uint64_t(h.host().allocated));
+  d.teardown();
+  say(who + "_allocated_after_teardown", uint64_t(h.host().allocated));
+  say(who + "_mapped_after_teardown", uint64_t(h.host().mapped));
+  say(who + "_assertion_fired", h.node().device.assertion_fired() ? "1" : "0");
+}
+
+void many(const Options& o) {
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
+  tcpoe::testbed::ConnectRunConfig c;
+  c.connections = o.connections;
+  c.concurrent = o.concurrent;
+  c.port = kPort;
+  c.limit = std::chrono::nanoseconds(int64_t(o.limit_ms * 1e6));
+  g_run = std::make_unique<tcpoe::testbed::ConnectRun>(c);
+  new Thread("host_b", [o] {
+    const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
+    g_run->listener(*h);
+    const tcpoe::testbed::ConnectRunResult& r = g_run->result();
+    say("b_accepted", r.accepted);
+    say("b_closed", r.b_closed);
+    for (const auto& [message, n] : r.b_errors) say("b_error_" + message, n);
+    leak_report("b", *h);
+  });
+  new Thread("host_a", [o] {
+    const auto h = make_host(g_pair->a(), o, kHostA, kHostB);
+    const auto wall0 = std::chrono::steady_clock::now();
+    g_run->connector(*h, kHostB.ip);
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    const tcpoe::testbed::ConnectRunResult& r = g_run->result();
+    say("requested", r.requested);
+    say("established", r.established);
+    say("failed", r.failed);
+    for (const auto& [message, n] : r.connect_errors) say("connect_error_" + message, n);
+    say("closed", r.closed);
+    for (const auto& [message, n] : r.close_errors) say("close_error_" + message, n);
+    say("finished", r.finished ? "1" : "0");
+    for (const auto& [what, n] : r.left) say("left_" + what, n);
+    say("sim_ns", r.sim_ns);
+    say("wall_ms", uint64_t(wall_s * 1000));
+    say("connect_ns_median", tcpoe::testbed::percentile(r.connect_ns, 50));
+    say("connect_ns_p99", tcpoe::testbed::percentile(r.connect_ns, 99));
+    say("wire_lost", g_pair->frames_lost());
+    leak_report("a", *h);
+  });
+}
+
 const std::map<std::string, void (*)(const Options&)> kScenarios = {
-    {"bringup", bringup}, {"connect", connect}, {"refused", refused}, {"timeout", timeout}};
+    {"bringup", bringup}, {"connect", connect}, {"refused", refused}, {"timeout", timeout}, {"many", many}};
 
 // The command line; std::invalid_argument says what is wrong with it.
 Options parse(int argc, char** argv) {
@@ -294,13 +406,22 @@ Options parse(int argc, char** argv) {
     else if (a == "--interrupts") o.interrupts = true;
     else if (a == "--data-width") o.data_width = int(number("--data-width"));
     else if (a == "--loss") o.loss = number("--loss");
+    else if (a == "--dup") o.duplicate = number("--dup");
+    else if (a == "--reorder") o.reorder = number("--reorder");
+    else if (a == "--corrupt") o.corrupt = number("--corrupt");
+    else if (a == "--connections") o.connections = unsigned(number("--connections"));
+    else if (a == "--concurrent") o.concurrent = unsigned(number("--concurrent"));
+    else if (a == "--limit-ms") o.limit_ms = number("--limit-ms");
     else if (a == "--seed") o.seed = uint64_t(number("--seed"));
     else if (o.scenario.empty() && a[0] != '-') o.scenario = a;
     else throw std::invalid_argument("unknown argument " + a);
   }
   if (!kScenarios.count(o.scenario))
-    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout [--out DIR] "
-                                "[--interrupts] [--data-width 64|512] [--loss P] [--seed N]");
+    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many [--out DIR] "
+                                "[--interrupts] [--data-width 64|512] [--loss P] [--dup P] [--reorder P] "
+                                "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS]");
+  if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0))
+    throw std::invalid_argument("--connections, --concurrent and --limit-ms must be above 0");
   return o;
 }
 
@@ -314,8 +435,14 @@ int sc_main(int argc, char** argv) {
     std::fprintf(stderr, "stack_scenarios: %s\n", e.what());
     return 2;
   }
-  kScenarios.at(o.scenario)(o);
+  try {
+    kScenarios.at(o.scenario)(o);
+  } catch (const std::invalid_argument& e) {  // the wire's settings, say
+    std::fprintf(stderr, "stack_scenarios: %s\n", e.what());
+    return 2;
+  }
   sc_core::sc_start();
+  g_run.reset();
   g_pair.reset();
   g_node.reset();
   return 0;

@@ -46,38 +46,6 @@ std::vector<Frame> capture(const std::string& pcap) {
   return out;
 }
 
-void check_established_and_closed(const Seen& s) {
-  no_exception(s);
-  CHECK(at(s, "b_listen") == "Success");
-  CHECK(at(s, "a_connect") == "Success");
-  CHECK(at(s, "a_state_after_connect") == "SYN-SENT");
-  CHECK(at(s, "a_connected") == "1");
-  CHECK(at(s, "a_state_connected") == "ESTABLISHED");
-  CHECK(at(s, "b_acceptable") == "1");
-  CHECK(at(s, "b_accept") == "Success");
-  CHECK(at(s, "b_state_accepted") == "ESTABLISHED");
-  CHECK(at(s, "b_accept_again") == "operation would block");
-  CHECK(at(s, "b_listen_again") == "address in use");
-  // A closes first: FIN-WAIT, B sees the end of A's stream, closes, both end.
-  CHECK(at(s, "a_close") == "Success");
-  CHECK(at(s, "a_state_after_close") == "FIN-WAIT-1");
-  CHECK(at(s, "b_peer_closed") == "1");
-  CHECK(at(s, "b_state_after_peer_fin") == "CLOSE-WAIT");
-  CHECK(at(s, "b_close") == "Success");
-  CHECK(at(s, "b_closed") == "1");
-  CHECK(at(s, "a_closed") == "1");
-  CHECK(at(s, "a_state_closed") == "gone");
-  CHECK(at(s, "b_state_closed") == "gone");
-  CHECK(number(s, "a_table_size") == 0);
-  CHECK(number(s, "b_table_size") == 0);
-  CHECK(number(s, "a_tx_failed") == 0);
-  CHECK(number(s, "b_tx_failed") == 0);
-  CHECK(number(s, "a_iommu_faults") == 0);
-  CHECK(number(s, "b_iommu_faults") == 0);
-  CHECK(at(s, "a_assertion_fired") == "0");
-  CHECK(at(s, "b_assertion_fired") == "0");
-}
-
 TEST_CASE("connect, accept and close both ways between two simulated hosts, the handshake judged by tshark",
           "[stack]") {
   const std::string dir = out_dir("connect");
