@@ -52,6 +52,7 @@ void ConnectRun::connector(SimHost& a, uint32_t peer_ip) {
         } else if (e.events & drv::ready::kError) {
           ++r.failed;
           count(r.connect_errors, e.error);
+          if (const auto t = s.tuple(e.socket)) r.failed_ports.push_back(t->local_port);
           connecting.erase(it);
           continue;
         }

@@ -36,6 +36,7 @@ struct ConnectRunConfig {
 struct ConnectRunResult {
   uint64_t requested = 0, established = 0, failed = 0;
   std::map<std::string, uint64_t> connect_errors;  // message -> connects ended so
+  std::vector<uint16_t> failed_ports;              // A's local port of each failed connect
   uint64_t closed = 0;                             // A's established connections closed in order
   std::map<std::string, uint64_t> close_errors;    // A's closes that ended with an error
   uint64_t accepted = 0, b_closed = 0;             // B's side

@@ -2,8 +2,8 @@
 // and the driver (tcpoe::driver: Device + Stack) on top, joined by the wire
 // model: `stack_scenarios NAME [--out DIR] [--interrupts] [--data-width
 // 64|512] [--loss P] [--dup P] [--reorder P] [--corrupt P] [--seed N]
-// [--connections N] [--concurrent N] [--limit-ms MS]` runs one scenario
-// (SystemC elaborates once per process) and
+// [--connections N] [--concurrent N] [--limit-ms MS] [--time-wait-us US]
+// [--capture]` runs one scenario (SystemC elaborates once per process) and
 // prints what it observed as `key value` lines; tests/driver/test_stack_*.cpp
 // judge them (the wire's capture, DIR/NAME.pcap, by tshark).
 //   bringup  host A alone: bring-up, identity, teardown; what stayed mapped
@@ -14,7 +14,7 @@
 //   many     A makes --connections connects to B, --concurrent at a time
 //            (testbed::ConnectRun), each closed once established; then what
 //            is left on each host: table, rings, buffers, allocations after
-//            teardown (no capture: the run is long)
+//            teardown (a capture only with --capture)
 // The fault rates apply to the wire both ways (sim::EthernetWireConfig).
 #include <chrono>
 #include <cstdio>
@@ -45,6 +45,8 @@ struct Options {
   uint64_t seed = 1;
   unsigned connections = 100, concurrent = 100;  // many
   double limit_ms = 50;                          // many: simulated time, at most
+  double time_wait_us = 100;                     // TIME-WAIT (testbed::stack_config's default)
+  bool capture = false;                          // many: write DIR/many.pcap too
 };
 
 using tcpoe::test::hex;
@@ -89,7 +91,8 @@ void device_report(const std::string& who, DeviceNode& n) {
 tcpoe::testbed::PairConfig pair_config(const Options& o) {
   tcpoe::testbed::PairConfig c;
   c.node.device.data_width = o.data_width;
-  if (o.scenario != "many") c.wire.pcap_path = o.out + "/" + o.scenario + ".pcap";
+  // `many` makes tens of thousands of frames: a capture only if asked for.
+  if (o.scenario != "many" || o.capture) c.wire.pcap_path = o.out + "/" + o.scenario + ".pcap";
   c.wire.loss = o.loss;
   c.wire.duplicate = o.duplicate;
   c.wire.reorder = o.reorder;
@@ -101,7 +104,11 @@ tcpoe::testbed::PairConfig pair_config(const Options& o) {
 // A host of the pair, its driver up, the other host its neighbour.
 std::unique_ptr<SimHost> make_host(DeviceNode& node, const Options& o, const HostAddress& self,
                                    const HostAddress& peer) {
-  auto h = std::make_unique<SimHost>(node, tcpoe::testbed::stack_config(self, o.seed), device_config(o));
+  auto h = std::make_unique<SimHost>(
+      node,
+      tcpoe::testbed::stack_config(self, o.seed, std::chrono::microseconds(30),
+                                   std::chrono::nanoseconds(int64_t(o.time_wait_us * 1000))),
+      device_config(o));
   h->stack().add_neighbour(peer.ip, peer.mac);
   return h;
 }
@@ -125,6 +132,9 @@ void fault_report(const std::string& who, SimHost& h) {
   say(who + "_drops_malformed", t.malformed);
   say(who + "_drops_bad_checksum", t.bad_checksum);
   say(who + "_resets_sent", t.resets_sent);
+  say(who + "_syn_cookies_sent", t.syn_cookies_sent);
+  say(who + "_syn_cookies_accepted", t.syn_cookies_accepted);
+  say(who + "_syn_backlog_drops", t.syn_backlog_drops);
   say(who + "_rx_failed", h.stack().counters().rx_failed);
   say(who + "_tx_failed", h.stack().counters().tx_failed);
   say(who + "_cfg_error", hex(h.device().host().mmio_read32(regs::kCfgError.offset)));
@@ -332,6 +342,8 @@ void leak_report(const std::string& who, SimHost& h) {
   say(who + "_rx_capacity", d.rx().capacity());
   say(who + "_mmio_reads_fast_path", h.mmio_reads_fast_path());
   fault_report(who, h);
+  say(who + "_counter_rx_drop_no_buffer", d.counter(regs::Counter::kRxDropNoBuffer));
+  device_report(who, h.node());
   say(who + "_allocated_when_up", uint64_t(h.host().allocated));
   d.teardown();
   say(who + "_allocated_after_teardown", uint64_t(h.host().allocated));
@@ -366,6 +378,7 @@ void many(const Options& o) {
     say("established", r.established);
     say("failed", r.failed);
     for (const auto& [message, n] : r.connect_errors) say("connect_error_" + message, n);
+    for (std::size_t i = 0; i < r.failed_ports.size(); ++i) say("failed_port_" + std::to_string(i), r.failed_ports[i]);
     say("closed", r.closed);
     for (const auto& [message, n] : r.close_errors) say("close_error_" + message, n);
     say("finished", r.finished ? "1" : "0");
@@ -412,6 +425,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--connections") o.connections = unsigned(number("--connections"));
     else if (a == "--concurrent") o.concurrent = unsigned(number("--concurrent"));
     else if (a == "--limit-ms") o.limit_ms = number("--limit-ms");
+    else if (a == "--time-wait-us") o.time_wait_us = number("--time-wait-us");
+    else if (a == "--capture") o.capture = true;
     else if (a == "--seed") o.seed = uint64_t(number("--seed"));
     else if (o.scenario.empty() && a[0] != '-') o.scenario = a;
     else throw std::invalid_argument("unknown argument " + a);
@@ -419,9 +434,10 @@ Options parse(int argc, char** argv) {
   if (!kScenarios.count(o.scenario))
     throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many [--out DIR] "
                                 "[--interrupts] [--data-width 64|512] [--loss P] [--dup P] [--reorder P] "
-                                "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS]");
-  if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0))
-    throw std::invalid_argument("--connections, --concurrent and --limit-ms must be above 0");
+                                "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS] "
+                                "[--time-wait-us US] [--capture]");
+  if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0) || !(o.time_wait_us > 0))
+    throw std::invalid_argument("--connections, --concurrent, --limit-ms and --time-wait-us must be above 0");
   return o;
 }
 

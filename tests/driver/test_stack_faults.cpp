@@ -85,8 +85,10 @@ TEST_CASE("corrupted frames are dropped by the hardware's verdict, counted, and 
   CHECK(resets == 0);
 }
 
-// The 5% loss run: many handshakes at once (the rings and the stack's queue
-// full), each connection closed both ways once established.
+// The 5% loss run: 16 handshakes at a time, each connection closed both
+// ways once established. (More at once overflows the device's RX frame
+// store, which takes one frame at a time (README): at 250, half the frames
+// were dropped there, beyond the wire's 5%.)
 void check_many(const Seen& s, uint64_t connections) {
   no_exception(s);
   CHECK(at(s, "finished") == "1");  // within --limit-ms of simulated time: no hang
@@ -114,25 +116,20 @@ void check_many(const Seen& s, uint64_t connections) {
     CHECK(number(s, who + "_mapped_after_teardown") == 0);
     CHECK(at(s, who + "_assertion_fired") == "0");
     CHECK(number(s, who + "_tx_failed") == 0);
+    CHECK(number(s, who + "_mac_rx_dropped") == 0);  // the only loss is the wire's
   }
   // Most connections make it; a clean close for each that did, on both sides.
   CHECK(number(s, "established") * 10 >= connections * 9);
   CHECK(number(s, "closed") + number(s, "b_closed") > 0);
 }
 
-TEST_CASE("1,000 connects through 5% loss all end established or with a clean error, leaving nothing behind",
-          "[stack]") {
-  const Seen s = scenario("many", out_dir("many"), "--connections 1000 --concurrent 250 --loss 0.05 --seed 7");
-  check_many(s, 1000);
-}
-
-// [long]: about 40 s of CPU when it finishes. It does not today: one
-// connection stays in FIN-WAIT-2, its peer's FIN never accepted
-// (docs/driver.md, Not done yet).
+// About 7 ms of simulated time and 8 s of CPU (17 s wall on the shared
+// 2-core machine); stack_scenarios bounds it at 100 ms simulated, CTest at
+// 300 s.
 TEST_CASE("10,000 connects through 5% loss all end established or with a clean error, leaving nothing behind",
-          "[stack][long]") {
-  const Seen s = scenario("many", out_dir("many-10k"),
-                          "--connections 10000 --concurrent 250 --loss 0.05 --seed 7 --limit-ms 100");
+          "[stack]") {
+  const Seen s = scenario("many", out_dir("many"),
+                          "--connections 10000 --concurrent 16 --loss 0.05 --seed 7 --limit-ms 100");
   check_many(s, 10000);
 }
 
