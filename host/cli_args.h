@@ -52,6 +52,34 @@ class Args {
     return v;
   }
 
+  // A number (decimal point allowed) from min to max.
+  double parse_real(const std::string& flag, const char* text, double min, double max) const {
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(v >= min && v <= max))
+      usage_error(flag + " wants a number from " + std::to_string(min) + " to " + std::to_string(max) +
+                  ", not '" + text + "'");
+    return v;
+  }
+
+  // An IPv4 address in dotted decimal, as a host-order number.
+  uint32_t parse_ipv4(const std::string& flag, const char* text) const {
+    uint32_t address = 0;
+    const char* p = text;
+    for (int part = 0; part < 4; ++part) {
+      char* end = nullptr;
+      errno = 0;
+      const unsigned long v = std::strtoul(p, &end, 10);
+      const char want = part == 3 ? '\0' : '.';
+      if (errno != 0 || end == p || *end != want || *p == '-' || *p == '+' || v > 255)
+        usage_error(flag + " wants an IPv4 address (a.b.c.d), not '" + text + "'");
+      address = address << 8 | uint32_t(v);
+      p = end + 1;
+    }
+    return address;
+  }
+
   // A datapath width the harnesses are built for.
   int parse_data_width(const std::string& flag, const char* text) const {
     const int width = int(parse_uint(flag, text, 0, 4096));

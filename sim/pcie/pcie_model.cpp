@@ -74,6 +74,7 @@ void PcieModel::dma_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay)
       return;
     }
     wait(from_ps(link_.dma_write(now_ps, address, length)) - sc_time_stamp());
+    observe(Transfer::Kind::kMsix, address, length, now_ps);
     link_.counters().interrupts++;
     pending_interrupts_[vector]++;
     interrupt_event_.notify(sc_core::SC_ZERO_TIME);
@@ -84,6 +85,7 @@ void PcieModel::dma_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay)
       return;
     }
     wait(from_ps(link_.dma_write(now_ps, address, length)) - sc_time_stamp());
+    observe(Transfer::Kind::kDmaWrite, address, length, now_ps);
     if (!memory_.device_write(address, data, length)) {  // unmapped meanwhile
       refuse(trans, tlm::TLM_ADDRESS_ERROR_RESPONSE, true);
       return;
@@ -94,9 +96,14 @@ void PcieModel::dma_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay)
       return;
     }
     wait(from_ps(link_.dma_read(now_ps, address, length)) - sc_time_stamp());
+    observe(Transfer::Kind::kDmaRead, address, length, now_ps);
   }
   delay = sc_core::SC_ZERO_TIME;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void PcieModel::observe(Transfer::Kind kind, std::uint64_t address, std::size_t length, double start_ps) {
+  if (on_transfer) on_transfer({kind, address, length, start_ps, to_ps(sc_time_stamp())});
 }
 
 void PcieModel::bar_access(tlm::tlm_command command, std::uint64_t bar_offset, std::uint32_t& value,
@@ -114,6 +121,7 @@ void PcieModel::bar_access(tlm::tlm_command command, std::uint64_t bar_offset, s
 
 void PcieModel::mmio_write32(std::uint64_t bar_offset, std::uint32_t value) {
   const double arrival = link_.mmio_write(to_ps(sc_time_stamp()), bar_offset, 4);
+  if (on_transfer) on_transfer({Transfer::Kind::kMmioWrite, bar_offset, 4, to_ps(sc_time_stamp()), arrival});
   posted_writes_.push_back({from_ps(arrival), bar_offset, value});
   posted_write_event_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -131,6 +139,7 @@ void PcieModel::deliver_posted_writes() {
 
 std::uint32_t PcieModel::mmio_read32(std::uint64_t bar_offset) {
   require_thread("mmio_read32");
+  const double start_ps = to_ps(sc_time_stamp());
   const Link::MmioRead request = link_.mmio_read_request(to_ps(sc_time_stamp()), bar_offset, 4);
   wait(from_ps(request.arrival_ps) - sc_time_stamp());
   std::uint32_t value = 0;
@@ -138,6 +147,7 @@ std::uint32_t PcieModel::mmio_read32(std::uint64_t bar_offset) {
   bar_access(tlm::TLM_READ_COMMAND, bar_offset, value, delay);
   const double ready = to_ps(sc_time_stamp() + delay) + config().register_read_ns() * 1000.0;
   wait(from_ps(link_.mmio_read_completion(request, ready, bar_offset, 4)) - sc_time_stamp());
+  observe(Transfer::Kind::kMmioRead, bar_offset, 4, start_ps);
   return value;
 }
 

@@ -315,6 +315,7 @@ void TapPeer::serve() {
       while ((n = read(fds[i].fd, buf, sizeof buf)) > 0) bytes_received_ += n;
       // EOF or reset: closing answers the peer's FIN with ours.
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        if (n == 0) ++ended_;
         ::close(fds[i].fd);
         conns.erase(std::find(conns.begin(), conns.end(), fds[i].fd));
       }
@@ -372,6 +373,31 @@ bool TapPeer::connect_to_us(uint16_t port, std::string* why_not) {
     return false;
   }
   return true;
+}
+
+std::string TapPeer::client_state() const {
+  if (client_fd_ < 0) return "none";
+  int error = 0;
+  socklen_t len = sizeof error;
+  if (getsockopt(client_fd_, SOL_SOCKET, SO_ERROR, &error, &len) != 0) return std::strerror(errno);
+  if (error != 0) return std::strerror(error);
+  sockaddr_in peer{};
+  socklen_t peer_len = sizeof peer;
+  // getpeername() succeeds once the connection is established.
+  return getpeername(client_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0 ? "connected" : "connecting";
+}
+
+void TapPeer::close_client() {
+  if (client_fd_ >= 0) ::close(client_fd_);
+  client_fd_ = -1;
+}
+
+std::string TapPeer::socket_table() const {
+  const std::string ip = find_tool("ip");
+  const std::string ss = find_tool("ss");
+  if (ip.empty() || ss.empty()) return "the ip and ss tools (iproute2) are needed";
+  const Run r = run({ip, "netns", "exec", netns(), ss, "-tanH"});
+  return r.exit_code == 0 ? r.output : "ss failed (exit " + std::to_string(r.exit_code) + "): " + r.output;
 }
 
 bool TapPeer::send(const std::vector<uint8_t>& frame) {

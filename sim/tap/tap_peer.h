@@ -63,6 +63,16 @@ class TapPeer {
   // with the reason when the socket cannot be made.
   bool connect_to_us(uint16_t port, std::string* why_not);
 
+  // connect_to_us()'s socket: "connected" once the kernel's handshake has
+  // completed, "connecting" while it has not, "refused", "timed out", ...
+  // (the socket's error) when it failed, "none" without a socket.
+  std::string client_state() const;
+  // Closes connect_to_us()'s socket: the kernel sends its FIN.
+  void close_client();
+  // The namespace's TCP sockets as `ss -tanH` lists them (one line each:
+  // state, queues, local and peer address), or the reason ss failed.
+  std::string socket_table() const;
+
   // The next IPv4/TCP frame from the kernel within the timeout (others, e.g.
   // IPv6 router solicitations, skipped); nullopt on timeout.
   std::optional<std::vector<uint8_t>> receive_tcp(std::chrono::milliseconds timeout);
@@ -74,6 +84,9 @@ class TapPeer {
   // accepted.
   uint64_t bytes_received() const { return bytes_received_.load(); }
   uint32_t connections_accepted() const { return accepted_.load(); }
+  // Accepted connections whose read returned 0: the peer's FIN seen as the
+  // end of the stream (the listener then closes its side).
+  uint32_t streams_ended() const { return ended_.load(); }
 
  private:
   explicit TapPeer(const TapPeerConfig& config) : config_(config) {}
@@ -94,6 +107,7 @@ class TapPeer {
   std::thread listener_;
   std::atomic<uint64_t> bytes_received_{0};
   std::atomic<uint32_t> accepted_{0};
+  std::atomic<uint32_t> ended_{0};
 };
 
 }  // namespace tcpoe::sim

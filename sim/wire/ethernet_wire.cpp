@@ -80,6 +80,7 @@ EthernetWire::Transmission EthernetWire::send(int side, Frame frame, uint64_t re
   const uint64_t start = std::max(ready_ps, line_free_ps_[s]);
   const uint64_t line_time = line_time_ps(frame.size());
   line_free_ps_[s] = start + line_time;
+  if (on_send) on_send(side, frame, {start, start + line_time});
   const uint64_t received =
       start + config_.propagation_ps +
       bits_time_ps(ethernet::line_octets(frame.size()) - ethernet::kInterFrameGapOctets);

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -103,6 +104,9 @@ class EthernetWire {
   // deliver_until()); returns when it occupies the line. A MAC that holds
   // one frame at a time takes the next from its source at end_ps.
   Transmission send(int side, Frame frame, uint64_t ready_ps);
+  // Called for every frame send() accepts, with when it occupies the line
+  // (lost or not): for a program's timing of what it sent.
+  std::function<void(int side, const Frame& frame, const Transmission& on_line)> on_send;
   uint64_t line_free_ps(int side) const { return line_free_ps_.at(std::size_t(side)); }
   // Time on the line of a frame's octets plus preamble, FCS and gap.
   uint64_t line_time_ps(std::size_t frame_octets) const;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -67,6 +68,19 @@ class PcieModel : public sc_core::sc_module, public HostInterface {
   // it together with events of its own (then poll_interrupt() each vector).
   const sc_core::sc_event& interrupt_event() const { return interrupt_event_; }
 
+  // Every transfer over the link as the host and the device see it: from
+  // the request to its end (a DMA read: the last completion at the device;
+  // a DMA or MSI-X write: the last octet in host memory; an MMIO write: its
+  // arrival at the device; an MMIO read: the value back at the host). For
+  // a program's timing of what the link did (tcpoe-handshake's breakdown).
+  struct Transfer {
+    enum class Kind { kDmaRead, kDmaWrite, kMsix, kMmioWrite, kMmioRead } kind;
+    std::uint64_t address;  // DMA: the device address; MMIO: the BAR offset
+    std::size_t length;
+    double start_ps, end_ps;
+  };
+  std::function<void(const Transfer&)> on_transfer;
+
   // The TLP trace, one line per TLP (nullptr: off), and the counters.
   void set_trace(std::ostream* trace) { link_.set_trace(trace); }
   const Counters& counters() const { return link_.counters(); }
@@ -88,6 +102,8 @@ class PcieModel : public sc_core::sc_module, public HostInterface {
   void bar_access(tlm::tlm_command command, std::uint64_t bar_offset, std::uint32_t& value,
                   sc_core::sc_time& delay);
   static void require_thread(const char* what);
+  // Tells on_transfer of a transfer from start_ps to now.
+  void observe(Transfer::Kind kind, std::uint64_t address, std::size_t length, double start_ps);
 
   Link link_;
   HostMemory memory_;
