@@ -314,7 +314,7 @@ void our_host() {
   Host h(r.pair->a(), "a", r.o.local_ip, kOurMac, r.o.peer_ip, kPeerMac, r.o.wire.seed);
   // The simulated peer's device comes up alongside ours: connect once it listens.
   while (r.o.peer == PeerKind::kSim && !r.o.listen && !r.peer_listening && !interrupted)
-    h.stack().poll(kWaitSlice);
+    h.stack().poll(std::chrono::nanoseconds(100));
   if (r.o.listen) accept_all(h);
   else connect_all(h);
   // Our last segments answered, TIME-WAITs over.
