@@ -102,7 +102,15 @@ std::vector<TimingPart> ConnectTiming::breakdown(uint64_t t0, uint64_t end) cons
   });
   if (!doorbell) return {};
 
-  const uint64_t tx_dma = covered_ps(doorbell->span.end_ps, syn_out->ps, [](const Transfer& t) { return is_dma(t.kind); });
+  // The TX descriptor fetch: the first DMA read the doorbell set off (other
+  // DMA meanwhile, RX buffer refills say, runs beside the build).
+  const Transfer* fetch = nullptr;
+  for (const Transfer& t : transfers_)
+    if (t.kind == Kind::kDmaRead && t.span.start_ps >= doorbell->span.end_ps && t.span.end_ps <= syn_out->ps) {
+      fetch = &t;
+      break;
+    }
+  const uint64_t tx_dma = fetch ? fetch->span.end_ps - fetch->span.start_ps : 0;
   // On the way in: the RX completion (128 octets) is the write the driver
   // waits for; the other writes (the frame into its buffer, index
   // write-backs, MSI-X) are DMA; the device's own cycles are the rest.
@@ -124,8 +132,9 @@ std::vector<TimingPart> ConnectTiming::breakdown(uint64_t t0, uint64_t end) cons
       {"driver out", "connect() to the doorbell of the SYN answered (retransmission waits included)",
        ns(doorbell->span.start_ps - t0)},
       {"MMIO", "the doorbell (TXD PROD write) over the link", ns(doorbell->span.end_ps - doorbell->span.start_ps)},
-      {"DMA out", "the device's DMA (TX descriptor fetch) from the doorbell to the SYN on the line", ns(tx_dma)},
-      {"header build", "the device's cycles from the doorbell to the SYN on the line, DMA aside", ns(syn_out->ps - doorbell->span.end_ps - tx_dma)},
+      {"DMA out", "the TX descriptor fetch (a DMA read: request to the last completion)", ns(tx_dma)},
+      {"header build", "the device's cycles from the doorbell to the SYN on the line, the fetch aside",
+       ns(syn_out->ps - doorbell->span.end_ps - tx_dma)},
       {"wire", "the SYN's and the answer's starts on the line to their last octets' arrival",
        ns(syn_in->ps - syn_out->ps + answer_in->ps - answer_out->ps)},
       {"peer", "the SYN's arrival at the peer to its answer on the line", ns(answer_out->ps - syn_in->ps)},
