@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -32,6 +34,7 @@ using namespace std::chrono_literals;
 constexpr drv::Mac kOurMac{0x02, 0, 0, 0, 0, 1}, kPeerMac{0x02, 0, 0, 0, 0, 2};
 constexpr auto kWaitLimit = 20ms;           // simulated: the longest wait for one step
 constexpr auto kWaitSlice = 20us;           // simulated: a look at `interrupted` between
+constexpr auto kStateSlice = 500ns;         // simulated: a look at a socket's state between
 constexpr auto kKernelAnswerWait = 10ms;    // wall clock: the kernel's first answer to a frame
 constexpr auto kKernelSideWait = 2000ms;    // wall clock: its sockets to show what happened
 constexpr auto kPumpInterval = 2us;         // simulated: frames the kernel sends by itself
@@ -119,6 +122,7 @@ void print_frame(const sim::Frame& f, uint64_t start_ps) {
 // A simulated host of the run, printing as it goes.
 struct Host : SimHost {
   const char* name;
+  std::map<drv::SocketId, std::optional<tcp::State>> shown_;  // the states printed
   Host(sim::DeviceNode& node, const char* n, uint32_t ip, const drv::Mac& mac, uint32_t peer_ip,
        const drv::Mac& peer_mac, uint64_t seed)
       : SimHost(node, stack_config(ip, mac, seed), device_config()), name(n) {
@@ -139,17 +143,24 @@ struct Host : SimHost {
     c.interrupts = g_run->o.interrupts;
     return c;
   }
+  // Prints the socket's state when it differs from the last printed.
   void say_state(drv::SocketId s) {
-    const auto st = stack().state(s);
+    const std::optional<tcp::State> st = stack().state(s);
+    const auto it = shown_.find(s);
+    if (it != shown_.end() && it->second == st) return;
+    shown_[s] = st;
     std::printf("%12.3f us  %s: %s\n", now_us(), name, st ? tcp::to_string(*st) : "CLOSED (gone)");
   }
-  // Waits for one of `bits` on `s` (kWaitLimit at most, in slices so that
-  // an interruption ends it); the bits seen.
+  // Waits for one of `bits` on `s` (kWaitLimit at most), looking at its
+  // state between slices (so every transition is printed, within a slice
+  // of when it happened) and at `interrupted`; the bits seen.
   uint32_t await(drv::SocketId s, uint32_t bits, drv::PollEvent* seen = nullptr) {
     const tcp::Time end = sim_now() + kWaitLimit;
-    while (!interrupted && sim_now() < end)
-      if (const uint32_t got = wait_for(s, bits, std::min<std::chrono::nanoseconds>(kWaitSlice, end - sim_now()), seen))
-        return got;
+    while (!interrupted && sim_now() < end) {
+      const uint32_t got = wait_for(s, bits, std::min<std::chrono::nanoseconds>(kStateSlice, end - sim_now()), seen);
+      say_state(s);
+      if (got) return got;
+    }
     return 0;
   }
   // Polls for `d` of simulated time.
@@ -380,8 +391,10 @@ void peer_host() {
     for (const drv::PollEvent& e : h.stack().poll(10us)) {
       drv::SocketId conn = 0;
       if (e.socket == listener && (e.events & drv::ready::kAcceptable)) {
-        while (!h.stack().accept(listener, conn))
-          std::printf("%12.3f us  b: accepted a connection (%s)\n", now_us(), h.state_name(conn).c_str());
+        while (!h.stack().accept(listener, conn)) {
+          std::printf("%12.3f us  b: accepted a connection\n", now_us());
+          h.say_state(conn);
+        }
       } else if (e.events & drv::ready::kPeerClosed) {  // an application that closes at EOF
         h.say_state(e.socket);
         h.stack().close(e.socket);

@@ -189,8 +189,9 @@ TEST_CASE("tcpoe-handshake by default: two simulated hosts connect through the d
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("peer sim: a simulated host like ours"));
   CHECK_THAT(r.output, Catch::Contains(std::to_string(w) + "-bit data path"));
+  // Our states as they change, TIME-WAIT included (we closed first).
   for (const char* state : {"a: SYN-SENT", "a: ESTABLISHED", "b: accepted", "a: FIN-WAIT-1", "b: CLOSE-WAIT",
-                            "b: LAST-ACK", "b: CLOSED (gone)", "a: CLOSED (gone)"})
+                            "b: LAST-ACK", "a: TIME-WAIT", "b: CLOSED (gone)", "a: CLOSED (gone)"})
     CHECK_THAT(r.output, Catch::Contains(state));
   CHECK_THAT(r.output, Catch::Contains("Flags [SYN,ACK]"));
   CHECK(number(r.stats, "connections_requested") == 1);
