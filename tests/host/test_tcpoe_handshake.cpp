@@ -260,6 +260,37 @@ TEST_CASE("tcpoe-handshake --connections 3 without --close: three connections st
   CHECK(number(r.stats, "table_size_at_end") == 3);
 }
 
+// The simulated time printed at the start of the first output line holding `what`.
+double printed_us(const std::string& output, const std::string& what) {
+  const auto at = output.find(what);
+  REQUIRE(at != std::string::npos);
+  const auto line = output.rfind('\n', at) + 1;
+  return std::stod(output.substr(line, at - line));
+}
+
+TEST_CASE("tcpoe-handshake --local-ip, --peer-ip and --time-wait: the addresses on the wire, TIME-WAIT as long as asked",
+          "[host][handshake]") {
+  const std::string pcap = temp("addresses.pcap");
+  const Run r = handshake("--close --local-ip 192.168.7.1 --peer-ip 192.168.7.2 --time-wait 20 --pcap " + pcap,
+                          "addresses");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto t = run_command(std::string(TCPOE_TSHARK) + " -n -r " + pcap + " -T fields -e ip.src -e ip.dst 2>/dev/null");
+  std::istringstream lines(t.output);
+  std::string src, dst;
+  std::size_t frames = 0;
+  while (lines >> src >> dst) {
+    CHECK(((src == "192.168.7.1" && dst == "192.168.7.2") || (src == "192.168.7.2" && dst == "192.168.7.1")));
+    ++frames;
+  }
+  CHECK(frames == 7);
+  // TIME-WAIT 20 us of simulated time (seen within the 500 ns the state is looked at).
+  const double waited = printed_us(r.output, "a: CLOSED (gone)") - printed_us(r.output, "a: TIME-WAIT");
+  CHECK(waited >= 19.5);
+  CHECK(waited <= 21.0);
+  std::filesystem::remove(pcap);
+}
+
 TEST_CASE("tcpoe-handshake --listen: the simulated peer connects to our listener, then closes first",
           "[host][handshake]") {
   const std::string pcap = temp("listen.pcap");
