@@ -24,8 +24,38 @@ Connection::Connection(const ConnectionConfig& config, const FourTuple& tuple, S
       iss_(iss),
       snd_una_(iss),
       snd_nxt_(iss),
-      rcv_wnd_(config.options.initial_receive_window(config.options.advertised_mss())),
-      rto_(config.initial_rto) {}
+      snd_max_(iss),
+      snd_small_(iss),
+      rcv_window_limit_(config.options.initial_receive_window(config.options.advertised_mss())),
+      send_buffer_(config.send_buffer),
+      receive_buffer_(config.options.receive_buffer, config.max_out_of_order),
+      rto_(config.initial_rto),
+      rtt_(config.initial_rto, config.min_rto, config.max_rto, config.timestamp_tick) {
+  send_buffer_.start_at(iss + 1);
+}
+
+std::optional<Time> Connection::deadline() const {
+  if (deadline_ && ack_deadline_) return std::min(*deadline_, *ack_deadline_);
+  return deadline_ ? deadline_ : ack_deadline_;
+}
+
+// The receive side starts at the peer's ISN: RCV.NXT, and the right edge
+// our SYN or SYN-ACK advertises (its window is not scaled).
+void Connection::synchronize_receive(SeqNumber irs) {
+  irs_ = irs;
+  rcv_nxt_ = irs + 1;
+  rcv_adv_ = rcv_nxt_ + std::min<uint32_t>(rcv_window_limit_, 0xffff);
+  last_ack_sent_ = rcv_nxt_;
+}
+
+// ESTABLISHED: the congestion window starts (RFC 6928) and the first
+// segments are acknowledged at once (Linux's quick-ACK mode).
+void Connection::established() {
+  enter(State::kEstablished);
+  stop_timer();
+  congestion_.start(negotiated_.send_mss, config_.initial_window_segments, snd_una_);
+  quick_acks_left_ = config_.quick_acks;
+}
 
 // ---------------------------------------------------------------- opening
 
@@ -33,10 +63,11 @@ Actions Connection::open_active(Time now) {
   Actions out;
   if (state_ != State::kClosed) return out;
   snd_una_ = iss_;
-  snd_nxt_ = iss_ + 1;
+  snd_nxt_ = snd_max_ = iss_ + 1;
   enter(State::kSynSent);
   out.send.push_back(syn_segment(now));
   start_retransmission(now);
+  rtt_probe_ = std::make_pair(snd_nxt_, now);
   return out;
 }
 
@@ -44,15 +75,15 @@ Actions Connection::open_passive(const Segment& syn, Time now) {
   Actions out;
   if (state_ != State::kClosed || !accept_verdict(syn, counters_)) return out;
   passive_ = true;
-  irs_ = SeqNumber(syn.tcp_seq);
-  rcv_nxt_ = irs_ + 1;
+  synchronize_receive(SeqNumber(syn.tcp_seq));
   negotiated_ = negotiate(config_.options, wire::options_of(syn));
   snd_una_ = iss_;
-  snd_nxt_ = iss_ + 1;
+  snd_nxt_ = snd_max_ = iss_ + 1;
   learn_window(syn);
   enter(State::kSynReceived);
   out.send.push_back(syn_segment(now));
   start_retransmission(now);
+  rtt_probe_ = std::make_pair(snd_nxt_, now);
   return out;
 }
 
@@ -61,20 +92,23 @@ Actions Connection::open_from_cookie(const Segment& ack, const Negotiated& n, Ti
   if (state_ != State::kClosed || !accept_verdict(ack, counters_)) return out;
   passive_ = true;
   negotiated_ = n;
-  irs_ = SeqNumber(ack.tcp_seq) - 1;
-  rcv_nxt_ = SeqNumber(ack.tcp_seq);
-  snd_una_ = snd_nxt_ = iss_ + 1;
+  synchronize_receive(SeqNumber(ack.tcp_seq) - 1);
+  snd_una_ = snd_nxt_ = snd_max_ = iss_ + 1;
   learn_window(ack);
   learn_timestamp(ack);
-  enter(State::kEstablished);
+  established();
   out.events.push_back({EventKind::kEstablished, tuple_});
   return out;
 }
 
 // ---------------------------------------------------------------- segments
 
-Actions Connection::on_segment(const Segment& seg, Time now) {
+Actions Connection::on_segment(const Segment& seg, Time now, wire::ByteSpan payload) {
   if (!accept_verdict(seg, counters_)) return {};
+  if (payload.size() != seg.payload_len) {  // the descriptor's payload is not all there
+    ++counters_.malformed;
+    return {};
+  }
   switch (state_) {
     case State::kClosed:
     case State::kListen:
@@ -82,7 +116,7 @@ Actions Connection::on_segment(const Segment& seg, Time now) {
     case State::kSynSent:
       return on_syn_sent(seg, now);
     default:
-      return on_synchronizing(seg, now);
+      return on_synchronizing(seg, payload, now);
   }
 }
 
@@ -106,29 +140,27 @@ Actions Connection::on_syn_sent(const Segment& seg, Time now) {
   }
   if (!has(seg, flag::kSyn)) return out;  // fifth: neither SYN nor RST
   // Fourth, SYN.
-  irs_ = SeqNumber(seg.tcp_seq);
-  rcv_nxt_ = irs_ + 1;
+  synchronize_receive(SeqNumber(seg.tcp_seq));
   negotiated_ = negotiate(config_.options, wire::options_of(seg));
   learn_window(seg);
   if (has_ack) {
+    measure_rtt(seg, ack, now);
     snd_una_ = ack;  // above ISS: checked in the first step
-    enter(State::kEstablished);
-    deadline_.reset();
+    established();
     send_ack(now, out);
     out.events.push_back({EventKind::kEstablished, tuple_});
+    output(now, out);  // data queued before the handshake completed
   } else {
     // Simultaneous open: our SYN again, now with the ACK of theirs.
     enter(State::kSynReceived);
     out.send.push_back(syn_segment(now));
-    retries_ = 0;
-    rto_ = config_.initial_rto;
-    deadline_ = now + rto_;
+    start_retransmission(now);
   }
   return out;
 }
 
 // RFC 9293 section 3.10.7.4: SYN-RECEIVED and the synchronized states.
-Actions Connection::on_synchronizing(const Segment& seg, Time now) {
+Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload, Time now) {
   Actions out;
   const bool rst = has(seg, flag::kRst);
   const bool syn = has(seg, flag::kSyn);
@@ -140,11 +172,11 @@ Actions Connection::on_synchronizing(const Segment& seg, Time now) {
       SeqNumber(seg.tcp_seq) == irs_ && SeqNumber(seg.tcp_ack) == snd_nxt_ &&
       seg.payload_len == 0) {
     snd_una_ = snd_nxt_;
-    deadline_.reset();
-    enter(State::kEstablished);
+    established();
     learn_window(seg);
     learn_timestamp(seg);
     out.events.push_back({EventKind::kEstablished, tuple_});
+    output(now, out);
     return out;
   }
   // A listener's connection answers its peer's retransmitted SYN with the
@@ -156,7 +188,14 @@ Actions Connection::on_synchronizing(const Segment& seg, Time now) {
     ++counters_.retransmissions;
     return out;
   }
-  // First, the sequence number.
+  // First, PAWS (RFC 7323 section 5.3): an old timestamp makes a segment
+  // unacceptable, RST excepted.
+  if (!rst && paws_rejects(seg)) {
+    ++counters_.paws_drops;
+    send_ack(now, out);
+    return out;
+  }
+  // Then the sequence number.
   if (!acceptable(seg)) {
     if (rst) return out;  // out-of-window RST: dropped silently (RFC 5961 section 3.2)
     if (syn) ++counters_.challenge_acks;  // RFC 5961 section 4: any SYN gets an ACK
@@ -199,30 +238,86 @@ Actions Connection::on_synchronizing(const Segment& seg, Time now) {
   if (!has(seg, flag::kAck)) return out;
   if (!process_ack(seg, now, out)) return out;
   learn_timestamp(seg);
-  // Seventh, the text: not accepted until data transfer exists (issue #13);
-  // after close() it resets the connection, as RFC 9293 section 3.6.1 asks.
-  if (seg.payload_len != 0) {
-    if (user_closed_ && state_ != State::kTimeWait) {
-      out.send.push_back(segment(flag::kRst | flag::kAck, snd_nxt_, now));
-      ++counters_.resets_sent;
-      reset_to_closed(EventKind::kClosed, out);
-      return out;
-    }
-    send_ack(now, out);
+  // Seventh, the text; after close() it resets the connection, as RFC 9293
+  // section 3.6.1 asks.
+  if (seg.payload_len != 0 && user_closed_ && state_ != State::kTimeWait) {
+    out.send.push_back(segment(flag::kRst | flag::kAck, snd_nxt_, now));
+    ++counters_.resets_sent;
+    reset_to_closed(EventKind::kClosed, out);
     return out;
   }
-  // Eighth, FIN, when it is the next octet we expect.
-  if (has(seg, flag::kFin) && SeqNumber(seg.tcp_seq) == rcv_nxt_) process_fin(now, out);
+  const bool receiving = state_ == State::kEstablished || state_ == State::kFinWait1 ||
+                         state_ == State::kFinWait2;
+  if (receiving && (seg.payload_len != 0 || has(seg, flag::kFin))) {
+    process_text(seg, payload, now, out);  // with the FIN, in order or kept for later
+  } else if (seg.payload_len != 0) {
+    send_ack(now, out);  // after the peer's FIN: the text is ignored (RFC 9293 3.10.7.4)
+  } else if (has(seg, flag::kFin) && SeqNumber(seg.tcp_seq) == rcv_nxt_) {
+    process_fin(now, out);  // eighth: a FIN seen already; the ACK is repeated
+  }
+  if (state_ != State::kClosed) output(now, out);
   return out;
+}
+
+// Seventh and eighth steps in the states that receive: in-order octets go
+// to the receive buffer (the part before RCV.NXT and beyond the advertised
+// window trimmed), a segment ahead of RCV.NXT is kept for reassembly and
+// answered by a duplicate ACK at once, as a segment filling a hole is; the
+// FIN counts once every octet before it is in.
+void Connection::process_text(const Segment& seg, wire::ByteSpan payload, Time now, Actions& out) {
+  SeqNumber seq(seg.tcp_seq);
+  bool fin = has(seg, flag::kFin);
+  // Trim to [RCV.NXT, RCV.ADV): what lies before was received already.
+  if (seq < rcv_nxt_) {
+    const auto old = static_cast<std::size_t>(rcv_nxt_ - seq);
+    payload = payload.subspan(old);
+    seq = rcv_nxt_;
+  }
+  const uint32_t room = rcv_adv_ > seq ? static_cast<uint32_t>(rcv_adv_ - seq) : 0;
+  if (payload.size() > room) {
+    payload = payload.first(room);
+    fin = false;  // beyond the window: it comes again
+  }
+  rcv_mss_ = std::max<uint32_t>(rcv_mss_, seg.payload_len);
+  if (seq != rcv_nxt_) {
+    if (receive_buffer_.keep(seq, payload, fin))
+      ++counters_.out_of_order_kept;
+    else
+      ++counters_.out_of_order_dropped;
+    send_ack(now, out);  // RFC 5681 4.2: a duplicate ACK at once
+    return;
+  }
+  const bool filled_hole = receive_buffer_.out_of_order_segments() != 0;
+  const std::size_t taken = receive_buffer_.append(payload);
+  if (taken != payload.size()) fin = false;  // no room: the rest comes again
+  rcv_nxt_ += static_cast<uint32_t>(taken);
+  uint32_t delivered = static_cast<uint32_t>(taken);
+  if (filled_hole && !fin) {
+    const ReceiveBuffer::Drained d = receive_buffer_.drain(rcv_nxt_);
+    rcv_nxt_ += d.octets;
+    delivered += d.octets;
+    fin = d.fin;
+  }
+  counters_.octets_received += delivered;
+  unacked_octets_ += delivered;
+  if (delivered != 0) out.events.push_back({EventKind::kReadable, tuple_});
+  if (fin) {
+    process_fin(now, out);  // ACKs at once
+  } else if (filled_hole || delivered == 0) {
+    send_ack(now, out);
+  } else {
+    schedule_ack(now, out);
+  }
 }
 
 // RFC 9293 section 3.10.7.4's acceptability test, with RCV.WND our window.
 bool Connection::acceptable(const Segment& seg) const {
   const SeqNumber seq(seg.tcp_seq);
   const uint32_t len = segment_length(seg);
-  if (len == 0) return rcv_wnd_ == 0 ? seq == rcv_nxt_ : in_window(seq, rcv_nxt_, rcv_wnd_);
-  if (rcv_wnd_ == 0) return false;
-  return in_window(seq, rcv_nxt_, rcv_wnd_) || in_window(seq + (len - 1), rcv_nxt_, rcv_wnd_);
+  const uint32_t wnd = rcv_wnd();
+  if (len == 0) return wnd == 0 ? seq == rcv_nxt_ : in_window(seq, rcv_nxt_, wnd);
+  if (wnd == 0) return false;
+  return in_window(seq, rcv_nxt_, wnd) || in_window(seq + (len - 1), rcv_nxt_, wnd);
 }
 
 // The ACK field of a segment that passed the sequence and RST/SYN checks.
@@ -235,27 +330,42 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
       ++counters_.resets_sent;
       return false;
     }
+    measure_rtt(seg, ack, now);
     snd_una_ = ack;
-    deadline_.reset();
-    enter(State::kEstablished);
+    established();
     learn_window(seg);
     out.events.push_back({EventKind::kEstablished, tuple_});
     return true;
   }
-  // RFC 5961 section 5.2: acceptable is SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT.
-  if (ack > snd_nxt_ || ack < snd_una_ - max_snd_wnd_) {
+  // RFC 5961 section 5.2: acceptable is SND.UNA - MAX.SND.WND <= SEG.ACK <=
+  // SND.NXT (the highest sent: after a timeout SND.NXT goes back).
+  if (ack > snd_max_ || ack < snd_una_ - max_snd_wnd_) {
     ++counters_.unacceptable_acked;
     send_ack(now, out);
     return false;
   }
-  if (snd_una_ < ack) snd_una_ = ack;
-  learn_window(seg);
-  const bool fin_acked = snd_una_ == snd_nxt_;
+  const uint8_t shift = negotiated_.send_scale;
+  const bool same_window = (static_cast<uint32_t>(seg.tcp_window) << shift) == snd_wnd_;
+  if (snd_una_ < ack) {
+    process_new_ack(seg, ack, now, out);
+  } else if (ack == snd_una_ && snd_max_ != snd_una_ && seg.payload_len == 0 && same_window &&
+             !has(seg, flag::kFin) && is_synchronized(state_)) {
+    // RFC 5681's duplicate ACK.
+    if (congestion_.on_duplicate_ack(snd_una_, snd_max_, flight()) ==
+        NewReno::Verdict::kRetransmitFirst) {
+      ++counters_.fast_retransmits;
+      rtt_probe_.reset();  // Karn: the timed segment may be the one sent again
+      retransmit_first(now, out);
+    }
+  }
+  if (timer_ == Timer::kPersist) retries_ = 0;  // the peer answers our probes
+  update_window(seg);
+  const bool fin_acked = this->fin_acked();
   switch (state_) {
     case State::kFinWait1:
       if (fin_acked) {
         enter(State::kFinWait2);
-        deadline_.reset();
+        stop_timer();
       }
       break;
     case State::kClosing:
@@ -263,7 +373,7 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
       break;
     case State::kLastAck:
       if (fin_acked) {
-        deadline_.reset();
+        stop_timer();
         enter(State::kClosed);
         out.events.push_back({EventKind::kClosed, tuple_});
         return false;
@@ -273,6 +383,30 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
       break;
   }
   return true;
+}
+
+// An ACK of new data (RFC 9293 3.10.7.4's fifth step, RFC 6298 (5.2) and
+// (5.3), RFC 5681/6582): the octets leave the send buffer, the RTT is
+// measured, the window grows or recovery goes on, the timer restarts.
+void Connection::process_new_ack(const Segment& seg, SeqNumber ack, Time now, Actions& out) {
+  const auto acked = static_cast<uint32_t>(ack - snd_una_);
+  measure_rtt(seg, ack, now);
+  send_buffer_.acknowledge(ack);
+  snd_una_ = ack;
+  if (snd_nxt_ < snd_una_) snd_nxt_ = snd_una_;
+  retries_ = 0;
+  const NewReno::Verdict verdict = congestion_.on_ack(acked, ack, flight());
+  if (timer_ == Timer::kRetransmit) {
+    if (snd_una_ == snd_max_)
+      stop_timer();
+    else
+      arm(now, rto_);
+  }
+  if (verdict == NewReno::Verdict::kRetransmitFirst) retransmit_first(now, out);
+  if (writer_blocked_ && send_space() != 0) {
+    writer_blocked_ = false;
+    out.events.push_back({EventKind::kWritable, tuple_});
+  }
 }
 
 void Connection::process_fin(Time now, Actions& out) {
@@ -300,60 +434,154 @@ void Connection::process_fin(Time now, Actions& out) {
 
 Actions Connection::on_timer(Time now) {
   Actions out;
+  if (ack_deadline_ && now >= *ack_deadline_) send_ack(now, out);  // the delayed ACK is due
   if (!deadline_ || now < *deadline_) return out;
-  if (state_ == State::kTimeWait) {
-    deadline_.reset();
-    enter(State::kClosed);
-    out.events.push_back({EventKind::kClosed, tuple_});
+  switch (timer_) {
+    case Timer::kTimeWait:
+      stop_timer();
+      enter(State::kClosed);
+      out.events.push_back({EventKind::kClosed, tuple_});
+      return out;
+    case Timer::kPersist:
+      // A zero-window probe, as Linux's tcp_xmit_probe_skb(): an ACK with
+      // an old sequence number, which the peer answers with its window.
+      if (retries_ >= config_.data_retries) {
+        reset_to_closed(EventKind::kTimedOut, out);
+        return out;
+      }
+      ++retries_;
+      ++counters_.window_probes;
+      out.send.push_back(segment(flag::kAck, snd_una_ - 1, now));
+      rto_ = std::min(rto_ * 2, config_.max_rto);  // probes back off as retransmissions do
+      deadline_ = now + rto_;
+      return out;
+    default:
+      break;
+  }
+  if (state_ == State::kSynSent || state_ == State::kSynReceived) {
+    const int limit = state_ == State::kSynSent ? config_.syn_retries : config_.synack_retries;
+    if (retries_ >= limit) {
+      reset_to_closed(EventKind::kTimedOut, out);
+      return out;
+    }
+    ++retries_;
+    ++counters_.retransmissions;
+    ++counters_.timeouts;
+    rtt_probe_.reset();  // Karn: no sample from a segment sent twice
+    rto_ = std::min(rto_ * 2, config_.max_rto);  // RFC 6298 (5.5)
+    deadline_ = now + rto_;
+    out.send.push_back(syn_segment(now));
     return out;
   }
-  const int limit = state_ == State::kSynSent       ? config_.syn_retries
-                    : state_ == State::kSynReceived ? config_.synack_retries
-                                                    : config_.fin_retries;
-  if (retries_ >= limit) {
+  on_retransmission_timeout(now, out);
+  return out;
+}
+
+// RFC 6298 (5.4)-(5.6) in the synchronized states: the RTO doubles, the
+// congestion window falls to one segment (RFC 5681 (4)) and sending starts
+// again from SND.UNA.
+void Connection::on_retransmission_timeout(Time now, Actions& out) {
+  const bool closing = state_ == State::kFinWait1 || state_ == State::kClosing ||
+                       state_ == State::kLastAck;
+  if (retries_ >= (closing ? config_.fin_retries : config_.data_retries)) {
     reset_to_closed(EventKind::kTimedOut, out);
-    return out;
+    return;
   }
   ++retries_;
-  ++counters_.retransmissions;
-  rto_ = std::min(rto_ * 2, config_.max_rto);  // RFC 6298 (5.5)
-  deadline_ = now + rto_;
-  if (state_ == State::kSynSent || state_ == State::kSynReceived)
-    out.send.push_back(syn_segment(now));
-  else
-    out.send.push_back(segment(flag::kFin | flag::kAck, snd_nxt_ - 1, now));
-  return out;
+  ++counters_.timeouts;
+  rtt_probe_.reset();
+  rto_ = std::min(rto_ * 2, config_.max_rto);
+  arm(now, rto_);
+  if (snd_una_ == iss_) {
+    // A FIN queued in SYN-RECEIVED whose SYN-ACK is not acknowledged yet:
+    // the FIN again (it follows the SYN-ACK).
+    ++counters_.retransmissions;
+    out.send.push_back(segment(flag::kFin | flag::kAck, snd_max_ - 1, now));
+    return;
+  }
+  congestion_.on_timeout(snd_max_, flight());
+  snd_nxt_ = snd_una_;
+  output(now, out);
 }
 
 void Connection::start_retransmission(Time now) {
   retries_ = 0;
   rto_ = config_.initial_rto;
-  deadline_ = now + rto_;
+  arm(now, rto_);
+}
+
+void Connection::arm(Time now, Time after) {
+  timer_ = Timer::kRetransmit;
+  deadline_ = now + after;
+}
+
+void Connection::stop_timer() {
+  timer_ = Timer::kNone;
+  deadline_.reset();
 }
 
 void Connection::start_time_wait(Time now) {
   enter(State::kTimeWait);
+  timer_ = Timer::kTimeWait;
   deadline_ = now + config_.time_wait;
+  ack_deadline_.reset();
 }
 
 // ---------------------------------------------------------------- user calls
+
+Transfer Connection::send(wire::ByteSpan data, Time now) {
+  Transfer t;
+  if (send_space() == 0) {
+    writer_blocked_ = !data.empty() && !fin_queued_;
+    return t;
+  }
+  t.octets = send_buffer_.write(data);
+  writer_blocked_ = t.octets < data.size();
+  output(now, t.actions);
+  return t;
+}
+
+std::size_t Connection::send_space() const {
+  const bool open = state_ == State::kSynSent || state_ == State::kSynReceived ||
+                    state_ == State::kEstablished || state_ == State::kCloseWait;
+  return open && !fin_queued_ ? send_buffer_.free() : 0;
+}
+
+Transfer Connection::recv(wire::MutableByteSpan into, Time now) {
+  Transfer t;
+  const uint32_t advertised = rcv_wnd();
+  t.octets = receive_buffer_.read(into);
+  if (t.octets == 0 || !is_synchronized(state_)) return t;
+  // A window update when reading opened the window to at least twice what
+  // the peer knows, by a useful amount (Linux's tcp_cleanup_rbuf(); RFC
+  // 9293 3.8.6.2.2's receiver-side silly window avoidance).
+  const uint32_t space = receive_space();
+  if (space >= 2 * advertised && space - advertised >= window_threshold()) send_ack(now, t.actions);
+  return t;
+}
+
+ByteRing::Pieces Connection::payload(const wire::TxDescriptor& d) const {
+  return send_buffer_.view(SeqNumber(d.seq), d.payload_len);
+}
 
 Actions Connection::shutdown(Time now) {
   Actions out;
   switch (state_) {
     case State::kSynSent:
-      deadline_.reset();
+      stop_timer();
       enter(State::kClosed);
       out.events.push_back({EventKind::kClosed, tuple_});
       break;
     case State::kSynReceived:
     case State::kEstablished:
       enter(State::kFinWait1);
-      send_fin(now, out);
+      fin_queued_ = true;
+      output(now, out);  // the FIN follows the queued data
       break;
     case State::kCloseWait:
       enter(State::kLastAck);
-      send_fin(now, out);
+      fin_queued_ = true;
+      output(now, out);
       break;
     default:
       break;  // not open, or closing already
@@ -374,28 +602,24 @@ Actions Connection::abort(Time now) {
     case State::kFinWait1:
     case State::kFinWait2:
     case State::kCloseWait:
-      out.send.push_back(segment(flag::kRst | flag::kAck, snd_nxt_, now));
+      out.send.push_back(segment(flag::kRst | flag::kAck, snd_max_, now));
       ++counters_.resets_sent;
       break;
     default:
       break;
   }
   if (state_ != State::kClosed) {
-    deadline_.reset();
+    stop_timer();
+    ack_deadline_.reset();
     enter(State::kClosed);
     out.events.push_back({EventKind::kClosed, tuple_});
   }
   return out;
 }
 
-void Connection::send_fin(Time now, Actions& out) {
-  out.send.push_back(segment(flag::kFin | flag::kAck, snd_nxt_, now));
-  snd_nxt_ += 1;
-  start_retransmission(now);
-}
-
 void Connection::reset_to_closed(EventKind why, Actions& out) {
-  deadline_.reset();
+  stop_timer();
+  ack_deadline_.reset();
   if (state_ == State::kSynReceived && passive_) {
     enter(State::kListen);  // RFC 9293: the listener carries on; its user is not told
     return;
@@ -406,27 +630,144 @@ void Connection::reset_to_closed(EventKind why, Actions& out) {
 
 // ---------------------------------------------------------------- sending
 
+// What the windows allow, in full-sized segments (a smaller one only when
+// it is the last of the queued data and Nagle's rule lets it go, or when
+// the peer's window is that small for good: RFC 9293 3.8.6.2.1), then the
+// FIN once every queued octet is sent. With nothing in flight and the
+// peer's window 0, the persist timer probes it.
+void Connection::output(Time now, Actions& out) {
+  if (state_ == State::kClosed || state_ == State::kListen || state_ == State::kSynSent ||
+      state_ == State::kTimeWait)
+    return;
+  const bool data_allowed = is_synchronized(state_);  // SYN-RECEIVED sends only a FIN
+  const uint32_t mss = std::max<uint32_t>(negotiated_.send_mss, 1);
+  for (;;) {
+    const SeqNumber data_end = send_buffer_.end();
+    const uint32_t unsent = snd_nxt_ < data_end ? static_cast<uint32_t>(data_end - snd_nxt_) : 0;
+    if (unsent == 0) {
+      if (fin_queued_ && snd_nxt_ == fin_seq()) {
+        if (fin_seq() < snd_max_) ++counters_.retransmissions;
+        out.send.push_back(segment(flag::kFin | flag::kAck, fin_seq(), now));
+        snd_nxt_ = fin_seq() + 1;
+        if (snd_max_ < snd_nxt_) snd_max_ = snd_nxt_;
+        if (timer_ != Timer::kRetransmit) arm(now, rto_);
+      }
+      return;
+    }
+    if (!data_allowed) return;
+    const auto in_flight = static_cast<uint32_t>(snd_nxt_ - snd_una_);
+    const uint32_t window = std::min(congestion_.cwnd(), snd_wnd_);
+    const uint32_t usable = window > in_flight ? window - in_flight : 0;
+    const uint32_t length = std::min({mss, unsent, usable});
+    if (length == 0) break;
+    if (length < mss) {
+      if (length < unsent && length < max_snd_wnd_ / 2) break;  // sender-side SWS avoidance
+      // Nagle, in Minshall's form as Linux has it: a small segment waits
+      // while an earlier small one is unacknowledged.
+      // (Retransmissions go regardless.)
+      if (length == unsent && config_.nagle && snd_una_ < snd_small_ && !fin_queued_ &&
+          snd_max_ <= snd_nxt_)
+        break;
+    }
+    snd_nxt_ = send_data(snd_nxt_, length, now, out);
+  }
+  // Window closed with data waiting and nothing in flight: probe it.
+  if (snd_wnd_ == 0 && snd_max_ == snd_una_ && timer_ != Timer::kPersist) {
+    timer_ = Timer::kPersist;
+    deadline_ = now + rto_;
+  }
+}
+
+// One segment of the send buffer, [seq, seq + length), with the FIN when
+// it ends where the FIN goes; PSH on the last of the queued data. Returns
+// the sequence number after it.
+SeqNumber Connection::send_data(SeqNumber seq, uint32_t length, Time now, Actions& out) {
+  const SeqNumber end = seq + length;
+  const bool fin = fin_queued_ && end == fin_seq();
+  uint8_t flags = flag::kAck;
+  if (end == send_buffer_.end()) flags |= flag::kPsh;
+  if (fin) flags |= flag::kFin;
+  wire::TxDescriptor d = segment(flags, seq, now);
+  d.payload_len = static_cast<uint16_t>(length);
+  out.send.push_back(d);
+  const SeqNumber next = end + (fin ? 1u : 0u);
+  if (length < negotiated_.send_mss && snd_small_ < end) snd_small_ = end;
+  if (seq < snd_max_) {
+    ++counters_.retransmissions;
+    if (rtt_probe_ && seq < rtt_probe_->first) rtt_probe_.reset();  // Karn's rule
+  } else {
+    counters_.octets_sent += length;
+    if (!rtt_probe_ && !negotiated_.timestamps) rtt_probe_ = std::make_pair(next, now);
+  }
+  if (snd_max_ < next) snd_max_ = next;
+  if (timer_ != Timer::kRetransmit) arm(now, rto_);  // RFC 6298 (5.1)
+  return next;
+}
+
+// The first unacknowledged segment again (fast retransmit, a partial ACK).
+void Connection::retransmit_first(Time now, Actions& out) {
+  const SeqNumber data_end = send_buffer_.end();
+  if (snd_una_ < data_end) {
+    const auto unacked = static_cast<uint32_t>(data_end - snd_una_);
+    send_data(snd_una_, std::min<uint32_t>(unacked, negotiated_.send_mss), now, out);
+  } else if (fin_queued_ && snd_una_ == fin_seq() && fin_seq() < snd_max_) {
+    ++counters_.retransmissions;
+    out.send.push_back(segment(flag::kFin | flag::kAck, fin_seq(), now));
+  }
+}
+
 uint32_t Connection::ts_clock(Time now) const {
-  // Linux's timestamp clock: 1 ms, plus the connection's offset.
-  return static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) +
-         ts_offset_;
+  // Linux's timestamp clock: 1 ms (timestamp_tick), plus the connection's offset.
+  return static_cast<uint32_t>(now / config_.timestamp_tick) + ts_offset_;
 }
 
-uint16_t Connection::window_field(bool syn) const {
-  // A SYN's window is never scaled (RFC 7323 section 2.2).
-  const uint32_t w = syn ? rcv_wnd_ : rcv_wnd_ >> negotiated_.receive_scale;
-  return static_cast<uint16_t>(std::min<uint32_t>(w, 0xffff));
+uint32_t Connection::receive_space() const {
+  const std::size_t used = receive_buffer_.size();
+  return used < rcv_window_limit_ ? rcv_window_limit_ - static_cast<uint32_t>(used) : 0;
 }
 
-wire::TxDescriptor Connection::segment(uint8_t flags, SeqNumber seq, Time now) const {
+uint32_t Connection::window_threshold() const {
+  return std::min<uint32_t>(rcv_window_limit_ / 2, config_.options.advertised_mss());
+}
+
+uint32_t Connection::rcv_wnd() const {
+  return rcv_adv_ > rcv_nxt_ ? static_cast<uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
+}
+
+// The window field: a SYN's is never scaled (RFC 7323 section 2.2). Later
+// ones advertise the free space, but move the right edge only by a useful
+// amount (RFC 9293 3.8.6.2.2) and never back (3.8.6 / RFC 7323 2.4): the
+// scaled field is rounded down, or up where down would fall short of the
+// last edge.
+uint16_t Connection::window_field(bool syn) {
+  if (syn) return static_cast<uint16_t>(std::min<uint32_t>(rcv_window_limit_, 0xffff));
+  const uint8_t shift = negotiated_.receive_scale;
+  SeqNumber edge = rcv_nxt_ + receive_space();
+  if (edge < rcv_adv_ || static_cast<uint32_t>(edge - rcv_adv_) < window_threshold()) edge = rcv_adv_;
+  const auto window = static_cast<uint32_t>(edge - rcv_nxt_);
+  uint32_t field = window >> shift;
+  if (rcv_nxt_ + (field << shift) < rcv_adv_) ++field;  // rounded up only not to shrink
+  field = std::min<uint32_t>(field, 0xffff);
+  const SeqNumber advertised = rcv_nxt_ + (field << shift);
+  if (rcv_adv_ < advertised) rcv_adv_ = advertised;
+  return static_cast<uint16_t>(field);
+}
+
+wire::TxDescriptor Connection::segment(uint8_t flags, SeqNumber seq, Time now) {
   wire::TxDescriptor d;
   set_addresses(d, tuple_);
   d.ttl = config_.ttl;
   d.tcp_flags = flags;
   d.seq = seq.raw();
-  if (flags & flag::kAck) d.ack = rcv_nxt_.raw();
   const bool bare_rst = (flags & flag::kRst) && !(flags & flag::kAck);
-  d.window = bare_rst ? 0 : window_field(false);
+  if (flags & flag::kAck) {
+    d.ack = rcv_nxt_.raw();
+    // Every segment with an ACK is the ACK: nothing is owed any more.
+    last_ack_sent_ = rcv_nxt_;
+    ack_deadline_.reset();
+    unacked_octets_ = 0;
+  }
+  if (!bare_rst) d.window = window_field((flags & flag::kSyn) != 0);
   if (negotiated_.timestamps && !bare_rst) {
     d.has_timestamps = true;
     d.ts_val = ts_clock(now);
@@ -435,17 +776,30 @@ wire::TxDescriptor Connection::segment(uint8_t flags, SeqNumber seq, Time now) c
   return d;
 }
 
-wire::TxDescriptor Connection::syn_segment(Time now) const {
+wire::TxDescriptor Connection::syn_segment(Time now) {
   const bool syn_ack = state_ == State::kSynReceived;
   wire::TxDescriptor d = segment(syn_ack ? flag::kSyn | flag::kAck : flag::kSyn, iss_, now);
-  d.window = window_field(true);
   wire::set_options(d, syn_ack ? syn_ack_options(config_.options, negotiated_, ts_clock(now))
                          : syn_options(config_.options, ts_clock(now)));
   return d;
 }
 
-void Connection::send_ack(Time now, Actions& out) const {
+void Connection::send_ack(Time now, Actions& out) {
   out.send.push_back(segment(flag::kAck, snd_nxt_, now));
+}
+
+// Delayed ACKs as Linux sends them: at once for the first `quick_acks`
+// segments of a connection and whenever two full-sized segments (the
+// largest seen) are unacknowledged; otherwise within `delayed_ack`.
+void Connection::schedule_ack(Time now, Actions& out) {
+  if (quick_acks_left_ > 0) {
+    --quick_acks_left_;
+    send_ack(now, out);
+  } else if (unacked_octets_ >= 2 * std::max<uint32_t>(rcv_mss_, 1)) {
+    send_ack(now, out);
+  } else if (!ack_deadline_) {
+    ack_deadline_ = now + config_.delayed_ack;
+  }
 }
 
 void Connection::learn_window(const Segment& seg) {
@@ -453,12 +807,48 @@ void Connection::learn_window(const Segment& seg) {
   const uint8_t shift = has(seg, flag::kSyn) ? 0 : negotiated_.send_scale;
   snd_wnd_ = static_cast<uint32_t>(seg.tcp_window) << shift;
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
+  snd_wl1_ = SeqNumber(seg.tcp_seq);
+  snd_wl2_ = SeqNumber(seg.tcp_ack);
 }
 
+void Connection::update_window(const Segment& seg) {
+  const SeqNumber seq(seg.tcp_seq), ack(seg.tcp_ack);
+  if (snd_wl1_ < seq || (snd_wl1_ == seq && snd_wl2_ <= ack)) learn_window(seg);
+}
+
+// RFC 7323 section 4.3: TS.Recent follows the peer's TSval, from segments
+// that cover the left edge of our window (SEG.SEQ <= Last.ACK.sent).
 void Connection::learn_timestamp(const Segment& seg) {
   if (!negotiated_.timestamps || !(seg.opt_found & wire::rx_desc::opt_found::kTimestamps)) return;
-  if (static_cast<int32_t>(seg.opt_ts_val - negotiated_.ts_recent) >= 0)
+  if (static_cast<int32_t>(seg.opt_ts_val - negotiated_.ts_recent) >= 0 &&
+      SeqNumber(seg.tcp_seq) <= last_ack_sent_)
     negotiated_.ts_recent = seg.opt_ts_val;
+}
+
+bool Connection::paws_rejects(const Segment& seg) const {
+  return negotiated_.timestamps && (seg.opt_found & wire::rx_desc::opt_found::kTimestamps) &&
+         !has(seg, flag::kSyn) && static_cast<int32_t>(seg.opt_ts_val - negotiated_.ts_recent) < 0;
+}
+
+// An RTT sample for an ACK of new data: from its TSecr (RFC 7323 section
+// 4.1), else from the one segment being timed, if it was not sent again
+// (Karn's rule). A sample ends the back-off.
+void Connection::measure_rtt(const Segment& seg, SeqNumber ack, Time now) {
+  if (negotiated_.timestamps && (seg.opt_found & wire::rx_desc::opt_found::kTimestamps) &&
+      seg.opt_ts_ecr != 0) {
+    const uint32_t ticks = ts_clock(now) - seg.opt_ts_ecr;
+    if (ticks < 0x80000000u) {
+      rtt_.sample(config_.timestamp_tick * ticks);
+      rto_ = rtt_.rto();
+      rtt_probe_.reset();
+      return;
+    }
+  }
+  if (rtt_probe_ && rtt_probe_->first <= ack) {
+    rtt_.sample(now - rtt_probe_->second);
+    rto_ = rtt_.rto();
+    rtt_probe_.reset();
+  }
 }
 
 }  // namespace tcpoe::driver::tcp

@@ -141,12 +141,12 @@ ConnectionTable::Listener* ConnectionTable::listener_for(const FourTuple& t) {
   return l.local_ip == 0 || l.local_ip == t.local_ip ? &l : nullptr;
 }
 
-Actions ConnectionTable::on_segment(const Segment& seg, Time now) {
+Actions ConnectionTable::on_segment(const Segment& seg, Time now, wire::ByteSpan payload) {
   // The tuple of a malformed or corrupted frame cannot be trusted either.
   if (!accept_verdict(seg, counters_)) return {};
   const FourTuple t = tuple_of(seg);
   if (connections_.count(t) != 0)
-    return run(t, [&](Connection& c) { return c.on_segment(seg, now); });
+    return run(t, [&](Connection& c) { return c.on_segment(seg, now, payload); });
   if (Listener* l = listener_for(t)) return on_listener(*l, seg, now);
   return on_no_connection(seg);
 }
@@ -222,6 +222,17 @@ Actions ConnectionTable::run(const FourTuple& t, Call&& call) {
   return settle(t, before, call(*it->second));
 }
 
+template <typename Call>
+Transfer ConnectionTable::run_transfer(const FourTuple& t, Call&& call) {
+  Transfer result;
+  result.actions = run(t, [&](Connection& c) {
+    Transfer r = call(c);
+    result.octets = r.octets;
+    return std::move(r.actions);
+  });
+  return result;
+}
+
 Actions ConnectionTable::settle(const FourTuple& t, State before, Actions&& out) {
   const auto it = connections_.find(t);
   const Connection& c = *it->second;
@@ -260,6 +271,13 @@ Actions ConnectionTable::close(const FourTuple& t, Time now) {
 }
 Actions ConnectionTable::abort(const FourTuple& t, Time now) {
   return run(t, [&](Connection& c) { return c.abort(now); });
+}
+
+Transfer ConnectionTable::send(const FourTuple& t, wire::ByteSpan data, Time now) {
+  return run_transfer(t, [&](Connection& c) { return c.send(data, now); });
+}
+Transfer ConnectionTable::recv(const FourTuple& t, wire::MutableByteSpan into, Time now) {
+  return run_transfer(t, [&](Connection& c) { return c.recv(into, now); });
 }
 
 const Connection* ConnectionTable::find(const FourTuple& t) const {

@@ -45,10 +45,14 @@ struct PeerSegment {
   uint32_t seq = kPeerIsn + 1;
   uint32_t ack = 0;
   uint16_t window = kPeerWindow;
-  uint16_t payload_len = 0;
+  uint16_t payload_len = 0;       // octets of 0x5a, unless `data` is given
+  std::vector<uint8_t> data;      // the payload, when its octets matter
   wire::TcpOptions options;
   tcp::FourTuple tuple = kTuple;  // as we see it
 
+  std::vector<uint8_t> bytes() const {
+    return data.empty() ? std::vector<uint8_t>(payload_len, 0x5a) : data;
+  }
   tcp::Segment segment() const {
     wire::TxDescriptor d;
     tcp::set_addresses(d, tcp::FourTuple{tuple.remote_ip, tuple.remote_port, tuple.local_ip,
@@ -57,7 +61,7 @@ struct PeerSegment {
     d.seq = seq;
     d.ack = ack;
     d.window = window;
-    d.payload_len = payload_len;
+    d.payload_len = static_cast<uint16_t>(data.empty() ? payload_len : data.size());
     wire::set_options(d, options);
     return received(d);
   }
@@ -131,7 +135,7 @@ struct Fixture {
   tcp::Connection c;
   tcp::Time now = 10s;
 
-  tcp::Actions recv(const PeerSegment& p) { return c.on_segment(p.segment(), now); }
+  tcp::Actions recv(const PeerSegment& p) { return c.on_segment(p.segment(), now, p.bytes()); }
   PeerSegment ack(uint32_t ack_no, uint32_t seq = kPeerIsn + 1) const {
     PeerSegment p;
     p.ack = ack_no;
@@ -192,6 +196,22 @@ struct Fixture {
 // Two stacks joined by a perfect wire: what one sends, the other receives
 // (through the frame emitter and the parser's model). The events each end
 // reports are kept.
+// The payload a connection sent with `d`, from its send buffer.
+inline std::vector<uint8_t> payload_of(const tcp::Connection& c, const wire::TxDescriptor& d) {
+  if (d.payload_len == 0) return {};
+  const auto pieces = c.payload(d);
+  REQUIRE(pieces.size() == d.payload_len);
+  std::vector<uint8_t> out(pieces.first.begin(), pieces.first.end());
+  out.insert(out.end(), pieces.second.begin(), pieces.second.end());
+  return out;
+}
+inline std::vector<uint8_t> payload_of(const tcp::ConnectionTable& from, const wire::TxDescriptor& d) {
+  if (d.payload_len == 0) return {};
+  const tcp::Connection* c = from.find(tcp::FourTuple{d.ip_src, d.src_port, d.ip_dst, d.dst_port});
+  REQUIRE(c != nullptr);
+  return payload_of(*c, d);
+}
+
 struct TwoHosts {
   explicit TwoHosts(tcp::StackConfig client_config, tcp::StackConfig server_config)
       : client(client_config), server(server_config) {}
@@ -202,14 +222,16 @@ struct TwoHosts {
   std::vector<tcp::Event> client_events, server_events;
 
   // Delivers both ends' segments and every answer, back and forth, until quiet.
-  void exchange(tcp::Actions from_client, tcp::Actions from_server = {}) {
-    for (int round = 0; round < 20; ++round) {
+  void exchange(tcp::Actions from_client, tcp::Actions from_server = {}, int max_rounds = 20) {
+    for (int round = 0; round < max_rounds; ++round) {
       keep(client_events, from_client);
       keep(server_events, from_server);
       if (from_client.send.empty() && from_server.send.empty()) return;
       tcp::Actions to_server, to_client;
-      for (const auto& d : from_client.send) to_server.append(server.on_segment(received(d), now));
-      for (const auto& d : from_server.send) to_client.append(client.on_segment(received(d), now));
+      for (const auto& d : from_client.send)
+        to_server.append(server.on_segment(received(d), now, payload_of(client, d)));
+      for (const auto& d : from_server.send)
+        to_client.append(client.on_segment(received(d), now, payload_of(server, d)));
       from_client = std::move(to_client);
       from_server = std::move(to_server);
     }

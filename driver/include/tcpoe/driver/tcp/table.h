@@ -75,7 +75,8 @@ class ConnectionTable {
   // The oldest connection the listener on port completed, not yet accepted.
   std::optional<FourTuple> accept(uint16_t port);
 
-  Actions on_segment(const Segment& seg, Time now);
+  // A received segment and its payload (payload_len octets).
+  Actions on_segment(const Segment& seg, Time now, wire::ByteSpan payload = {});
   // Runs every connection whose deadline has come; drops the closed ones.
   Actions on_timer(Time now);
   std::optional<Time> next_deadline() const;
@@ -83,6 +84,9 @@ class ConnectionTable {
   Actions shutdown(const FourTuple& t, Time now);
   Actions close(const FourTuple& t, Time now);
   Actions abort(const FourTuple& t, Time now);
+  // The connection's send() and recv() (nothing when there is no such connection).
+  Transfer send(const FourTuple& t, wire::ByteSpan data, Time now);
+  Transfer recv(const FourTuple& t, wire::MutableByteSpan into, Time now);
 
   const Connection* find(const FourTuple& t) const;
   std::size_t size() const { return connections_.size(); }  // connections in every state
@@ -117,6 +121,8 @@ class ConnectionTable {
   Actions settle(const FourTuple& t, State before, Actions&& out);
   template <typename Call>
   Actions run(const FourTuple& t, Call&& call);
+  template <typename Call>
+  Transfer run_transfer(const FourTuple& t, Call&& call);
   std::unique_ptr<Connection> make_connection(const FourTuple& t, Time now) const;
   bool port_in_use(const FourTuple& t) const;
 

@@ -55,6 +55,8 @@ enum class EventKind {
   kTimedOut,     // retransmissions of a SYN or FIN went unanswered (ETIMEDOUT)
   kPeerClosed,   // the peer's FIN arrived: end of its stream
   kClosed,       // the connection reached CLOSED in order (after TIME-WAIT or LAST-ACK)
+  kReadable,     // in-order data arrived for recv()
+  kWritable,     // the send buffer, found full by send(), has room again
 };
 
 constexpr const char* to_string(EventKind k) {
@@ -65,6 +67,8 @@ constexpr const char* to_string(EventKind k) {
     case EventKind::kTimedOut: return "timed out";
     case EventKind::kPeerClosed: return "peer closed";
     case EventKind::kClosed: return "closed";
+    case EventKind::kReadable: return "readable";
+    case EventKind::kWritable: return "writable";
   }
   return "?";
 }
