@@ -21,6 +21,7 @@ class StackCategory : public std::error_category {
       case StackError::kNotConnected: return "not connected";
       case StackError::kBadSocket: return "no such socket";
       case StackError::kNoRoute: return "no Ethernet address known for the peer";
+      case StackError::kBrokenPipe: return "broken pipe: the socket is shut down for sending";
     }
     return "unknown error " + std::to_string(e);
   }
@@ -42,6 +43,8 @@ std::uint32_t bits_of(tcp::EventKind k) {
     case tcp::EventKind::kEstablished: return ready::kConnected;
     case tcp::EventKind::kPeerClosed: return ready::kPeerClosed;
     case tcp::EventKind::kClosed: return ready::kClosed;
+    case tcp::EventKind::kReadable: return ready::kReadable;
+    case tcp::EventKind::kWritable: return ready::kWritable;
     case tcp::EventKind::kRefused:
     case tcp::EventKind::kReset:
     case tcp::EventKind::kTimedOut: return ready::kError | ready::kClosed;
@@ -164,6 +167,59 @@ std::error_code Stack::close(SocketId socket) {
   return {};
 }
 
+std::error_code Stack::connection_of(SocketId socket, tcp::FourTuple& tuple) const {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  if (it->second.listener || !table_.find(it->second.tuple)) return StackError::kNotConnected;
+  tuple = it->second.tuple;
+  return {};
+}
+
+std::error_code Stack::send(SocketId socket, wire::ByteSpan data, std::size_t& sent) {
+  sent = 0;
+  tcp::FourTuple t;
+  if (const std::error_code e = connection_of(socket, t)) return e;
+  const tcp::Connection& c = *table_.find(t);
+  switch (c.state()) {
+    case tcp::State::kSynSent:
+    case tcp::State::kSynReceived:
+      return StackError::kWouldBlock;  // as Linux: not before the handshake completed
+    case tcp::State::kEstablished:
+    case tcp::State::kCloseWait:
+      break;
+    default:
+      return StackError::kBrokenPipe;
+  }
+  if (data.empty()) return {};
+  tcp::Transfer r = table_.send(t, data, clock_());
+  sent = r.octets;
+  apply(std::move(r.actions), ready_);
+  device_.tx().doorbell();
+  return sent == 0 ? std::error_code(StackError::kWouldBlock) : std::error_code();
+}
+
+std::error_code Stack::recv(SocketId socket, wire::MutableByteSpan into, std::size_t& got) {
+  got = 0;
+  tcp::FourTuple t;
+  if (const std::error_code e = connection_of(socket, t)) return e;
+  if (into.empty()) return {};
+  tcp::Transfer r = table_.recv(t, into, clock_());
+  got = r.octets;
+  apply(std::move(r.actions), ready_);
+  device_.tx().doorbell();
+  if (got != 0) return {};
+  switch (table_.find(t) ? table_.find(t)->state() : tcp::State::kClosed) {
+    case tcp::State::kCloseWait:
+    case tcp::State::kClosing:
+    case tcp::State::kLastAck:
+    case tcp::State::kTimeWait:
+    case tcp::State::kClosed:
+      return {};  // the peer's FIN: end of stream
+    default:
+      return StackError::kWouldBlock;
+  }
+}
+
 void Stack::report(SocketId id, std::uint32_t bits, std::error_code error, std::vector<PollEvent>& events) {
   for (PollEvent& e : events)
     if (e.socket == id) {
@@ -209,9 +265,24 @@ void Stack::apply(tcp::Actions&& actions, std::vector<PollEvent>& events) {
   }
 }
 
+// Posts what waits, while the TX ring has room. A data segment's payload
+// is copied from its connection's send buffer into the slot (the TX engine
+// reads payloads from 64-aligned addresses: this one copy stays).
 void Stack::post_pending() {
   dev::TxQueue& tx = device_.tx();
-  while (!pending_tx_.empty() && tx.post(pending_tx_.front())) {
+  while (!pending_tx_.empty()) {
+    const wire::TxDescriptor& d = pending_tx_.front();
+    tcp::ByteRing::Pieces payload;
+    if (d.payload_len != 0) {
+      const tcp::Connection* c = table_.find(tcp::FourTuple{d.ip_src, d.src_port, d.ip_dst, d.dst_port});
+      if (c) payload = c->payload(d);
+      if (payload.size() != d.payload_len) {
+        ++counters_.tx_payload_gone;
+        pending_tx_.pop_front();
+        continue;
+      }
+    }
+    if (!tx.post(d, payload.first, payload.second)) return;
     pending_tx_.pop_front();
     ++counters_.frames_posted;
   }
@@ -231,7 +302,10 @@ void Stack::pump(std::vector<PollEvent>& events) {
       ++counters_.rx_failed;
       continue;
     }
-    apply(table_.on_segment(c.desc, now), events);  // the table judges the parser's verdict
+    // The table judges the parser's verdict; a payload cut short by the
+    // buffer is refused by the connection.
+    const wire::ByteSpan payload = wire::ByteSpan(c.frame).subspan(c.desc.payload_offset, c.desc.payload_len);
+    apply(table_.on_segment(c.desc, now, payload), events);
   }
   if (const auto deadline = table_.next_deadline(); deadline && *deadline <= now)
     apply(table_.on_timer(now), events);

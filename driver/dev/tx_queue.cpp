@@ -25,14 +25,16 @@ void TxQueue::program() {
   program_ring(host_, Ring::kTxCompl, completions_, log2_, writeback_.address(Ring::kTxCompl));
 }
 
-bool TxQueue::post(wire::TxDescriptor d, const std::uint8_t* payload, std::size_t length) {
+bool TxQueue::post(wire::TxDescriptor d, wire::ByteSpan first, wire::ByteSpan second) {
+  const std::size_t length = first.size() + second.size();
   if (length > slot_bytes_)
     throw std::invalid_argument("TxQueue::post: a payload of " + std::to_string(length) +
                                 " octets does not fit a slot of " + std::to_string(slot_bytes_));
   if (in_flight() >= capacity()) return false;
   const std::uint16_t slot = ring_slot(produced_, log2_);
   const std::size_t slot_offset = std::size_t(slot) * slot_bytes_;
-  if (length) slots_.write(slot_offset, payload, length);
+  if (!first.empty()) slots_.write(slot_offset, first.data(), first.size());
+  if (!second.empty()) slots_.write(slot_offset + first.size(), second.data(), second.size());
   d.payload_len = std::uint16_t(length);
   std::array<std::uint8_t, regs::tx_ring::kEntrySize> entry{};
   const wire::TxDescriptorBytes packed = wire::pack(d);

@@ -36,6 +36,13 @@ drv::StackConfig stack_config(const HostAddress& self, uint64_t seed, std::chron
   c.local_mac = self.mac;
   c.tcp.connection.initial_rto = initial_rto;
   c.tcp.connection.time_wait = time_wait;
+  // The data path's timers, scaled to the simulated round trip of a few
+  // microseconds as Linux's are to a LAN's: the RTO measured after the
+  // handshake at least 100 us, delayed ACKs at most 20 us late, and a
+  // timestamp clock (the RTT's granularity) of 1 us.
+  c.tcp.connection.min_rto = std::chrono::microseconds(100);
+  c.tcp.connection.delayed_ack = std::chrono::microseconds(20);
+  c.tcp.connection.timestamp_tick = std::chrono::microseconds(1);
   std::array<uint8_t, 16> secret{};
   for (std::size_t i = 0; i < secret.size(); ++i) secret[i] = uint8_t(seed * 13 + i + self.ip);
   c.tcp.secret = secret;

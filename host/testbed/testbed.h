@@ -73,8 +73,9 @@ inline constexpr HostAddress kHostB{"b", 0x0a580002, {0x02, 0, 0, 0, 0, 0x0b}}; 
 
 // The stack's settings for simulated time, which is dear (every device
 // clock cycle is evaluated): a first RTO of `initial_rto` (Linux: 1 s) and
-// a TIME-WAIT of `time_wait` (Linux: 60 s); the secret (ISNs, ports,
-// cookies) derived from `seed`, so a run repeats.
+// a TIME-WAIT of `time_wait` (Linux: 60 s), the data path's timers scaled
+// alike (minimum RTO 100 us, delayed ACK 20 us, a 1 us timestamp tick);
+// the secret (ISNs, ports, cookies) derived from `seed`, so a run repeats.
 drv::StackConfig stack_config(const HostAddress& self, uint64_t seed,
                               std::chrono::nanoseconds initial_rto = std::chrono::microseconds(30),
                               std::chrono::nanoseconds time_wait = std::chrono::microseconds(100));

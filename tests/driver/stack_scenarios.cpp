@@ -3,11 +3,14 @@
 // model: `stack_scenarios NAME [--out DIR] [--interrupts] [--data-width
 // 64|512] [--loss P] [--dup P] [--reorder P] [--corrupt P] [--seed N]
 // [--connections N] [--concurrent N] [--limit-ms MS] [--time-wait-us US]
-// [--capture]` runs one scenario (SystemC elaborates once per process) and
+// [--capture] [--bytes N]` runs one scenario (SystemC elaborates once per process) and
 // prints what it observed as `key value` lines; tests/driver/test_stack_*.cpp
 // judge them (the wire's capture, DIR/NAME.pcap, by tshark).
 //   bringup  host A alone: bring-up, identity, teardown; what stayed mapped
 //   connect  B listens, A connects, then A closes, then B closes
+//   transfer B listens, A connects and sends --bytes N (1 MB), B sends
+//            every octet back as it arrives; each end compares what it
+//            received with what was sent, then A closes, then B
 //   refused  A connects to a port of B where nothing listens
 //   timeout  A connects to B, whose device is never brought up (it drops
 //            every frame): SYN retransmissions, then connection timed out
@@ -22,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "../support/sc_scenario.h"
 #include "connect_run.h"
@@ -47,6 +51,7 @@ struct Options {
   double limit_ms = 50;                          // many: simulated time, at most
   double time_wait_us = 100;                     // TIME-WAIT (testbed::stack_config's default)
   bool capture = false;                          // many: write DIR/many.pcap too
+  uint64_t bytes = 1 << 20;                      // transfer
 };
 
 using tcpoe::test::hex;
@@ -392,8 +397,136 @@ void many(const Options& o) {
   });
 }
 
+// The octet at `i` of the stream A sends (so a misplaced octet shows).
+uint8_t stream_octet(uint64_t i) { return uint8_t(i * 131 + i / 1021); }
+
+// What a transfer's end saw: octets received and whether each was right.
+struct Received {
+  uint64_t octets = 0;
+  uint64_t wrong = 0;
+  void take(const uint8_t* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) wrong += p[i] != stream_octet(octets + i);
+    octets += n;
+  }
+};
+
+void connection_report(const std::string& who, const drv::Stack& s, drv::SocketId conn) {
+  if (const tcp::Connection* c = s.connection(conn)) {
+    const tcp::ConnectionCounters& k = c->counters();
+    say(who + "_retransmissions", k.retransmissions);
+    say(who + "_timeouts", k.timeouts);
+    say(who + "_fast_retransmits", k.fast_retransmits);
+    say(who + "_out_of_order_kept", k.out_of_order_kept);
+    say(who + "_paws_drops", k.paws_drops);
+    say(who + "_octets_sent", k.octets_sent);
+    say(who + "_octets_received", k.octets_received);
+  }
+  say(who + "_tx_payload_gone", s.counters().tx_payload_gone);
+  say(who + "_tx_failed", s.counters().tx_failed);
+}
+
+void transfer(const Options& o) {
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
+  static bool b_listening = false;
+  static bool b_done = false;
+  const auto limit = std::chrono::milliseconds(200);  // of simulated time
+  new Thread("host_b", [o, limit] {
+    const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
+    drv::Stack& s = h->stack();
+    drv::SocketId listener = 0, conn = 0;
+    s.listen(kPort, 8, listener);
+    b_listening = true;
+    wait_for(*h, listener, drv::ready::kAcceptable, std::chrono::milliseconds(2), "b");
+    say("b_accept", s.accept(listener, conn).message());
+    // Echo: every octet received is sent back.
+    Received got;
+    std::vector<uint8_t> echo, buf(65536);
+    std::size_t echoed = 0;
+    bool end_of_stream = false;
+    const tcp::Time end = sim_now() + limit;
+    while (!(end_of_stream && echoed == echo.size()) && sim_now() < end) {
+      std::size_t n = 0;
+      const std::error_code e = s.recv(conn, buf, n);
+      if (n) {
+        got.take(buf.data(), n);
+        echo.insert(echo.end(), buf.begin(), buf.begin() + n);
+      } else if (!e) {
+        end_of_stream = true;
+      } else if (e != drv::StackError::kWouldBlock) {
+        say("b_recv_error", e.message());
+        break;
+      }
+      if (echoed < echo.size()) {
+        std::size_t sent = 0;
+        s.send(conn, tcpoe::wire::ByteSpan(echo).subspan(echoed), sent);
+        echoed += sent;
+      }
+      if (n == 0) s.poll(std::chrono::microseconds(20));
+    }
+    say("b_received", got.octets);
+    say("b_received_wrong", got.wrong);
+    say("b_echoed", uint64_t(echoed));
+    say("b_end_of_stream", end_of_stream ? "1" : "0");
+    connection_report("b", s, conn);
+    say("b_close", s.close(conn).message());
+    const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(5), "b_close");
+    say("b_closed", closed & drv::ready::kClosed ? "1" : "0");
+    b_done = true;
+    device_report("b", g_pair->b());
+  });
+  new Thread("host_a", [o, limit] {
+    const auto h = make_host(g_pair->a(), o, kHostA, kHostB);
+    drv::Stack& s = h->stack();
+    while (!b_listening) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
+    drv::SocketId conn = 0;
+    s.connect(kHostB.ip, kPort, conn);
+    std::vector<uint8_t> data(o.bytes), buf(65536);
+    std::size_t none = 0;
+    say("a_send_in_syn_sent", s.send(conn, data, none).message());
+    say("a_recv_in_syn_sent", s.recv(conn, buf, none).message());
+    const uint32_t up = wait_for(*h, conn, drv::ready::kConnected | drv::ready::kError, std::chrono::milliseconds(2), "a");
+    say("a_connected", up & drv::ready::kConnected ? "1" : "0");
+    for (uint64_t i = 0; i < o.bytes; ++i) data[i] = stream_octet(i);
+    Received got;
+    std::size_t sent = 0;
+    const auto wall0 = std::chrono::steady_clock::now();
+    const tcp::Time t0 = sim_now(), end = t0 + limit;
+    while (got.octets < o.bytes && sim_now() < end) {
+      if (sent < data.size()) {
+        std::size_t n = 0;
+        s.send(conn, tcpoe::wire::ByteSpan(data).subspan(sent), n);
+        sent += n;
+      }
+      std::size_t n = 0;
+      const std::error_code e = s.recv(conn, buf, n);
+      got.take(buf.data(), n);
+      if (e && e != drv::StackError::kWouldBlock) {
+        say("a_recv_error", e.message());
+        break;
+      }
+      if (n == 0) s.poll(std::chrono::microseconds(20));
+    }
+    say("a_sent", uint64_t(sent));
+    say("a_received", got.octets);
+    say("a_received_wrong", got.wrong);
+    say("a_transfer_ns", uint64_t((sim_now() - t0).count()));
+    say("a_transfer_wall_ms", uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - wall0).count()));
+    connection_report("a", s, conn);
+    say("a_close", s.close(conn).message());
+    say("a_send_after_close", s.send(conn, data, none).message());
+    const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(5), "a_close");
+    say("a_send_when_gone", s.send(conn, data, none).message());
+    say("a_closed", closed & drv::ready::kClosed ? "1" : "0");
+    while (!b_done) s.poll(std::chrono::microseconds(10));
+    say("wire_lost", g_pair->frames_lost());
+    device_report("a", g_pair->a());
+  });
+}
+
 const std::map<std::string, void (*)(const Options&)> kScenarios = {
-    {"bringup", bringup}, {"connect", connect}, {"refused", refused}, {"timeout", timeout}, {"many", many}};
+    {"bringup", bringup}, {"connect", connect},   {"refused", refused},
+    {"timeout", timeout}, {"many", many},         {"transfer", transfer}};
 
 // The command line; std::invalid_argument says what is wrong with it.
 Options parse(int argc, char** argv) {
@@ -428,14 +561,15 @@ Options parse(int argc, char** argv) {
     else if (a == "--time-wait-us") o.time_wait_us = number("--time-wait-us");
     else if (a == "--capture") o.capture = true;
     else if (a == "--seed") o.seed = uint64_t(number("--seed"));
+    else if (a == "--bytes") o.bytes = uint64_t(number("--bytes"));
     else if (o.scenario.empty() && a[0] != '-') o.scenario = a;
     else throw std::invalid_argument("unknown argument " + a);
   }
   if (!kScenarios.count(o.scenario))
-    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many [--out DIR] "
+    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many|transfer [--out DIR] "
                                 "[--interrupts] [--data-width 64|512] [--loss P] [--dup P] [--reorder P] "
                                 "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS] "
-                                "[--time-wait-us US] [--capture]");
+                                "[--time-wait-us US] [--capture] [--bytes N]");
   if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0) || !(o.time_wait_us > 0))
     throw std::invalid_argument("--connections, --concurrent, --limit-ms and --time-wait-us must be above 0");
   return o;

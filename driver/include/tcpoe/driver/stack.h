@@ -6,6 +6,8 @@
 // the table. Timers run on the caller's clock (simulated or real time).
 //
 // Everything is non-blocking: connect() starts a handshake and returns,
+// send() and recv() move what they can between the user and the
+// connection's buffers,
 // poll(timeout) waits (through the device: an interrupt, or poll-mode
 // pauses) until something happened to a socket or the timeout passed and
 // returns the readiness events. Errors are std::error_codes of
@@ -40,6 +42,7 @@ enum class StackError {
   kNotConnected,           // ENOTCONN: the socket has no connection (any more)
   kBadSocket,              // EBADF: no such socket
   kNoRoute,                // EHOSTUNREACH: no Ethernet address known for the peer
+  kBrokenPipe,             // EPIPE: sending after shutdown() or close()
 };
 const std::error_category& stack_category();
 std::error_code make_error_code(StackError e);
@@ -54,6 +57,8 @@ constexpr std::uint32_t kAcceptable = 1u << 1;  // a listener has a connection t
 constexpr std::uint32_t kPeerClosed = 1u << 2;  // the peer's FIN: end of its stream
 constexpr std::uint32_t kClosed = 1u << 3;      // the connection is gone, in order or not
 constexpr std::uint32_t kError = 1u << 4;       // see PollEvent::error
+constexpr std::uint32_t kReadable = 1u << 5;    // data arrived for recv()
+constexpr std::uint32_t kWritable = 1u << 6;    // send() found the buffer full; it has room again
 }  // namespace ready
 
 struct PollEvent {
@@ -76,6 +81,9 @@ struct StackCounters {
   std::uint64_t frames_posted = 0, tx_completions = 0, tx_failed = 0;  // failed: status not OK
   std::uint64_t rx_completions = 0, rx_failed = 0;
   std::uint64_t tx_no_neighbour = 0;  // segments to an address without a known MAC: dropped
+  // Data segments not posted: their octets were acknowledged (or the
+  // connection went) while they waited for room on the TX ring.
+  std::uint64_t tx_payload_gone = 0;
 };
 
 class Stack {
@@ -96,6 +104,13 @@ class Stack {
   // A connection: FIN, the socket reported kClosed once the connection is
   // gone; a listener: stops listening, the socket is gone at once.
   std::error_code close(SocketId socket);
+
+  // Data (non-blocking): send() queues what fits in the connection's send
+  // buffer (`sent`; none: operation would block), recv() gives what
+  // arrived in order (`got`; 0 with no error: the peer's FIN, end of
+  // stream; nothing yet: operation would block).
+  std::error_code send(SocketId socket, wire::ByteSpan data, std::size_t& sent);
+  std::error_code recv(SocketId socket, wire::MutableByteSpan into, std::size_t& got);
 
   // Runs the rings and timers until a socket has an event or `timeout` passed.
   std::vector<PollEvent> poll(std::chrono::nanoseconds timeout);
@@ -130,6 +145,8 @@ class Stack {
   void pump(std::vector<PollEvent>& events);
   void apply(tcp::Actions&& actions, std::vector<PollEvent>& events);
   void post_pending();
+  // The connection of a socket: its tuple, or an error for the caller.
+  std::error_code connection_of(SocketId socket, tcp::FourTuple& tuple) const;
   void report(SocketId id, std::uint32_t bits, std::error_code error, std::vector<PollEvent>& events);
   void forget(SocketId id);
 

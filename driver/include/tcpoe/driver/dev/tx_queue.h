@@ -18,6 +18,7 @@
 
 #include "tcpoe/driver/dev/dma_region.h"
 #include "tcpoe/driver/dev/ring.h"
+#include "tcpoe/wire/bytes.h"
 #include "tcpoe/wire/tx_descriptor.h"
 
 namespace tcpoe::driver::dev {
@@ -39,7 +40,12 @@ class TxQueue {
   // Copies `payload` into the entry's slot, writes the descriptor
   // (payload_len set to its size) and the slot's address. False when every
   // entry is in flight; std::invalid_argument when the payload exceeds a slot.
-  bool post(wire::TxDescriptor d, const std::uint8_t* payload = nullptr, std::size_t length = 0);
+  bool post(wire::TxDescriptor d, const std::uint8_t* payload = nullptr, std::size_t length = 0) {
+    return post(d, wire::ByteSpan(payload, length));
+  }
+  // The same with the payload in two pieces (a send buffer's range across
+  // its wrap), copied one after the other into the slot.
+  bool post(wire::TxDescriptor d, wire::ByteSpan first, wire::ByteSpan second = {});
   // TXD PROD, when something was posted since the last doorbell.
   void doorbell();
   // The new completions, at most `max`; TXC CONS written once, up to them
