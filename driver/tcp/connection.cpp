@@ -16,6 +16,17 @@ uint32_t segment_length(const Segment& s) {
 
 }  // namespace
 
+std::string ConnectionConfig::problem() const {
+  if (timestamp_tick <= Time(0)) return "timestamp_tick must be positive";
+  if (min_rto <= Time(0) || initial_rto <= Time(0)) return "min_rto and initial_rto must be positive";
+  if (max_rto < min_rto) return "max_rto is below min_rto";
+  if (delayed_ack < Time(0) || delayed_ack > std::chrono::milliseconds(200))
+    return "delayed_ack must lie within 0 to 200 ms";
+  if (send_buffer == 0 || options.receive_buffer == 0) return "a buffer of 0 octets";
+  if (initial_window_segments == 0) return "initial_window_segments is 0";
+  return {};
+}
+
 Connection::Connection(const ConnectionConfig& config, const FourTuple& tuple, SeqNumber iss,
                        uint32_t ts_offset)
     : config_(config),

@@ -1,6 +1,7 @@
 #include "tcpoe/driver/tcp/table.h"
 
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 namespace tcpoe::driver::tcp {
@@ -53,7 +54,10 @@ ConnectionTable::ConnectionTable(const StackConfig& config, const SipKey& master
       isn_(subkey(master, kIsn)),
       cookies_(subkey(master, kCookie0), subkey(master, kCookie1)),
       port_key_(subkey(master, kPorts)),
-      connections_(0, TupleHash{subkey(master, kTable)}) {}
+      connections_(0, TupleHash{subkey(master, kTable)}) {
+  if (const std::string p = config.connection.problem(); !p.empty())
+    throw std::invalid_argument("ConnectionTable: " + p);
+}
 
 std::unique_ptr<Connection> ConnectionTable::make_connection(const FourTuple& t,
                                                              Time now) const {

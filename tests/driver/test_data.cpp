@@ -385,3 +385,16 @@ TEST_CASE("Two tables: 300 kB each way arrive intact, then both close", "[driver
   CHECK(h.server.find(s) == nullptr);
   CHECK(h.client.find(c)->state() == State::kTimeWait);
 }
+
+TEST_CASE("a data-path setting that cannot work is refused with the reason", "[driver][data]") {
+  tcp::StackConfig config = seeded_config();
+  CHECK(config.connection.problem().empty());
+  config.connection.timestamp_tick = 0ms;
+  CHECK_THROWS_WITH(tcp::ConnectionTable(config), Catch::Contains("timestamp_tick"));
+  config = seeded_config();
+  config.connection.delayed_ack = 300ms;  // beyond the 200 ms rule
+  CHECK_THROWS_WITH(tcp::ConnectionTable(config), Catch::Contains("delayed_ack"));
+  config = seeded_config();
+  config.connection.send_buffer = 0;
+  CHECK_THROWS_AS(tcp::ConnectionTable(config), std::invalid_argument);
+}

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "tcpoe/driver/tcp/congestion.h"
 #include "tcpoe/driver/tcp/options.h"
@@ -48,6 +49,8 @@ struct ConnectionConfig {
   std::size_t max_out_of_order = 256;                // segments kept for reassembly
   bool nagle = true;                                 // Linux without TCP_NODELAY
   Time timestamp_tick = std::chrono::milliseconds(1);  // TSval clock (Linux: 1 ms); also RFC 6298's G
+
+  std::string problem() const;  // empty when usable; else what is wrong
 };
 
 struct ConnectionCounters : DropCounters {

@@ -57,6 +57,7 @@ struct TableCounters : DropCounters {
 
 class ConnectionTable {
  public:
+  // std::invalid_argument, with the reason, for a config that cannot work.
   explicit ConnectionTable(const StackConfig& config = {});
 
   struct Opened {
