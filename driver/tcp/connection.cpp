@@ -683,7 +683,8 @@ void Connection::output(Time now, Actions& out) {
     snd_nxt_ = send_data(snd_nxt_, length, now, out);
   }
   // Window closed with data waiting and nothing in flight: probe it.
-  if (snd_wnd_ == 0 && snd_max_ == snd_una_ && timer_ != Timer::kPersist) {
+  if (snd_wnd_ == 0 && snd_max_ == snd_una_ && snd_nxt_ < send_buffer_.end() &&
+      timer_ != Timer::kPersist) {
     timer_ = Timer::kPersist;
     deadline_ = now + rto_;
   }

@@ -262,6 +262,8 @@ TEST_CASE("zero window: probes back off, and the data goes when it opens",
   closed.window = 0;
   f.recv(closed);
   CHECK(f.c.snd_wnd() == 0);
+  CHECK_FALSE(f.c.persisting());  // nothing to send: nothing to probe for
+  CHECK_FALSE(f.c.deadline());
   const tcp::Transfer t = f.c.send(octets(1000), f.now);
   CHECK(t.octets == 1000);
   CHECK(t.actions.send.empty());
