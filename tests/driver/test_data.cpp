@@ -47,6 +47,16 @@ uint32_t right_edge(const wire::TxDescriptor& d, uint8_t shift) {
   return d.ack + (static_cast<uint32_t>(d.window) << shift);
 }
 
+// A connection past the handshake, its settings adjusted by `change`.
+template <typename Change>
+Fixture established_with(Change change) {
+  tcp::ConnectionConfig config;
+  change(config);
+  Fixture f(1000, config);
+  f.to_established();
+  return f;
+}
+
 }  // namespace
 
 TEST_CASE("ESTABLISHED: send() is cut into segments of at most the MSS", "[driver][data]") {
@@ -91,10 +101,7 @@ TEST_CASE("ESTABLISHED: acknowledged data leaves the send buffer, the timer stop
 
 TEST_CASE("send() takes what fits in the send buffer, and tells when it has room again",
           "[driver][data]") {
-  tcp::ConnectionConfig config;
-  config.send_buffer = 4000;
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established_with([](tcp::ConnectionConfig& c) { c.send_buffer = 4000; });
   const auto data = pattern(10000);
   const tcp::Transfer t = f.c.send(data, f.now);
   CHECK(t.octets == 4000);
@@ -149,10 +156,7 @@ TEST_CASE("ESTABLISHED: the first 16 segments are ACKed at once (Linux's quick A
 
 TEST_CASE("ESTABLISHED: a full-sized segment in order is delivered and ACKed on the second",
           "[driver][data][ack]") {
-  tcp::ConnectionConfig config;
-  config.quick_acks = 0;
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established_with([](tcp::ConnectionConfig& c) { c.quick_acks = 0; });
   const tcp::Actions first = f.recv(peer_data(0, pattern(kMss)));
   CHECK(first.send.empty());
   CHECK(has_event(first, EventKind::kReadable));
@@ -166,11 +170,10 @@ TEST_CASE("ESTABLISHED: a full-sized segment in order is delivered and ACKed on 
 
 TEST_CASE("delayed ACK: a lone segment is ACKed when the delay (settable) has passed",
           "[driver][data][ack]") {
-  tcp::ConnectionConfig config;
-  config.quick_acks = 0;
-  config.delayed_ack = 100ms;
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established_with([](tcp::ConnectionConfig& c) {
+    c.quick_acks = 0;
+    c.delayed_ack = 100ms;
+  });
   CHECK(f.recv(peer_data(0, pattern(100))).send.empty());
   REQUIRE(f.c.deadline());
   CHECK(*f.c.deadline() == f.now + 100ms);
@@ -180,10 +183,7 @@ TEST_CASE("delayed ACK: a lone segment is ACKed when the delay (settable) has pa
 }
 
 TEST_CASE("delayed ACK: data we send carries the ACK owed", "[driver][data][ack]") {
-  tcp::ConnectionConfig config;
-  config.quick_acks = 0;
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established_with([](tcp::ConnectionConfig& c) { c.quick_acks = 0; });
   CHECK(f.recv(peer_data(0, pattern(100))).send.empty());
   const tcp::Transfer t = f.c.send(pattern(50), f.now);
   require_one(t.actions, flag::kAck | flag::kPsh, 1001, kPeerIsn + 101);
@@ -192,10 +192,7 @@ TEST_CASE("delayed ACK: data we send carries the ACK owed", "[driver][data][ack]
 
 TEST_CASE("out-of-order segment is kept, ACKed at once, and delivered when the hole fills",
           "[driver][data][reassembly]") {
-  tcp::ConnectionConfig config;
-  config.quick_acks = 0;
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established_with([](tcp::ConnectionConfig& c) { c.quick_acks = 0; });
   const auto data = pattern(3000, 3);
   const tcp::Actions ahead = f.recv(peer_data(1000, slice(data, 1000, 2000)));
   require_one(ahead, flag::kAck, 1001, kPeerIsn + 1);  // a duplicate ACK (RFC 5681 4.2)
@@ -209,10 +206,7 @@ TEST_CASE("out-of-order segment is kept, ACKed at once, and delivered when the h
 
 TEST_CASE("out-of-order segments beyond the bound are dropped and counted",
           "[driver][data][reassembly]") {
-  tcp::ConnectionConfig config;
-  config.max_out_of_order = 2;
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established_with([](tcp::ConnectionConfig& c) { c.max_out_of_order = 2; });
   const auto data = pattern(400);
   for (int i = 1; i <= 3; ++i) f.recv(peer_data(100 * i, slice(data, 100 * i, 100)));
   CHECK(f.c.counters().out_of_order_kept == 2);
@@ -234,10 +228,8 @@ TEST_CASE("an overlapping segment gives only its new octets", "[driver][data][re
 
 TEST_CASE("window never shrinks, closes when the buffer is full, and reopens on reading",
           "[driver][data][window]") {
-  tcp::ConnectionConfig config;
-  config.options.receive_buffer = 20000;  // a window of 8760 (half, in whole segments)
-  Fixture f(1000, config);
-  f.to_established();
+  // A window of 8760 (half the buffer, in whole segments).
+  Fixture f = established_with([](tcp::ConnectionConfig& c) { c.options.receive_buffer = 20000; });
   const uint8_t shift = f.c.negotiated().receive_scale;
   REQUIRE(shift == 8);
   // The peer sends on without our reading. Every ACK's right edge is at
