@@ -38,6 +38,7 @@ int errno_of(const std::error_code& e) {
     case StackError::kNotConnected: return ENOTCONN;
     case StackError::kBadSocket: return EBADF;
     case StackError::kNoRoute: return EHOSTUNREACH;
+    case StackError::kBrokenPipe: return EPIPE;
   }
   return EIO;
 }
