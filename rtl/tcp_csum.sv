@@ -1,7 +1,7 @@
 // Internet checksum engine (RFC 1071): the folded 16-bit ones' complement sum
 // of every packet on s_axis, one result per packet, in order, on m_axis.
 //
-// One beat per clock, forever, including back-to-back one-beat packets. Four
+// One beat per clock, forever, including back-to-back one-beat packets. Six
 // cycles from the last beat's handshake to m_axis_tvalid, at every DATA_W.
 // The C++ reference it must match cycle for cycle is hls/csum/tcp_csum.h
 // (class TcpCsum: same register names, same stages).
@@ -20,18 +20,23 @@
 //        Splitting the words halves the trees' carry chains, which keeps a
 //        small FPGA's clock up at 64 bits; one tree of words uses fewer LUTs
 //        (one adder, not two, per node), which wins at the wider widths.
+//        s2_sum is 0 when s1 held no beat, so the accumulators need no
+//        enable: an idle cycle adds 0.
 //   acc  two 16-bit ones' complement accumulators, each keeping its carry-out
 //        and adding it back as the next beat's carry-in (2^16 = 1 modulo
 //        0xffff). Two trees: acc_lo sums the low octets, acc_hi the high
 //        octets times 256 (a rotation by 8 bits modulo 0xffff). One tree:
 //        acc_lo sums the low 16 bits of the word sums, acc_hi their bits
-//        above (each of weight 2^16 = 1). Cleared by the last beat, whose
-//        totals go to fin.
-//   fifo fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c are queued, 8 deep;
-//        m_axis_tdata adds the three up to 16 bits as it reads the head.
+//        above (each of weight 2^16 = 1). Cleared after the last beat;
+//        fin takes the totals every cycle (they count when fin_valid).
+//   fold fin_lo + fin_hi + fin_lo_c (17 bits), and fin_hi_c.
+//   out  fold + fold_hi_c, the end-around carry added back (17 bits).
+//   fifo out[15:0] | out[16], the packet's folded sum, queued 8 deep; the
+//        head is m_axis_tdata as it is.
 // Every adder is a 2-input adder on one carry chain (Xilinx CARRY4, iCE40
 // SB_CARRY) with one LUT per bit at most; a chain is at most 17 bits long,
-// 16+L in the tree of words.
+// 16+L in the tree of words, and no register-to-register path holds more
+// than one chain but the octet trees' two levels (see docs/synthesis.md).
 module tcp_csum #(
   parameter int DATA_W = 64
 ) (
@@ -68,11 +73,12 @@ module tcp_csum #(
 
   // ---------------------------------------------------------------- s_axis -> s1
   // pending: packet ends accepted whose result m_axis has not taken yet
-  // (those in s1, s2, fin and the queue). s_axis is ready while the queue
+  // (those in s1, s2, fin, fold, out and the queue). s_axis is ready while the queue
   // has room for all of them plus one more, so a stalled m_axis never loses
   // a result; ready comes from this register alone, never from m_axis_tready.
   logic [3:0]        pending;
   logic              s1_valid, s1_last;
+  logic              s1_idle;                  // !s1_valid, for s2_sum's reset pin
   logic [DATA_W-1:0] s1_byte;                  // lane l at [8l +: 8], 0 if not kept
   logic              pop;
 
@@ -80,21 +86,26 @@ module tcp_csum #(
 
   wire             accept = s_axis_tvalid && s_axis_tready;
   wire             end_in = accept && s_axis_tlast;
-  wire [LANES-1:0] drop   = ~s_axis_tkeep & {LANES{accept}};
+  // One gate per lane, active high: a bare ~tkeep costs yosys an inverter
+  // per flip-flop on Xilinx, and ~(tkeep & accept) a gate per bit.
+  wire [LANES-1:0] drop   = ~s_axis_tkeep & {LANES{s_axis_tvalid}};
 
   always_ff @(posedge clk) begin
     // Written so that the clear maps onto the flip-flops' reset pin (one
-    // signal per lane) rather than onto a gate per bit.
+    // signal per lane) rather than onto a gate per bit. Loaded every cycle,
+    // without an enable: s1_byte only counts when s1_valid.
     for (int l = 0; l < LANES; l++) begin
       if (drop[l]) s1_byte[8*l +: 8] <= 8'h00;
-      else if (accept) s1_byte[8*l +: 8] <= s_axis_tdata[8*l +: 8];
+      else s1_byte[8*l +: 8] <= s_axis_tdata[8*l +: 8];
     end
     if (accept) s1_last <= s_axis_tlast;
     s1_valid <= accept;
+    s1_idle  <= !accept;
     // +1 for a packet end in, -1 for a result out: one 2-operand adder.
     pending <= pending + {{3{pop && !end_in}}, pop ^ end_in};
     if (rst) begin
       s1_valid <= 1'b0;
+      s1_idle  <= 1'b1;
       pending  <= '0;
     end
   end
@@ -103,7 +114,7 @@ module tcp_csum #(
   // Byte 2i is the high octet of word i, byte 2i+1 its low octet. Tree t
   // sums leaves of weight 256^t: the low octets (t = 0) and the high octets
   // (t = 1), or the words (t = 0).
-  logic                   s2_valid, s2_last;
+  logic                   s2_end, s2_clr;
   logic [TREES*SUM_W-1:0] root, s2_sum;        // tree t's sum of the beat at [SUM_W*t +: SUM_W]
 
   for (genvar t = 0; t < TREES; t++) begin : g_tree
@@ -134,11 +145,15 @@ module tcp_csum #(
     assign root[SUM_W*t +: SUM_W] = node[ROOT +: SUM_W];
   end
 
+  // s2_end: s2 holds a packet's last beat. s2_clr: the accumulators are
+  // cleared at the next edge (after that beat, and after a reset). Both come
+  // straight from flip-flops onto the accumulators' and fin's pins.
   always_ff @(posedge clk) begin
-    if (s1_valid) s2_sum <= root;
-    s2_valid <= s1_valid;
-    s2_last  <= s1_last;
-    if (rst) s2_valid <= 1'b0;
+    if (s1_idle) s2_sum <= '0;                 // onto the reset pin
+    else s2_sum <= root;
+    s2_end <= s1_valid && s1_last;
+    s2_clr <= (s1_valid && s1_last) || rst;
+    if (rst) s2_end <= 1'b0;
   end
 
   // ---------------------------------------------------------------- s2 -> acc -> fin
@@ -161,58 +176,68 @@ module tcp_csum #(
   end
   wire [16:0] tot_lo = 17'(acc_lo) + 17'(add_lo) + 17'(acc_lo_c);
   wire [16:0] tot_hi = 17'(acc_hi) + 17'(add_hi) + 17'(acc_hi_c);
-  wire        end_pkt = s2_valid && s2_last;
-  wire        acc_clr = rst || end_pkt;        // onto the reset pin, not a gate per bit
-
   always_ff @(posedge clk) begin
-    if (acc_clr) begin
+    if (s2_clr) begin
       {acc_lo_c, acc_lo} <= '0;
       {acc_hi_c, acc_hi} <= '0;
-    end else if (s2_valid) begin
+    end else begin
       {acc_lo_c, acc_lo} <= tot_lo;
       {acc_hi_c, acc_hi} <= tot_hi;
     end
-    if (end_pkt) begin
-      {fin_lo_c, fin_lo} <= tot_lo;
-      {fin_hi_c, fin_hi} <= tot_hi;
-    end
-    fin_valid <= end_pkt;
+    {fin_lo_c, fin_lo} <= tot_lo;              // read only when fin_valid
+    {fin_hi_c, fin_hi} <= tot_hi;
+    fin_valid <= s2_end;
     if (rst) fin_valid <= 1'b0;
   end
 
-  // ---------------------------------------------------------------- fin -> fifo -> m_axis
+  // ---------------------------------------------------------------- fin -> fold -> out -> fifo -> m_axis
   // The packet's sum is fin_lo + fin_lo_c + fin_hi + fin_hi_c modulo 0xffff,
-  // added up in two carry chains, one on each side of the queue:
-  //   fin_fold = fin_lo + fin_hi + fin_lo_c <= 0x1fffe, and <= 0x1fffd when
-  //              fin_hi_c = 1 (fin_lo_c = 1 implies fin_lo <= 0xfffe, and
-  //              fin_hi_c = 1 implies fin_hi <= 0xfffe);
-  //   out      = fin_fold[15:0] + fin_fold[16] + fin_hi_c, as the head is read.
-  // With fin_fold[16] = 1, out <= 0xffff. With fin_fold[16] = 0, out reaches
-  // 0x10000 only from fin_fold = 0xffff and fin_hi_c = 1, whose folded sum
-  // is 1: out[15:0] | out[16] is the folded sum in every case, 0 only for an
-  // all-zero packet.
-  wire [16:0] fin_fold = 17'(fin_lo) + 17'(fin_hi) + 17'(fin_lo_c);
-
-  logic [17:0]    fifo_mem [FIFO_DEPTH];       // {fin_hi_c, fin_fold}
-  logic [PTR_W:0] fifo_rd, fifo_wr;
-
-  assign pop = m_axis_tvalid && m_axis_tready;
+  // added up in two carry chains, one stage each:
+  //   fold = fin_lo + fin_hi + fin_lo_c <= 0x1fffe, and <= 0x1fffd when
+  //          fin_hi_c = 1 (fin_lo_c = 1 implies fin_lo <= 0xfffe, and
+  //          fin_hi_c = 1 implies fin_hi <= 0xfffe);
+  //   out  = fold[15:0] + fold[16] + fold_hi_c.
+  // With fold[16] = 1, out <= 0xffff. With fold[16] = 0, out reaches 0x10000
+  // only from fold = 0xffff and fold_hi_c = 1, whose folded sum is 1:
+  // out[15:0] | out[16] is the folded sum in every case, 0 only for an
+  // all-zero packet. That is what the queue holds.
+  logic [16:0] fold, out;
+  logic        fold_hi_c, fold_valid, out_valid;
 
   always_ff @(posedge clk) begin
-    if (fin_valid) fifo_mem[fifo_wr[PTR_W-1:0]] <= {fin_hi_c, fin_fold};
-    fifo_wr <= fifo_wr + (PTR_W+1)'(fin_valid);
-    fifo_rd <= fifo_rd + (PTR_W+1)'(pop);
+    fold       <= 17'(fin_lo) + 17'(fin_hi) + 17'(fin_lo_c);
+    fold_hi_c  <= fin_hi_c;
+    fold_valid <= fin_valid;
+    out        <= 17'(fold[15:0]) + 17'(fold[16]) + 17'(fold_hi_c);
+    out_valid  <= fold_valid;
     if (rst) begin
-      fifo_rd <= '0;
-      fifo_wr <= '0;
+      fold_valid <= 1'b0;
+      out_valid  <= 1'b0;
     end
   end
 
-  wire [17:0] head = fifo_mem[fifo_rd[PTR_W-1:0]];
-  wire [16:0] out  = 17'(head[15:0]) + 17'(head[16]) + 17'(head[17]);
+  // fifo_any is fifo_rd != fifo_wr, kept in a flip-flop of its own so that
+  // m_axis_tvalid, and pop, come straight from a register.
+  logic [15:0]    fifo_mem [FIFO_DEPTH];
+  logic [PTR_W:0] fifo_rd, fifo_wr;
+  logic           fifo_any;
 
-  assign m_axis_tvalid = fifo_rd != fifo_wr;
-  assign m_axis_tdata  = out[15:0] | 16'(out[16]);
+  assign pop = fifo_any && m_axis_tready;
+
+  always_ff @(posedge clk) begin
+    if (out_valid) fifo_mem[fifo_wr[PTR_W-1:0]] <= out[15:0] | 16'(out[16]);
+    fifo_wr  <= fifo_wr + (PTR_W+1)'(out_valid);
+    fifo_rd  <= fifo_rd + (PTR_W+1)'(pop);
+    fifo_any <= out_valid || (pop ? fifo_rd + (PTR_W+1)'(1) != fifo_wr : fifo_any);
+    if (rst) begin
+      fifo_rd  <= '0;
+      fifo_wr  <= '0;
+      fifo_any <= 1'b0;
+    end
+  end
+
+  assign m_axis_tvalid = fifo_any;
+  assign m_axis_tdata  = fifo_mem[fifo_rd[PTR_W-1:0]];
 
 `ifndef SYNTHESIS
   // Bad input is caught, never summed wrong: full beats before the last, and

@@ -83,7 +83,7 @@ module tcp_rx_parser #(
   localparam int VAR_W       = DESC_W - FIX_W;                                          // 128
   localparam int VAR_OFF     = tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF;                     // 48
   localparam int STAGES      = 6;   // the frame pipeline: w[0] decode .. w[5]
-  localparam int CSUM_STAGE  = 3;   // loaded when tcp_csum's sum shows (4 cycles)
+  localparam int CSUM_STAGE  = 5;   // loaded when tcp_csum's sum shows (6 cycles; hls: kCsumStage)
   localparam int FIFO_DEPTH  = 16;
   localparam int PTR_W       = 4;
   localparam int LEN_W       = 17;  // frame length, saturating

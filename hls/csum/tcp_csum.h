@@ -4,24 +4,32 @@
 // the same name, and step() is one rising clock edge.
 //
 // Pipeline (a beat accepted at edge t gives its packet's result on m_axis from
-// the cycle after edge t+3, i.e. 4 cycles of latency at every DATA_W; W =
+// the cycle after edge t+5, i.e. 6 cycles of latency at every DATA_W; W =
 // DATA_W/16 words a beat, L = log2(W)):
-//   s1    the beat's octets, a lane not kept cleared to 0        (s1_byte)
+//   s1    the beat's octets, a lane not kept cleared to 0        (s1_byte;
+//         the RTL loads it every cycle, read only when s1_valid)
 //   s2    the beat's sum by balanced trees of 2-input adders      (s2_sum)
 //         DATA_W = 64: two trees, s2_sum[0] the sum of the W low octets (odd
 //                      lanes), s2_sum[1] of the W high octets (even lanes),
 //                      8+L bits each;
 //         wider:       one tree, s2_sum[0] the sum of the W words, 16+L bits
+//         0 when s1 held no beat (the accumulators add it every cycle);
+//         s2_end: s2 holds a packet's last beat; s2_clr: clear the
+//         accumulators at the next edge (s2_end, or a reset)
 //   acc   two 16-bit ones' complement accumulators, each keeping its
 //         carry-out and adding it back as the next beat's carry-in (2^16 = 1
 //         modulo 0xffff). Two trees: acc_lo += the low octets' sum, acc_hi +=
 //         256 times the high octets' sum (a rotation by 8 modulo 0xffff). One
 //         tree: acc_lo += the low 16 bits of the words' sum, acc_hi += its
-//         bits above. The last beat moves both totals to fin and clears the
-//         accumulators.
-//   fifo  fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c queued, 8 deep;
-//         m_axis shows the head added up to 16 bits.
-// Every adder is a single carry chain of at most 17 bits.
+//         bits above. fin takes both totals every cycle (they count after a
+//         last beat: fin_valid); the last beat clears the accumulators.
+//   fold  fin_lo + fin_hi + fin_lo_c (17 bits), and fin_hi_c   (fold, fold_hi_c)
+//   out   fold + fold_hi_c (17 bits)                           (out)
+//   fifo  out's low 16 bits ORed with its bit 16, the folded sum, queued 8
+//         deep; m_axis shows the head as it is. fifo_any = the queue is not
+//         empty (the RTL keeps it in a flip-flop of its own).
+// Every adder is a single carry chain of at most 17 bits, one per stage but
+// in the octet trees.
 // s_axis is ready while fewer than 8 packet ends are owed a result (`pending`:
 // those inside the pipeline and in the queue), so ready never depends on
 // m_axis_tready combinationally and a stalled consumer never loses a result.
@@ -43,7 +51,7 @@ class TcpCsum {
   static constexpr int kLanes = DATA_W / 8;
   static constexpr int kWords = DATA_W / 16;
   static constexpr int kFifoDepth = 8;
-  static constexpr int kLatency = 4;
+  static constexpr int kLatency = 6;
   // The RTL's OCTET_TREES: at 64 bits the words are summed as two trees of
   // octets (half the carry chain), wider as one tree of words (fewer LUTs).
   static constexpr bool kOctetTrees = DATA_W == 64;
@@ -60,22 +68,20 @@ class TcpCsum {
     // and committed at the end, as flip-flops do.
     const bool s_ready = pending < kFifoDepth;
 
-    // fifo -> m_axis: the head, {fin_hi_c, fin_fold}, added up to 16 bits.
-    // fin_fold <= 0x1fffe, and <= 0x1fffd when fin_hi_c = 1 (see acc below),
-    // so out > 0xffff only as 0xffff + 0 + 1, whose folded sum is 1: out's
-    // low 16 bits ORed with its bit 16 are the folded checksum, 0 only for an
-    // all-zero packet.
+    // fifo -> m_axis: the head as it is.
     bool popped = false;
-    if (fifo_rd != fifo_wr) {
-      const uint32_t head = fifo_mem[fifo_rd % kFifoDepth];
-      const uint32_t out = (head & 0xffffu) + ((head >> 16) & 1u) + ((head >> 17) & 1u);
-      popped = m_axis.write_nb(Sum((out & 0xffffu) | (out >> 16)));
-    }
+    if (fifo_any) popped = m_axis.write_nb(Sum(fifo_mem[fifo_rd % kFifoDepth]));
 
-    // fin -> fifo
-    const bool pushed = fin_valid;
-    const uint32_t fin_fold = fin_lo + fin_hi + fin_lo_c;  // 17 bits
-    const uint32_t pushed_entry = (fin_hi_c << 17) | fin_fold;
+    // out -> fifo
+    const bool pushed = out_valid;
+    const uint32_t pushed_entry = (out & 0xffffu) | (out >> 16);
+
+    // fold -> out, fin -> fold. fold <= 0x1fffe, and <= 0x1fffd when
+    // fold_hi_c = 1 (see acc below), so out > 0xffff only as 0xffff + 0 + 1,
+    // whose folded sum is 1: out's low 16 bits ORed with its bit 16 are the
+    // folded checksum, 0 only for an all-zero packet.
+    const uint32_t n_out = (fold & 0xffffu) + (fold >> 16) + fold_hi_c;  // 17 bits
+    const uint32_t n_fold = fin_lo + fin_hi + fin_lo_c;                   // 17 bits
 
     // s2 -> acc -> fin. An accumulator is x (16 bits) and c, standing for
     // x + c modulo 0xffff; {c', x'} = x + addend + c. Every addend is <= 0xffff,
@@ -87,30 +93,18 @@ class TcpCsum {
                                 : s2_sum[0] >> 16;  // each 2^16 is 1 modulo 0xffff
     const uint32_t tot_lo = acc_lo + add_lo + acc_lo_c;                     // 17 bits
     const uint32_t tot_hi = acc_hi + add_hi + acc_hi_c;
-    const bool end_pkt = s2_valid && s2_last;
-    uint32_t n_acc_lo = acc_lo, n_acc_lo_c = acc_lo_c;
-    uint32_t n_acc_hi = acc_hi, n_acc_hi_c = acc_hi_c;
-    uint32_t n_fin_lo = fin_lo, n_fin_lo_c = fin_lo_c;
-    uint32_t n_fin_hi = fin_hi, n_fin_hi_c = fin_hi_c;
-    if (end_pkt) {
-      n_acc_lo = n_acc_lo_c = n_acc_hi = n_acc_hi_c = 0;
-      n_fin_lo = tot_lo & 0xffffu;
-      n_fin_lo_c = tot_lo >> 16;
-      n_fin_hi = tot_hi & 0xffffu;
-      n_fin_hi_c = tot_hi >> 16;
-    } else if (s2_valid) {
-      n_acc_lo = tot_lo & 0xffffu;
-      n_acc_lo_c = tot_lo >> 16;
-      n_acc_hi = tot_hi & 0xffffu;
-      n_acc_hi_c = tot_hi >> 16;
-    }
+    // Every cycle: an idle one adds 0 (and moves a carry into x).
+    uint32_t n_acc_lo = tot_lo & 0xffffu, n_acc_lo_c = tot_lo >> 16;
+    uint32_t n_acc_hi = tot_hi & 0xffffu, n_acc_hi_c = tot_hi >> 16;
+    if (s2_clr) n_acc_lo = n_acc_lo_c = n_acc_hi = n_acc_hi_c = 0;
+    // fin takes the totals every cycle; they count when s2 held a last beat
+    // (fin_valid).
+    const uint32_t n_fin_lo = tot_lo & 0xffffu, n_fin_lo_c = tot_lo >> 16;
+    const uint32_t n_fin_hi = tot_hi & 0xffffu, n_fin_hi_c = tot_hi >> 16;
 
     // s1 -> s2: byte 2i is the high octet of word i, byte 2i+1 its low octet.
-    uint32_t n_s2_sum[kTrees];
-    for (int t = 0; t < kTrees; ++t) {
-#pragma HLS UNROLL
-      n_s2_sum[t] = s2_sum[t];
-    }
+    // 0 when s1 holds no beat.
+    uint32_t n_s2_sum[kTrees] = {};
     if (s1_valid) {
       uint32_t high = 0, low = 0;
       for (int i = 0; i < kWords; ++i) {
@@ -137,8 +131,14 @@ class TcpCsum {
     if (pushed) fifo_mem[fifo_wr % kFifoDepth] = pushed_entry;
     fifo_wr = (fifo_wr + unsigned(pushed)) % (2 * kFifoDepth);
     fifo_rd = (fifo_rd + unsigned(popped)) % (2 * kFifoDepth);
+    fifo_any = fifo_rd != fifo_wr;
     pending = pending + unsigned(end_in) - unsigned(popped);
-    fin_valid = end_pkt;
+    out = n_out;
+    out_valid = fold_valid;
+    fold = n_fold;
+    fold_hi_c = fin_hi_c;
+    fold_valid = fin_valid;
+    fin_valid = s2_end;
     fin_lo = n_fin_lo;
     fin_lo_c = n_fin_lo_c;
     fin_hi = n_fin_hi;
@@ -147,8 +147,8 @@ class TcpCsum {
     acc_lo_c = n_acc_lo_c;
     acc_hi = n_acc_hi;
     acc_hi_c = n_acc_hi_c;
-    s2_valid = s1_valid;
-    s2_last = s1_last;
+    s2_end = s1_valid && s1_last;
+    s2_clr = s2_end;
     for (int t = 0; t < kTrees; ++t) {
 #pragma HLS UNROLL
       s2_sum[t] = n_s2_sum[t];
@@ -167,12 +167,15 @@ class TcpCsum {
   // The RTL's s1_byte is one DATA_W-bit vector, lane l at bits [8l+7:8l].
   uint8_t s1_byte[kLanes] = {};
   bool s1_valid = false, s1_last = false;
-  bool s2_valid = false, s2_last = false;
+  bool s2_end = false, s2_clr = false;
   uint32_t s2_sum[kTrees] = {};  // the RTL's s2_sum, tree t at [SUM_W*t +: SUM_W]
   uint32_t acc_lo = 0, acc_lo_c = 0, acc_hi = 0, acc_hi_c = 0;
   bool fin_valid = false;
   uint32_t fin_lo = 0, fin_lo_c = 0, fin_hi = 0, fin_hi_c = 0;
-  uint32_t fifo_mem[kFifoDepth] = {};  // {fin_hi_c, fin_fold}: 18 bits
+  uint32_t fold = 0, fold_hi_c = 0, out = 0;
+  bool fold_valid = false, out_valid = false;
+  uint32_t fifo_mem[kFifoDepth] = {};  // the folded sums, 16 bits
+  bool fifo_any = false;
   // Pointers count modulo 16 (one bit more than the address), so that equal
   // pointers mean empty and 8 apart mean full.
   unsigned fifo_rd = 0, fifo_wr = 0;

@@ -34,8 +34,8 @@
 //           beats), so 1, 2, 3, 6 units. Windows read the option
 //           octets in hdr while the next frame has not overwritten them, later
 //           ones copies taken at the decode and handed on with the frame.
-//   w[1..5] (edges t+2..t+6) the frame's place in the pipeline; w[3] takes
-//           the engine's sum (4 cycles after the last beat) and judges the
+//   w[1..5] (edges t+2..t+6) the frame's place in the pipeline; w[5] takes
+//           the engine's sum (6 cycles after the last beat) and judges the
 //           TCP checksum.
 //   final   (edge t+7) the verdict, the options' values (big-endian too:
 //           MSS and window scale as the walk found them, timestamps from the
@@ -102,9 +102,10 @@ class TcpRxParser {
   static constexpr int kOptValueOctets = kOptBytes - kOptValueOff;  // octets 2..39: the values
   // They are still in hdr when the last stage reads them at DATA_W=64.
   static constexpr bool kOptValuesInHdr = (kOptOff + kOptValueOff) / kBytes >= kStages;
-  static constexpr int kCsumStage = 3;  // w[kCsumStage] is loaded when the sum arrives
-  // w[s] is loaded at edge t+1+s; the sum shows at cycle t+4, so w[3] takes it.
-  static_assert(1 + kCsumStage == TcpCsum<DATA_W>::kLatency, "the sum meets its frame");
+  // w[kCsumStage] is loaded when the sum arrives: w[s] is loaded at edge
+  // t+1+s and the sum shows at cycle t+kLatency of the engine (6: w[5]).
+  static constexpr int kCsumStage = TcpCsum<DATA_W>::kLatency - 1;
+  static_assert(kCsumStage >= 1 && kCsumStage < kStages, "the sum meets its frame");
   static constexpr int kFifoDepth = 16;
   static constexpr int kInflightMax = 1 + kStages;  // fa, w[0..5]
   static_assert(kFifoDepth > kInflightMax, "full rate with a ready consumer");
