@@ -73,9 +73,11 @@ module tcp_csum #(
 
   // ---------------------------------------------------------------- s_axis -> s1
   // pending: packet ends accepted whose result m_axis has not taken yet
-  // (those in s1, s2, fin, fold, out and the queue). s_axis is ready while the queue
-  // has room for all of them plus one more, so a stalled m_axis never loses
-  // a result; ready comes from this register alone, never from m_axis_tready.
+  // (those in s1, s2, fin, fold, out and the queue). s_axis is ready while
+  // the queue has room for all of them plus one more, so a stalled m_axis
+  // never loses a result; ready comes from this register alone, never from
+  // m_axis_tready. With 6 cycles of latency at most 6 are in flight when
+  // m_axis takes every result, so one-beat packets still flow every cycle.
   logic [3:0]        pending;
   logic              s1_valid, s1_last;
   logic              s1_idle;                  // !s1_valid, for s2_sum's reset pin
@@ -190,7 +192,7 @@ module tcp_csum #(
     if (rst) fin_valid <= 1'b0;
   end
 
-  // ---------------------------------------------------------------- fin -> fold -> out -> fifo -> m_axis
+  // ------------------------------------------------------- fin -> fold -> out -> fifo -> m_axis
   // The packet's sum is fin_lo + fin_lo_c + fin_hi + fin_hi_c modulo 0xffff,
   // added up in two carry chains, one stage each:
   //   fold = fin_lo + fin_hi + fin_lo_c <= 0x1fffe, and <= 0x1fffd when
