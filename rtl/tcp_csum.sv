@@ -1,8 +1,9 @@
 // Internet checksum engine (RFC 1071): the folded 16-bit ones' complement sum
 // of every packet on s_axis, one result per packet, in order, on m_axis.
 //
-// One beat per clock, forever, including back-to-back one-beat packets. Six
-// cycles from the last beat's handshake to m_axis_tvalid, at every DATA_W.
+// One beat per clock, forever, including back-to-back one-beat packets. From
+// the last beat's handshake to m_axis_tvalid: 6 cycles at DATA_W=64, 4 wider
+// (tcp_csum_pkg::latency).
 // The C++ reference it must match cycle for cycle is hls/csum/tcp_csum.h
 // (class TcpCsum: same register names, same stages).
 //
@@ -29,14 +30,18 @@
 //        acc_lo sums the low 16 bits of the word sums, acc_hi their bits
 //        above (each of weight 2^16 = 1). Cleared after the last beat;
 //        fin takes the totals every cycle (they count when fin_valid).
+//   DATA_W = 64 (tcp_csum_pkg::fold_ahead: the clock rate first):
 //   fold fin_lo + fin_hi + fin_lo_c (17 bits), and fin_hi_c.
 //   out  fold + fold_hi_c, the end-around carry added back (17 bits).
 //   fifo out[15:0] | out[16], the packet's folded sum, queued 8 deep; the
 //        head is m_axis_tdata as it is.
+//   wider (two cycles and fewer LUTs):
+//   fifo fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c queued, 8 deep;
+//        m_axis_tdata adds the head up to 16 bits as it reads it.
 // Every adder is a 2-input adder on one carry chain (Xilinx CARRY4, iCE40
 // SB_CARRY) with one LUT per bit at most; a chain is at most 17 bits long,
-// 16+L in the tree of words, and no register-to-register path holds more
-// than one chain but the octet trees' two levels (see docs/synthesis.md).
+// 16+L in the tree of words; at DATA_W=64 no register-to-register path holds
+// more than one chain but the octet trees' two levels (see docs/synthesis.md).
 module tcp_csum #(
   parameter int DATA_W = 64
 ) (
@@ -61,6 +66,8 @@ module tcp_csum #(
   localparam int SUM_W       = LEAF_W + LEVELS;
   localparam int FIFO_DEPTH  = 8;
   localparam int PTR_W       = 3;              // pointers carry one more bit: 8 = full
+  localparam bit FOLD_AHEAD  = tcp_csum_pkg::fold_ahead(DATA_W);  // see fifo above
+  localparam int ENTRY_W     = FOLD_AHEAD ? 16 : 18;  // a queue entry
 
   // Adder tree of WORDS leaves, flattened: level k (0 = the leaves) holds
   // WORDS >> k sums of LEAF_W+k bits each, from bit tree_off(k) on.
@@ -73,11 +80,12 @@ module tcp_csum #(
 
   // ---------------------------------------------------------------- s_axis -> s1
   // pending: packet ends accepted whose result m_axis has not taken yet
-  // (those in s1, s2, fin, fold, out and the queue). s_axis is ready while
+  // (those in s1, s2, fin, fold and out, and the queue). s_axis is ready while
   // the queue has room for all of them plus one more, so a stalled m_axis
   // never loses a result; ready comes from this register alone, never from
-  // m_axis_tready. With 6 cycles of latency at most 6 are in flight when
-  // m_axis takes every result, so one-beat packets still flow every cycle.
+  // m_axis_tready. With 6 cycles of latency (4 wider) at most 6 are in
+  // flight when m_axis takes every result, so one-beat packets still flow
+  // every cycle.
   logic [3:0]        pending;
   logic              s1_valid, s1_last;
   logic              s1_idle;                  // !s1_valid, for s2_sum's reset pin
@@ -192,45 +200,65 @@ module tcp_csum #(
     if (rst) fin_valid <= 1'b0;
   end
 
-  // ------------------------------------------------------- fin -> fold -> out -> fifo -> m_axis
+  // ------------------------------------------------------- fin -> (fold -> out) -> fifo -> m_axis
   // The packet's sum is fin_lo + fin_lo_c + fin_hi + fin_hi_c modulo 0xffff,
-  // added up in two carry chains, one stage each:
+  // added up in two carry chains:
   //   fold = fin_lo + fin_hi + fin_lo_c <= 0x1fffe, and <= 0x1fffd when
   //          fin_hi_c = 1 (fin_lo_c = 1 implies fin_lo <= 0xfffe, and
   //          fin_hi_c = 1 implies fin_hi <= 0xfffe);
-  //   out  = fold[15:0] + fold[16] + fold_hi_c.
+  //   out  = fold[15:0] + fold[16] + fin_hi_c.
   // With fold[16] = 1, out <= 0xffff. With fold[16] = 0, out reaches 0x10000
-  // only from fold = 0xffff and fold_hi_c = 1, whose folded sum is 1:
+  // only from fold = 0xffff and fin_hi_c = 1, whose folded sum is 1:
   // out[15:0] | out[16] is the folded sum in every case, 0 only for an
-  // all-zero packet. That is what the queue holds.
-  logic [16:0] fold, out;
-  logic        fold_hi_c, fold_valid, out_valid;
+  // all-zero packet.
+  // FOLD_AHEAD: one stage each, ahead of the queue, which holds the folded
+  // sum. Otherwise fold goes into the queue, with fin_hi_c, and out is added
+  // as the head is read.
+  logic               push;                    // an entry into the queue
+  logic [ENTRY_W-1:0] push_entry;
+  logic [ENTRY_W-1:0] head;                    // the queue's head
 
-  always_ff @(posedge clk) begin
-    fold       <= 17'(fin_lo) + 17'(fin_hi) + 17'(fin_lo_c);
-    fold_hi_c  <= fin_hi_c;
-    fold_valid <= fin_valid;
-    out        <= 17'(fold[15:0]) + 17'(fold[16]) + 17'(fold_hi_c);
-    out_valid  <= fold_valid;
-    if (rst) begin
-      fold_valid <= 1'b0;
-      out_valid  <= 1'b0;
+  wire [16:0] fin_fold = 17'(fin_lo) + 17'(fin_hi) + 17'(fin_lo_c);
+
+  if (FOLD_AHEAD) begin : g_fold_ahead
+    logic [16:0] fold, out;
+    logic        fold_hi_c, fold_valid, out_valid;
+
+    always_ff @(posedge clk) begin
+      fold       <= fin_fold;
+      fold_hi_c  <= fin_hi_c;
+      fold_valid <= fin_valid;
+      out        <= 17'(fold[15:0]) + 17'(fold[16]) + 17'(fold_hi_c);
+      out_valid  <= fold_valid;
+      if (rst) begin
+        fold_valid <= 1'b0;
+        out_valid  <= 1'b0;
+      end
     end
+    assign push          = out_valid;
+    assign push_entry    = ENTRY_W'(out[15:0] | 16'(out[16]));
+    assign m_axis_tdata  = head[15:0];
+  end else begin : g_fold_at_head
+    wire [16:0] out = 17'(head[15:0]) + 17'(head[16]) + 17'(head[17]);
+
+    assign push          = fin_valid;
+    assign push_entry    = ENTRY_W'({fin_hi_c, fin_fold});
+    assign m_axis_tdata  = out[15:0] | 16'(out[16]);
   end
 
   // fifo_any is fifo_rd != fifo_wr, kept in a flip-flop of its own so that
   // m_axis_tvalid, and pop, come straight from a register.
-  logic [15:0]    fifo_mem [FIFO_DEPTH];
-  logic [PTR_W:0] fifo_rd, fifo_wr;
-  logic           fifo_any;
+  logic [ENTRY_W-1:0] fifo_mem [FIFO_DEPTH];
+  logic [PTR_W:0]     fifo_rd, fifo_wr;
+  logic               fifo_any;
 
   assign pop = fifo_any && m_axis_tready;
 
   always_ff @(posedge clk) begin
-    if (out_valid) fifo_mem[fifo_wr[PTR_W-1:0]] <= out[15:0] | 16'(out[16]);
-    fifo_wr  <= fifo_wr + (PTR_W+1)'(out_valid);
+    if (push) fifo_mem[fifo_wr[PTR_W-1:0]] <= push_entry;
+    fifo_wr  <= fifo_wr + (PTR_W+1)'(push);
     fifo_rd  <= fifo_rd + (PTR_W+1)'(pop);
-    fifo_any <= out_valid || (pop ? fifo_rd + (PTR_W+1)'(1) != fifo_wr : fifo_any);
+    fifo_any <= push || (pop ? fifo_rd + (PTR_W+1)'(1) != fifo_wr : fifo_any);
     if (rst) begin
       fifo_rd  <= '0;
       fifo_wr  <= '0;
@@ -238,8 +266,8 @@ module tcp_csum #(
     end
   end
 
+  assign head          = fifo_mem[fifo_rd[PTR_W-1:0]];
   assign m_axis_tvalid = fifo_any;
-  assign m_axis_tdata  = fifo_mem[fifo_rd[PTR_W-1:0]];
 
 `ifndef SYNTHESIS
   // Bad input is caught, never summed wrong: full beats before the last, and

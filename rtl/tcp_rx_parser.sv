@@ -83,7 +83,9 @@ module tcp_rx_parser #(
   localparam int VAR_W       = DESC_W - FIX_W;                                          // 128
   localparam int VAR_OFF     = tcpoe_wire_pkg::RX_DESC_OPT_MSS_OFF;                     // 48
   localparam int STAGES      = 6;   // the frame pipeline: w[0] decode .. w[5]
-  localparam int CSUM_STAGE  = 5;   // loaded when tcp_csum's sum shows (6 cycles; hls: kCsumStage)
+  // w[CSUM_STAGE] is loaded when tcp_csum's sum shows: w[s] at edge t+1+s, the sum
+  // at cycle t+latency (6 at DATA_W=64: w[5]; 4 wider: w[3]); hls: kCsumStage.
+  localparam int CSUM_STAGE  = tcp_csum_pkg::latency(DATA_W) - 1;
   localparam int FIFO_DEPTH  = 16;
   localparam int PTR_W       = 4;
   localparam int LEN_W       = 17;  // frame length, saturating

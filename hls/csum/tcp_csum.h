@@ -4,8 +4,8 @@
 // the same name, and step() is one rising clock edge.
 //
 // Pipeline (a beat accepted at edge t gives its packet's result on m_axis from
-// the cycle after edge t+5, i.e. 6 cycles of latency at every DATA_W; W =
-// DATA_W/16 words a beat, L = log2(W)):
+// the cycle after edge t+kLatency-1: 6 cycles of latency at DATA_W=64, 4
+// wider; W = DATA_W/16 words a beat, L = log2(W)):
 //   s1    the beat's octets, a lane not kept cleared to 0        (s1_byte;
 //         the RTL loads it every cycle, read only when s1_valid)
 //   s2    the beat's sum by balanced trees of 2-input adders      (s2_sum)
@@ -23,13 +23,18 @@
 //         tree: acc_lo += the low 16 bits of the words' sum, acc_hi += its
 //         bits above. fin takes both totals every cycle (they count after a
 //         last beat: fin_valid); the last beat clears the accumulators.
+//   DATA_W = 64 (kFoldAhead: the clock rate first):
 //   fold  fin_lo + fin_hi + fin_lo_c (17 bits), and fin_hi_c   (fold, fold_hi_c)
 //   out   fold + fold_hi_c (17 bits)                           (out)
 //   fifo  out's low 16 bits ORed with its bit 16, the folded sum, queued 8
-//         deep; m_axis shows the head as it is. fifo_any = the queue is not
-//         empty (the RTL keeps it in a flip-flop of its own).
-// Every adder is a single carry chain of at most 17 bits, one per stage but
-// in the octet trees.
+//         deep; m_axis shows the head as it is.
+//   wider (two cycles and fewer LUTs):
+//   fifo  fin_lo + fin_hi + fin_lo_c (17 bits) and fin_hi_c queued, 8 deep;
+//         m_axis shows the head added up to 16 bits.
+//   fifo_any = the queue is not empty (the RTL keeps it in a flip-flop of its
+//   own).
+// Every adder is a single carry chain of at most 17 bits; at DATA_W=64, one
+// per stage but in the octet trees.
 // s_axis is ready while fewer than 8 packet ends are owed a result (`pending`:
 // those inside the pipeline and in the queue), so ready never depends on
 // m_axis_tready combinationally and a stalled consumer never loses a result.
@@ -51,7 +56,10 @@ class TcpCsum {
   static constexpr int kLanes = DATA_W / 8;
   static constexpr int kWords = DATA_W / 16;
   static constexpr int kFifoDepth = 8;
-  static constexpr int kLatency = 6;
+  // The RTL's FOLD_AHEAD and LATENCY (rtl/tcp_csum_pkg.sv: fold_ahead,
+  // latency): at 64 bits the sum is folded in two stages ahead of the queue.
+  static constexpr bool kFoldAhead = DATA_W == 64;
+  static constexpr int kLatency = kFoldAhead ? 6 : 4;
   // The RTL's OCTET_TREES: at 64 bits the words are summed as two trees of
   // octets (half the carry chain), wider as one tree of words (fewer LUTs).
   static constexpr bool kOctetTrees = DATA_W == 64;
@@ -68,20 +76,28 @@ class TcpCsum {
     // and committed at the end, as flip-flops do.
     const bool s_ready = pending < kFifoDepth;
 
-    // fifo -> m_axis: the head as it is.
+    // fold = fin_lo + fin_hi + fin_lo_c <= 0x1fffe, and <= 0x1fffd when
+    // fin_hi_c = 1 (see acc below), so out = fold + fin_hi_c > 0xffff only as
+    // 0xffff + 0 + 1, whose folded sum is 1: out's low 16 bits ORed with its
+    // bit 16 are the folded checksum, 0 only for an all-zero packet.
+    // kFoldAhead: fin -> fold -> out -> fifo, the head as it is on m_axis.
+    // Otherwise: fin -> fifo as {fin_hi_c, fold}, out added at the head.
+    const uint32_t fin_fold = fin_lo + fin_hi + fin_lo_c;  // 17 bits
+
+    // fifo -> m_axis
     bool popped = false;
-    if (fifo_any) popped = m_axis.write_nb(Sum(fifo_mem[fifo_rd % kFifoDepth]));
+    if (fifo_any) {
+      const uint32_t head = fifo_mem[fifo_rd % kFifoDepth];
+      popped = m_axis.write_nb(Sum(kFoldAhead ? head : or_carry(add_back(head & 0x1ffffu, head >> 17))));
+    }
 
-    // out -> fifo
-    const bool pushed = out_valid;
-    const uint32_t pushed_entry = (out & 0xffffu) | (out >> 16);
+    // out -> fifo, or fin -> fifo
+    const bool pushed = kFoldAhead ? out_valid : fin_valid;
+    const uint32_t pushed_entry = kFoldAhead ? or_carry(out) : (fin_hi_c << 17) | fin_fold;
 
-    // fold -> out, fin -> fold. fold <= 0x1fffe, and <= 0x1fffd when
-    // fold_hi_c = 1 (see acc below), so out > 0xffff only as 0xffff + 0 + 1,
-    // whose folded sum is 1: out's low 16 bits ORed with its bit 16 are the
-    // folded checksum, 0 only for an all-zero packet.
-    const uint32_t n_out = (fold & 0xffffu) + (fold >> 16) + fold_hi_c;  // 17 bits
-    const uint32_t n_fold = fin_lo + fin_hi + fin_lo_c;                   // 17 bits
+    // fold -> out, fin -> fold (kFoldAhead only)
+    const uint32_t n_out = add_back(fold, fold_hi_c);
+    const uint32_t n_fold = fin_fold;
 
     // s2 -> acc -> fin. An accumulator is x (16 bits) and c, standing for
     // x + c modulo 0xffff; {c', x'} = x + addend + c. Every addend is <= 0xffff,
@@ -164,6 +180,12 @@ class TcpCsum {
   }
 
  private:
+  // out = fold[15:0] + fold[16] + hi_c (17 bits), and out[15:0] | out[16].
+  static uint32_t add_back(uint32_t fold, uint32_t hi_c) {
+    return (fold & 0xffffu) + (fold >> 16) + hi_c;
+  }
+  static uint32_t or_carry(uint32_t out) { return (out & 0xffffu) | (out >> 16); }
+
   // The RTL's s1_byte is one DATA_W-bit vector, lane l at bits [8l+7:8l].
   uint8_t s1_byte[kLanes] = {};
   bool s1_valid = false, s1_last = false;
@@ -172,9 +194,10 @@ class TcpCsum {
   uint32_t acc_lo = 0, acc_lo_c = 0, acc_hi = 0, acc_hi_c = 0;
   bool fin_valid = false;
   uint32_t fin_lo = 0, fin_lo_c = 0, fin_hi = 0, fin_hi_c = 0;
-  uint32_t fold = 0, fold_hi_c = 0, out = 0;
+  uint32_t fold = 0, fold_hi_c = 0, out = 0;  // kFoldAhead only (the RTL's g_fold_ahead)
   bool fold_valid = false, out_valid = false;
-  uint32_t fifo_mem[kFifoDepth] = {};  // the folded sums, 16 bits
+  // kFoldAhead: the folded sums, 16 bits; otherwise {fin_hi_c, fold}, 18 bits.
+  uint32_t fifo_mem[kFifoDepth] = {};
   bool fifo_any = false;
   // Pointers count modulo 16 (one bit more than the address), so that equal
   // pointers mean empty and 8 apart mean full.

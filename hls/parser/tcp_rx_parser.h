@@ -35,7 +35,8 @@
 //           octets in hdr while the next frame has not overwritten them, later
 //           ones copies taken at the decode and handed on with the frame.
 //   w[1..5] (edges t+2..t+6) the frame's place in the pipeline; w[5] takes
-//           the engine's sum (6 cycles after the last beat) and judges the
+//           the engine's sum (6 cycles after the last beat; w[3], 4 cycles,
+//           wider than 64 bits: TcpCsum::kLatency) and judges the
 //           TCP checksum.
 //   final   (edge t+7) the verdict, the options' values (big-endian too:
 //           MSS and window scale as the walk found them, timestamps from the
@@ -103,7 +104,8 @@ class TcpRxParser {
   // They are still in hdr when the last stage reads them at DATA_W=64.
   static constexpr bool kOptValuesInHdr = (kOptOff + kOptValueOff) / kBytes >= kStages;
   // w[kCsumStage] is loaded when the sum arrives: w[s] is loaded at edge
-  // t+1+s and the sum shows at cycle t+kLatency of the engine (6: w[5]).
+  // t+1+s and the sum shows at cycle t+kLatency of the engine (6 at 64
+  // bits: w[5]; 4 wider: w[3]).
   static constexpr int kCsumStage = TcpCsum<DATA_W>::kLatency - 1;
   static_assert(kCsumStage >= 1 && kCsumStage < kStages, "the sum meets its frame");
   static constexpr int kFifoDepth = 16;

@@ -63,8 +63,9 @@ TEST_CASE("back-to-back one-beat packets: one beat and one result every cycle, f
   // Not a single idle cycle between the first and the last beat.
   CHECK(r.beats == packets.size());
   CHECK(r.last_beat_cycle - r.first_beat_cycle + 1 == r.beats);
-  // Results keep pace: the run ends 6 cycles after the last beat.
-  CHECK(r.cycles == r.last_beat_cycle + 6 + 1);
+  // Results keep pace: the run ends the latency (6 cycles at 64 bits, 4
+  // wider) after the last beat.
+  CHECK(r.cycles == r.last_beat_cycle + (w == 64 ? 6 : 4) + 1);
 }
 
 TEST_CASE("carries at the edges: all-ones and near-all-ones packets of every length",
@@ -99,7 +100,7 @@ TEST_CASE("carries at the edges: all-ones and near-all-ones packets of every len
     CHECK(r.sums[i] == ((i + 1) % 2 ? 0xff00 : 0xffff));
 }
 
-TEST_CASE("latency from the last beat to the result is 6 cycles at every DATA_W",
+TEST_CASE("latency from the last beat to the result is 6 cycles at DATA_W=64, 4 wider",
           "[csum][latency]") {
   const int w = TCPOE_GENERATE_DATA_WIDTH();
   CsumRunOptions opt;
@@ -109,7 +110,8 @@ TEST_CASE("latency from the last beat to the result is 6 cycles at every DATA_W"
   const auto r = run_csum(random_packets(200, 1, 300, test_seed(5)), opt);
   require_clean_run(r);
   REQUIRE(r.latencies.size() == 200);
-  for (uint32_t l : r.latencies) CHECK(l == 6);
+  // 4 is issue #2's goal at 512; 64 trades two cycles for the clock rate.
+  for (uint32_t l : r.latencies) CHECK(l == (w == 64 ? 6u : 4u));
 }
 
 TEST_CASE("a consumer that stalls for long keeps every result, in order", "[csum][backpressure]") {
