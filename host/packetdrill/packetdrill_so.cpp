@@ -181,24 +181,24 @@ int pd_bind(void* u, int fd, const sockaddr* a, socklen_t l) { return Guard(u)->
 int pd_listen(void* u, int fd, int backlog) { return Guard(u)->sockets.listen(fd, backlog); }
 int pd_accept(void* u, int fd, sockaddr* a, socklen_t* l) { return Guard(u)->sockets.accept(fd, a, l); }
 int pd_connect(void* u, int fd, const sockaddr* a, socklen_t l) { return Guard(u)->sockets.connect(fd, a, l); }
-ssize_t pd_read(void* u, int fd, void*, size_t count) { return Guard(u)->sockets.read(fd, count); }
-ssize_t pd_recv(void* u, int fd, void*, size_t len, int flags) {
-  return flags ? no_flags("recv", flags) : Guard(u)->sockets.read(fd, len);
+ssize_t pd_read(void* u, int fd, void* buf, size_t count) { return Guard(u)->sockets.read(fd, buf, count); }
+ssize_t pd_recv(void* u, int fd, void* buf, size_t len, int flags) {
+  return flags ? no_flags("recv", flags) : Guard(u)->sockets.read(fd, buf, len);
 }
-ssize_t pd_recvfrom(void* u, int fd, void*, size_t len, int flags, sockaddr*, socklen_t* l) {
+ssize_t pd_recvfrom(void* u, int fd, void* buf, size_t len, int flags, sockaddr*, socklen_t* l) {
   if (l) *l = 0;  // TCP: no source address
-  return flags ? no_flags("recvfrom", flags) : Guard(u)->sockets.read(fd, len);
+  return flags ? no_flags("recvfrom", flags) : Guard(u)->sockets.read(fd, buf, len);
 }
-ssize_t pd_write(void* u, int fd, const void*, size_t count) { return Guard(u)->sockets.write(fd, count); }
-ssize_t pd_send(void* u, int fd, const void*, size_t len, int flags) {
-  return flags ? no_flags("send", flags) : Guard(u)->sockets.write(fd, len);
+ssize_t pd_write(void* u, int fd, const void* buf, size_t count) { return Guard(u)->sockets.write(fd, buf, count); }
+ssize_t pd_send(void* u, int fd, const void* buf, size_t len, int flags) {
+  return flags ? no_flags("send", flags) : Guard(u)->sockets.write(fd, buf, len);
 }
-ssize_t pd_sendto(void* u, int fd, const void*, size_t len, int flags, const sockaddr*, socklen_t) {
-  return flags ? no_flags("sendto", flags) : Guard(u)->sockets.write(fd, len);
+ssize_t pd_sendto(void* u, int fd, const void* buf, size_t len, int flags, const sockaddr*, socklen_t) {
+  return flags ? no_flags("sendto", flags) : Guard(u)->sockets.write(fd, buf, len);
 }
-ssize_t pd_readv(void* u, int, const iovec*, int) { return (Guard(u), unsupported("readv")); }
+ssize_t pd_readv(void* u, int fd, const iovec* iov, int n) { return Guard(u)->sockets.readv(fd, iov, n); }
 ssize_t pd_recvmsg(void* u, int, msghdr*, int) { return (Guard(u), unsupported("recvmsg")); }
-ssize_t pd_writev(void* u, int, const iovec*, int) { return (Guard(u), unsupported("writev")); }
+ssize_t pd_writev(void* u, int fd, const iovec* iov, int n) { return Guard(u)->sockets.writev(fd, iov, n); }
 ssize_t pd_sendmsg(void* u, int, const msghdr*, int) { return (Guard(u), unsupported("sendmsg")); }
 int pd_fcntl(void* u, int fd, int cmd, ...) {
   va_list args;

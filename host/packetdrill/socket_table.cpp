@@ -1,5 +1,6 @@
 #include "socket_table.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
+#include <vector>
 
 namespace tcpoe::packetdrill {
 
@@ -211,40 +213,83 @@ int SocketTable::connect(int fd, const sockaddr* addr, socklen_t len) {
   return 0;
 }
 
-ssize_t SocketTable::read(int fd, std::size_t count) {
+ssize_t SocketTable::read(int fd, void* buf, std::size_t count) {
   Socket* s = find(fd);
   if (!s) return fail(EBADF);
   if (s->kind != Kind::kConnection) return fail(ENOTCONN);
+  if (count && !buf) return fail(EFAULT);
   for (;;) {
     take_events(*s);
     if (s->pending_error) return fail_with_pending_error(*s);
-    if (count == 0) return 0;
-    if (s->shut_read || (s->seen & (drv::ready::kPeerClosed | drv::ready::kClosed)))
-      return 0;  // end of the peer's stream
+    if (count == 0 || s->shut_read) return 0;
+    std::error_code e;
+    std::size_t got = 0;
+    host_.run([&](drv::Stack& stack) {
+      e = stack.recv(s->id, wire::MutableByteSpan(static_cast<uint8_t*>(buf), count), got);
+    });
+    if (got) return ssize_t(got);
+    if (!e) return 0;  // the peer's FIN: end of its stream
+    if (e != drv::make_error_code(StackError::kWouldBlock)) {
+      take_events(*s);  // the error that ended the connection, if it is news
+      if (s->pending_error) return fail_with_pending_error(*s);
+      if (s->seen & drv::ready::kClosed) return 0;  // gone, its error already reported
+      return fail(errno_of(e));
+    }
     if (s->nonblocking) return fail(EAGAIN);
     const drv::SocketId id = s->id;
     if (!block("read", [&] { return host_.events(id) != nullptr; })) return -1;
   }
 }
 
-ssize_t SocketTable::write(int fd, std::size_t count) {
+ssize_t SocketTable::write(int fd, const void* buf, std::size_t count) {
   Socket* s = find(fd);
   if (!s) return fail(EBADF);
   if (s->kind != Kind::kConnection) return fail(EPIPE);  // Linux: an unconnected TCP socket
+  if (count && !buf) return fail(EFAULT);
+  const auto* bytes = static_cast<const uint8_t*>(buf);
+  std::size_t total = 0;  // a blocking write queues all of it (as Linux), waiting for room
   for (;;) {
     take_events(*s);
-    if (s->pending_error) return fail_with_pending_error(*s);
-    if (s->shut_write || (s->seen & drv::ready::kClosed)) return fail(EPIPE);
-    std::optional<State> st;
-    host_.run([&](drv::Stack& stack) { st = stack.state(s->id); });
-    if (!connecting(st)) break;
-    if (s->nonblocking) return fail(EAGAIN);
+    if (s->pending_error) return total ? ssize_t(total) : fail_with_pending_error(*s);
+    if (s->shut_write || (s->seen & drv::ready::kClosed)) return total ? ssize_t(total) : fail(EPIPE);
+    std::error_code e;
+    std::size_t sent = 0;
+    host_.run([&](drv::Stack& stack) {
+      e = stack.send(s->id, wire::ByteSpan(bytes + total, count - total), sent);
+    });
+    total += sent;
+    if (!e && total == count) return ssize_t(total);
+    if (e && e != drv::make_error_code(StackError::kWouldBlock))
+      return total ? ssize_t(total) : fail(errno_of(e));
+    if (s->nonblocking) return total ? ssize_t(total) : fail(EAGAIN);
     const drv::SocketId id = s->id;
-    if (!block("write", [&] { return host_.events(id) != nullptr; })) return -1;
+    if (!block("write", [&] { return host_.events(id) != nullptr; })) return total ? ssize_t(total) : -1;
   }
-  if (count == 0) return 0;
-  return fail(EOPNOTSUPP, "write",
-              "the Stack has no data path yet (issue #13): payloads cannot be sent");
+}
+
+ssize_t SocketTable::readv(int fd, const iovec* iov, int count) {
+  if (count < 0 || (count && !iov)) return fail(EINVAL);
+  std::size_t size = 0;
+  for (int i = 0; i < count; ++i) size += iov[i].iov_len;
+  std::vector<uint8_t> buffer(size);
+  const ssize_t got = read(fd, buffer.data(), size);
+  std::size_t at = 0;
+  for (int i = 0; got > 0 && i < count && at < std::size_t(got); ++i) {
+    const std::size_t n = std::min(iov[i].iov_len, std::size_t(got) - at);
+    std::memcpy(iov[i].iov_base, buffer.data() + at, n);
+    at += n;
+  }
+  return got;
+}
+
+ssize_t SocketTable::writev(int fd, const iovec* iov, int count) {
+  if (count < 0 || (count && !iov)) return fail(EINVAL);
+  std::vector<uint8_t> buffer;
+  for (int i = 0; i < count; ++i) {
+    const auto* base = static_cast<const uint8_t*>(iov[i].iov_base);
+    buffer.insert(buffer.end(), base, base + iov[i].iov_len);
+  }
+  return write(fd, buffer.data(), buffer.size());
 }
 
 int SocketTable::close(int fd) {
@@ -308,7 +353,7 @@ int SocketTable::setsockopt(int fd, int level, int name, const void* value, sock
   if (level == SOL_SOCKET && name == SO_REUSEADDR) {
     s->reuse_address = v != 0;
   } else if (level == IPPROTO_TCP && name == TCP_NODELAY) {
-    s->no_delay = v != 0;  // nothing to delay: there is no data path yet
+    s->no_delay = v != 0;  // remembered only: Nagle is the table's setting (ConnectionConfig::nagle)
   } else {
     return fail(EOPNOTSUPP, "setsockopt",
                 "level " + std::to_string(level) + " option " + std::to_string(name) +
@@ -342,15 +387,24 @@ short SocketTable::poll_bits(Socket& s) {
   }
   take_events(s);
   std::optional<State> st;
-  host_.run([&](drv::Stack& stack) { st = stack.state(s.id); });
+  std::size_t readable = 0, send_space = 0;
+  host_.run([&](drv::Stack& stack) {
+    st = stack.state(s.id);
+    if (const drv::tcp::Connection* c = stack.connection(s.id)) {
+      readable = c->readable();
+      send_space = c->send_space();
+    }
+  });
   const bool closed = (s.seen & drv::ready::kClosed) || !st || *st == State::kClosed;
   const bool read_shut = closed || (s.seen & drv::ready::kPeerClosed);
   const bool write_shut = closed || s.shut_write;
   short bits = 0;
   if (s.pending_error) bits |= POLLERR;
   if (read_shut && write_shut) bits |= POLLHUP;
-  if (read_shut) bits |= POLLIN | POLLRDNORM | POLLRDHUP;
-  if (!connecting(st)) bits |= POLLOUT | POLLWRNORM;  // writable, or writing fails at once
+  if (read_shut) bits |= POLLRDHUP;
+  if (read_shut || readable) bits |= POLLIN | POLLRDNORM;
+  // Writable when the send buffer has room, or writing fails at once.
+  if (!connecting(st) && (write_shut || send_space)) bits |= POLLOUT | POLLWRNORM;
   return bits;
 }
 

@@ -6,9 +6,10 @@
 //
 // Each call returns what the system call would: a value, or -1 with errno.
 // What is not supported fails with ENOSYS (a whole call) or EOPNOTSUPP (an
-// option, a flag) and says so on stderr: never a silent success. The data
-// path is not in the Stack yet: read() gives end-of-stream after the peer's
-// FIN and EAGAIN (or waits) before it, write() fails with EOPNOTSUPP.
+// option, a flag) and says so on stderr: never a silent success. read() and
+// write() go through the Stack's recv() and send(): a non-blocking socket
+// gets what fits (or EAGAIN), a blocking one waits in simulated time (read:
+// for some data or the end of the stream; write: until all is queued).
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,7 @@
 #include <map>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "simulated_host.h"
 
@@ -42,8 +44,10 @@ class SocketTable {
   int listen(int fd, int backlog);
   int accept(int fd, sockaddr* addr, socklen_t* len);
   int connect(int fd, const sockaddr* addr, socklen_t len);
-  ssize_t read(int fd, std::size_t count);
-  ssize_t write(int fd, std::size_t count);
+  ssize_t read(int fd, void* buf, std::size_t count);
+  ssize_t write(int fd, const void* buf, std::size_t count);
+  ssize_t readv(int fd, const iovec* iov, int count);   // through one buffer
+  ssize_t writev(int fd, const iovec* iov, int count);  // gathered into one buffer
   int close(int fd);
   int shutdown(int fd, int how);
   int getsockopt(int fd, int level, int name, void* value, socklen_t* len);
