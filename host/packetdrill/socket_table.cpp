@@ -221,14 +221,14 @@ ssize_t SocketTable::read(int fd, void* buf, std::size_t count) {
   for (;;) {
     take_events(*s);
     if (s->pending_error) return fail_with_pending_error(*s);
-    if (count == 0 || s->shut_read) return 0;
+    if (count == 0) return 0;
     std::error_code e;
     std::size_t got = 0;
     host_.run([&](drv::Stack& stack) {
       e = stack.recv(s->id, wire::MutableByteSpan(static_cast<uint8_t*>(buf), count), got);
     });
-    if (got) return ssize_t(got);
-    if (!e) return 0;  // the peer's FIN: end of its stream
+    if (got) return ssize_t(got);  // after SHUT_RD too: Linux still takes and gives the peer's data
+    if (!e || s->shut_read) return 0;  // the peer's FIN (end of its stream), or SHUT_RD
     if (e != drv::make_error_code(StackError::kWouldBlock)) {
       take_events(*s);  // the error that ended the connection, if it is news
       if (s->pending_error) return fail_with_pending_error(*s);
