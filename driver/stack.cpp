@@ -208,7 +208,8 @@ std::error_code Stack::recv(SocketId socket, wire::MutableByteSpan into, std::si
   apply(std::move(r.actions), ready_);
   device_.tx().doorbell();
   if (got != 0) return {};
-  switch (table_.find(t) ? table_.find(t)->state() : tcp::State::kClosed) {
+  const tcp::Connection* c = table_.find(t);
+  switch (c ? c->state() : tcp::State::kClosed) {
     case tcp::State::kCloseWait:
     case tcp::State::kClosing:
     case tcp::State::kLastAck:
@@ -285,6 +286,7 @@ void Stack::post_pending() {
     if (!tx.post(d, payload.first, payload.second)) return;
     pending_tx_.pop_front();
     ++counters_.frames_posted;
+    counters_.tx_payload_copied += payload.size();
   }
 }
 
@@ -296,17 +298,21 @@ void Stack::pump(std::vector<PollEvent>& events) {
   }
   post_pending();
   const tcp::Time now = clock_();
-  for (const dev::RxCompletion& c : device_.rx().reap()) {
+  device_.rx().reap([&](const dev::RxCompletion& c) {
     ++counters_.rx_completions;
     if (c.status != wire::dev::ComplStatus::kOk) {
       ++counters_.rx_failed;
-      continue;
+      return;
     }
-    // The table judges the parser's verdict; a payload cut short by the
-    // buffer is refused by the connection.
-    const wire::ByteSpan payload = wire::ByteSpan(c.frame).subspan(c.desc.payload_offset, c.desc.payload_len);
+    // The table judges the parser's verdict (the descriptor's fields: no
+    // header is read from the frame); a payload cut short by the buffer is
+    // refused by the connection. The payload is a view of the RX buffer,
+    // posted again only after this: the connection copies what it keeps
+    // straight into its receive buffer.
+    const wire::ByteSpan payload = c.frame.subspan(c.desc.payload_offset, c.desc.payload_len);
+    counters_.rx_payload_in_place += payload.size();
     apply(table_.on_segment(c.desc, now, payload), events);
-  }
+  });
   if (const auto deadline = table_.next_deadline(); deadline && *deadline <= now)
     apply(table_.on_timer(now), events);
   tx.doorbell();

@@ -42,4 +42,9 @@ void DmaRegion::read(std::size_t offset, void* data, std::size_t length) const {
   host_->memory_read(buffer_, offset, data, length);
 }
 
+wire::ByteSpan DmaRegion::view(std::size_t offset, std::size_t length) const {
+  if (!host_ || offset + length > buffer_.size) throw std::out_of_range("DmaRegion::view: outside the region");
+  return {host_->memory_view(buffer_, offset, length), length};
+}
+
 }  // namespace tcpoe::driver::dev

@@ -44,11 +44,12 @@ void RxQueue::refill() {
   announced_ = posted_;
 }
 
-std::vector<RxCompletion> RxQueue::reap(std::size_t max) {
-  std::vector<RxCompletion> out;
-  std::array<std::uint8_t, regs::rx_compl::kEntrySize> e{};
-  while (out.size() < max && reaped_ != announced_) {
-    completions_.read(std::size_t(ring_slot(reaped_, log2_)) * e.size(), e.data(), e.size());
+std::size_t RxQueue::reap(const Handler& take, std::size_t max) {
+  std::size_t taken = 0;
+  constexpr std::size_t kEntry = regs::rx_compl::kEntrySize;
+  while (taken < max && reaped_ != announced_) {
+    // The entry is read in place: a look that finds nothing new copies nothing.
+    const wire::ByteSpan e = completions_.view(std::size_t(ring_slot(reaped_, log2_)) * kEntry, kEntry);
     if ((e[regs::rx_compl::kFlags.offset] & regs::compl_flag::kPhase) != expected_phase(reaped_, log2_))
       break;
     RxCompletion c;
@@ -59,17 +60,15 @@ std::vector<RxCompletion> RxQueue::reap(std::size_t max) {
     c.frame_len = std::uint16_t(wire::get_field(e.data(), regs::rx_compl::kFrameLen));
     c.status = regs::ComplStatus(e[regs::rx_compl::kStatus.offset]);
     c.timestamp = get_be64(e.data() + regs::rx_compl::kTimestamp.offset);
-    if (c.status == regs::ComplStatus::kOk && c.frame_len <= buffer_bytes_ && c.frame_len) {
-      c.frame.resize(c.frame_len);
-      buffers_.read(std::size_t(ring_slot(c.buf_index, log2_)) * buffer_bytes_, c.frame.data(),
-                    c.frame_len);
-    }
-    out.push_back(std::move(c));
+    if (c.status == regs::ComplStatus::kOk && c.frame_len <= buffer_bytes_ && c.frame_len)
+      c.frame = buffers_.view(std::size_t(ring_slot(c.buf_index, log2_)) * buffer_bytes_, c.frame_len);
+    take(c);
+    ++taken;
     ++reaped_;
   }
   handback_.hand_back(reaped_);
   refill();  // the buffers reaped now, and any the device's RXB CONS held back before
-  return out;
+  return taken;
 }
 
 }  // namespace tcpoe::driver::dev

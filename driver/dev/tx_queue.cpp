@@ -54,9 +54,9 @@ void TxQueue::doorbell() {
 
 std::vector<TxCompletion> TxQueue::reap(std::size_t max) {
   std::vector<TxCompletion> out;
-  std::array<std::uint8_t, regs::tx_compl::kEntrySize> e{};
+  constexpr std::size_t kEntry = regs::tx_compl::kEntrySize;
   while (out.size() < max && completed_ != announced_) {
-    completions_.read(std::size_t(ring_slot(completed_, log2_)) * e.size(), e.data(), e.size());
+    const wire::ByteSpan e = completions_.view(std::size_t(ring_slot(completed_, log2_)) * kEntry, kEntry);
     if ((e[regs::tx_compl::kFlags.offset] & regs::compl_flag::kPhase) != expected_phase(completed_, log2_))
       break;
     TxCompletion c;

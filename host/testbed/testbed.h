@@ -33,12 +33,14 @@ using sim::ScThread;
 tcp::Time sim_now();
 
 // The host interface as the driver sees it, passing everything on to the
-// PCIe model and counting the buffers and IOMMU windows held: so a test
-// sees that teardown left nothing allocated or mapped.
+// PCIe model and counting the buffers and IOMMU windows held (so a test
+// sees that teardown left nothing allocated or mapped) and the octets the
+// CPU copies into and out of DMA memory (views are no copy).
 class CountingHost : public pcie::HostInterface {
  public:
   explicit CountingHost(pcie::HostInterface& inner) : inner_(inner) {}
   int64_t allocated = 0, mapped = 0;
+  uint64_t octets_written = 0, octets_read = 0;  // memory_write, memory_read
 
   uint32_t mmio_read32(uint64_t offset) override { return inner_.mmio_read32(offset); }
   void mmio_write32(uint64_t offset, uint32_t value) override { inner_.mmio_write32(offset, value); }
@@ -48,9 +50,14 @@ class CountingHost : public pcie::HostInterface {
   void dma_unmap(uint64_t device_address) override;
   void memory_write(const pcie::DmaBuffer& b, std::size_t offset, const void* data, std::size_t n) override {
     inner_.memory_write(b, offset, data, n);
+    octets_written += n;
   }
   void memory_read(const pcie::DmaBuffer& b, std::size_t offset, void* data, std::size_t n) override {
     inner_.memory_read(b, offset, data, n);
+    octets_read += n;
+  }
+  const uint8_t* memory_view(const pcie::DmaBuffer& b, std::size_t offset, std::size_t n) override {
+    return inner_.memory_view(b, offset, n);
   }
   pcie::MsixMessage msix_message(unsigned vector) const override { return inner_.msix_message(vector); }
   bool poll_interrupt(unsigned vector) override { return inner_.poll_interrupt(vector); }

@@ -77,6 +77,10 @@ void HostMemory::cpu_read(const DmaBuffer& buffer, std::size_t offset, void* dat
   if (length > 0) std::memcpy(data, bytes.data() + offset, length);
 }
 
+const std::uint8_t* HostMemory::cpu_view(const DmaBuffer& buffer, std::size_t offset, std::size_t length) {
+  return storage(buffer, offset, length).data() + offset;
+}
+
 std::uint8_t* HostMemory::translate(std::uint64_t device_address, std::size_t length) {
   auto it = windows_.upper_bound(device_address);
   if (it == windows_.begin() || length == 0) return nullptr;

@@ -425,6 +425,15 @@ void connection_report(const std::string& who, const drv::Stack& s, drv::SocketI
   say(who + "_tx_failed", s.counters().tx_failed);
 }
 
+// The payload's copies: the CPU's copies into and out of DMA memory (the
+// host interface's count), and the Stack's payload counters.
+void copy_report(const std::string& who, SimHost& h) {
+  say(who + "_host_octets_written", h.host().octets_written);
+  say(who + "_host_octets_read", h.host().octets_read);
+  say(who + "_tx_payload_copied", h.stack().counters().tx_payload_copied);
+  say(who + "_rx_payload_in_place", h.stack().counters().rx_payload_in_place);
+}
+
 void transfer(const Options& o) {
   g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
   static bool b_listening = false;
@@ -468,6 +477,7 @@ void transfer(const Options& o) {
     say("b_echoed", uint64_t(echoed));
     say("b_end_of_stream", end_of_stream ? "1" : "0");
     connection_report("b", s, conn);
+    copy_report("b", *h);
     say("b_close", s.close(conn).message());
     const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(5), "b_close");
     say("b_closed", closed & drv::ready::kClosed ? "1" : "0");
@@ -513,6 +523,7 @@ void transfer(const Options& o) {
     say("a_transfer_wall_ms", uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            std::chrono::steady_clock::now() - wall0).count()));
     connection_report("a", s, conn);
+    copy_report("a", *h);
     say("a_close", s.close(conn).message());
     say("a_send_after_close", s.send(conn, data, none).message());
     const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(5), "a_close");

@@ -84,6 +84,12 @@ struct StackCounters {
   // Data segments not posted: their octets were acknowledged (or the
   // connection went) while they waited for room on the TX ring.
   std::uint64_t tx_payload_gone = 0;
+  // Payload octets copied from connections' send buffers into TX slots
+  // (every transmission: a retransmission is copied again, from the send
+  // buffer), and received payload octets handed to connections in place,
+  // as views of the RX buffers (no copy by the Stack; the connection copies
+  // what it keeps into its receive buffer, once).
+  std::uint64_t tx_payload_copied = 0, rx_payload_in_place = 0;
 };
 
 class Stack {

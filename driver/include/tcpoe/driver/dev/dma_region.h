@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "tcpoe/pcie/host_interface.h"
+#include "tcpoe/wire/bytes.h"
 
 namespace tcpoe::driver::dev {
 
@@ -32,6 +33,9 @@ class DmaRegion {
   // The CPU's accesses (offsets inside the region; std::out_of_range otherwise).
   void write(std::size_t offset, const void* data, std::size_t length);
   void read(std::size_t offset, void* data, std::size_t length) const;
+  // The octets in place, no copy (pcie::HostInterface::memory_view): valid
+  // while the region lives, showing what the device writes later.
+  wire::ByteSpan view(std::size_t offset, std::size_t length) const;
 
  private:
   pcie::HostInterface* host_ = nullptr;

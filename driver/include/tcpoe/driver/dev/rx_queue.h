@@ -3,10 +3,11 @@
 //
 // Lifecycle: constructed by Device::bring_up(), program() writes its
 // registers, refill() posts every free buffer with one RXB PROD write;
-// reap() takes the completions whose phase bit says they are new, copies
-// each frame out of its buffer, hands the entries back with one RXC CONS
-// write (no further than the RXC PROD written back: CompletionHandback)
-// and re-posts the buffers. The device consumes buffers in order and
+// reap() takes the completions whose phase bit says they are new, hands
+// each to the caller with a view of its frame in its buffer (no copy: the
+// caller copies out what it keeps), then hands the entries back with one
+// RXC CONS write (no further than the RXC PROD written back:
+// CompletionHandback) and re-posts the buffers. The device consumes buffers in order and
 // completes every buffer it consumes, so a buffer is free once its
 // completion was reaped and the device's RXB CONS (written back, moving
 // with RXC PROD) has passed it: the fast path reads no register.
@@ -14,7 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <functional>
 
 #include "tcpoe/driver/dev/dma_region.h"
 #include "tcpoe/driver/dev/ring.h"
@@ -28,7 +29,9 @@ struct RxCompletion {
   std::uint16_t frame_len = 0;
   wire::dev::ComplStatus status{};
   std::uint64_t timestamp = 0;       // device cycle of the frame's last beat
-  std::vector<std::uint8_t> frame;   // the octets written to the buffer (status OK)
+  // The octets the device wrote to the buffer (status OK), in place: valid
+  // only inside reap()'s handler (the buffer is posted again after it).
+  wire::ByteSpan frame;
 };
 
 class RxQueue {
@@ -40,9 +43,11 @@ class RxQueue {
   // Posts every free buffer, never beyond the written-back RXB CONS plus
   // the ring's size; RXB PROD once.
   void refill();
-  // The new completions, at most `max`; RXC CONS once, up to them or the
-  // device's RXC PROD, whichever is less (also when none is new); then refill().
-  std::vector<RxCompletion> reap(std::size_t max = SIZE_MAX);
+  // Hands each new completion, at most `max`, to `take`, in order; then
+  // RXC CONS once, up to them or the device's RXC PROD, whichever is less
+  // (also when none is new), and refill(). Returns how many were new.
+  using Handler = std::function<void(const RxCompletion&)>;
+  std::size_t reap(const Handler& take, std::size_t max = SIZE_MAX);
   // Completions reaped but not handed back yet (PROD had not covered them).
   std::size_t handback_pending() const { return handback_.pending(reaped_); }
 

@@ -50,6 +50,12 @@ class HostInterface {
                             std::size_t length) = 0;
   virtual void memory_read(const DmaBuffer& buffer, std::size_t offset, void* data,
                            std::size_t length) = 0;
+  // The CPU reading its memory in place, without a copy: the octets
+  // [offset, offset + length) of the buffer, valid until it is freed (DMA
+  // memory is mapped for the CPU: VFIO's would be inside its mmap). What
+  // the device writes there later shows through the pointer.
+  virtual const std::uint8_t* memory_view(const DmaBuffer& buffer, std::size_t offset,
+                                          std::size_t length) = 0;
 
   // Interrupts: the MSI-X message for `vector`; poll takes one pending
   // interrupt of that vector if there is one; wait blocks until one is

@@ -28,6 +28,7 @@ class HostMemory {
 
   void cpu_write(const DmaBuffer& buffer, std::size_t offset, const void* data, std::size_t length);
   void cpu_read(const DmaBuffer& buffer, std::size_t offset, void* data, std::size_t length);
+  const std::uint8_t* cpu_view(const DmaBuffer& buffer, std::size_t offset, std::size_t length);
 
   // The device's accesses through the IOMMU: false, and nothing touched,
   // unless [device_address, device_address + length) lies in one window.

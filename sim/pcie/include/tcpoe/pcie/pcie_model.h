@@ -61,6 +61,9 @@ class PcieModel : public sc_core::sc_module, public HostInterface {
                    std::size_t length) override {
     memory_.cpu_read(buffer, offset, data, length);
   }
+  const std::uint8_t* memory_view(const DmaBuffer& buffer, std::size_t offset, std::size_t length) override {
+    return memory_.cpu_view(buffer, offset, length);
+  }
   MsixMessage msix_message(unsigned vector) const override;
   bool poll_interrupt(unsigned vector) override;
   bool wait_interrupt(unsigned vector, std::uint64_t timeout_ns) override;
