@@ -22,6 +22,7 @@ class StackCategory : public std::error_category {
       case StackError::kBadSocket: return "no such socket";
       case StackError::kNoRoute: return "no Ethernet address known for the peer";
       case StackError::kBrokenPipe: return "broken pipe: the socket is shut down for sending";
+      case StackError::kWaitTimedOut: return "timed out waiting: the call's timeout passed";
     }
     return "unknown error " + std::to_string(e);
   }
@@ -318,24 +319,96 @@ void Stack::pump(std::vector<PollEvent>& events) {
   tx.doorbell();
 }
 
+void Stack::idle(tcp::Time end) {
+  const tcp::Time now = clock_();
+  tcp::Time wake = std::max(end, now);
+  if (const auto deadline = table_.next_deadline()) wake = std::min(wake, std::max(*deadline, now));
+  std::uint64_t step = std::uint64_t((wake - now).count());
+  // A completion handed back late needs another look soon, as does a
+  // frame waiting for room: the device may need that room to go on.
+  if (!device_.config().interrupts || !pending_tx_.empty() || device_.tx().handback_pending() ||
+      device_.rx().handback_pending())
+    step = std::min<std::uint64_t>(step, config_.poll_interval_ns);
+  device_.wait(std::max<std::uint64_t>(step, 1));
+}
+
 std::vector<PollEvent> Stack::poll(std::chrono::nanoseconds timeout) {
   const tcp::Time end = clock_() + timeout;
   std::vector<PollEvent> events;
   events.swap(ready_);
   for (;;) {
     pump(events);
-    const tcp::Time now = clock_();
-    if (!events.empty() || now >= end) return events;
-    tcp::Time wake = end;
-    if (const auto deadline = table_.next_deadline()) wake = std::min(wake, std::max(*deadline, now));
-    std::uint64_t step = std::uint64_t((wake - now).count());
-    // A completion handed back late needs another look soon, as does a
-    // frame waiting for room: the device may need that room to go on.
-    if (!device_.config().interrupts || !pending_tx_.empty() || device_.tx().handback_pending() ||
-        device_.rx().handback_pending())
-      step = std::min<std::uint64_t>(step, config_.poll_interval_ns);
-    device_.wait(std::max<std::uint64_t>(step, 1));
+    if (!events.empty() || clock_() >= end) return events;
+    idle(end);
   }
+}
+
+std::error_code Stack::block(SocketId socket, std::chrono::nanoseconds timeout,
+                             const std::function<std::error_code()>& attempt) {
+  const tcp::Time end = clock_() + timeout;
+  std::vector<PollEvent> seen;
+  std::error_code e = attempt();
+  while (e == StackError::kWouldBlock) {
+    if (clock_() >= end) {
+      e = StackError::kWaitTimedOut;
+      break;
+    }
+    idle(end);
+    pump(seen);
+    e = attempt();
+  }
+  for (const PollEvent& p : seen) report(p.socket, p.events, p.error, ready_);  // for the next poll()
+  // The connection went while waiting: say why, as its event does.
+  if (e == StackError::kNotConnected)
+    for (const PollEvent& p : ready_)
+      if (p.socket == socket && p.error) return p.error;
+  return e;
+}
+
+std::error_code Stack::connect(std::uint32_t remote_ip, std::uint16_t remote_port, SocketId& out,
+                               std::chrono::nanoseconds timeout, std::uint16_t local_port) {
+  if (const std::error_code e = connect(remote_ip, remote_port, out, local_port)) return e;
+  const SocketId socket = out;
+  return block(socket, timeout, [this, socket]() -> std::error_code {
+    const tcp::Connection* c = connection(socket);
+    if (!c) return StackError::kNotConnected;
+    const bool handshaking = c->state() == tcp::State::kSynSent || c->state() == tcp::State::kSynReceived;
+    return handshaking ? std::error_code(StackError::kWouldBlock) : std::error_code();
+  });
+}
+
+std::error_code Stack::accept(SocketId listener, SocketId& out, std::chrono::nanoseconds timeout) {
+  return block(listener, timeout, [&] { return accept(listener, out); });
+}
+
+std::error_code Stack::send(SocketId socket, wire::ByteSpan data, std::size_t& sent,
+                            std::chrono::nanoseconds timeout) {
+  sent = 0;
+  return block(socket, timeout, [&]() -> std::error_code {
+    std::size_t queued = 0;
+    const std::error_code e = send(socket, data.subspan(sent), queued);
+    sent += queued;
+    if (e) return e;
+    return sent == data.size() ? std::error_code() : std::error_code(StackError::kWouldBlock);
+  });
+}
+
+std::error_code Stack::recv(SocketId socket, wire::MutableByteSpan into, std::size_t& got,
+                            std::chrono::nanoseconds timeout) {
+  return block(socket, timeout, [&] { return recv(socket, into, got); });
+}
+
+std::error_code Stack::abort(SocketId socket) {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  if (it->second.listener) return close(socket);
+  if (table_.find(it->second.tuple)) {
+    it->second.closing = true;
+    apply(table_.abort(it->second.tuple, clock_()), ready_);
+    device_.tx().doorbell();
+  }
+  forget(socket);  // gone at once (apply may have done it)
+  return {};
 }
 
 std::optional<tcp::State> Stack::state(SocketId socket) const {

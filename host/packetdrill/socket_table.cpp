@@ -41,6 +41,7 @@ int errno_of(const std::error_code& e) {
     case StackError::kBadSocket: return EBADF;
     case StackError::kNoRoute: return EHOSTUNREACH;
     case StackError::kBrokenPipe: return EPIPE;
+    case StackError::kWaitTimedOut: return EAGAIN;  // as Linux after SO_RCVTIMEO/SO_SNDTIMEO
   }
   return EIO;
 }

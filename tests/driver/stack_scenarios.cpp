@@ -11,6 +11,8 @@
 //   transfer B listens, A connects and sends --bytes N (1 MB), B sends
 //            every octet back as it arrives; each end compares what it
 //            received with what was sent, then A closes, then B
+//   blocking the Stack's blocking calls: accept, connect, send, recv, a
+//            recv timing out and one ended by the peer's reset
 //   refused  A connects to a port of B where nothing listens
 //   timeout  A connects to B, whose device is never brought up (it drops
 //            every frame): SYN retransmissions, then connection timed out
@@ -107,13 +109,13 @@ tcpoe::testbed::PairConfig pair_config(const Options& o) {
 }
 
 // A host of the pair, its driver up, the other host its neighbour.
+// `send_buffer`: the connections' send buffer (0: the default, 4 MB).
 std::unique_ptr<SimHost> make_host(DeviceNode& node, const Options& o, const HostAddress& self,
-                                   const HostAddress& peer) {
-  auto h = std::make_unique<SimHost>(
-      node,
-      tcpoe::testbed::stack_config(self, o.seed, std::chrono::microseconds(30),
-                                   std::chrono::nanoseconds(int64_t(o.time_wait_us * 1000))),
-      device_config(o));
+                                   const HostAddress& peer, std::size_t send_buffer = 0) {
+  drv::StackConfig config = tcpoe::testbed::stack_config(self, o.seed, std::chrono::microseconds(30),
+                                                         std::chrono::nanoseconds(int64_t(o.time_wait_us * 1000)));
+  if (send_buffer) config.tcp.connection.send_buffer = send_buffer;
+  auto h = std::make_unique<SimHost>(node, config, device_config(o));
   h->stack().add_neighbour(peer.ip, peer.mac);
   return h;
 }
@@ -535,9 +537,96 @@ void transfer(const Options& o) {
   });
 }
 
+// The blocking calls (Stack's forms with a timeout): B's accept on a port
+// nobody connects to times out; B's accept and A's connect wait for each
+// other; A's connect to a closed port is refused; A sends 256 kB through a
+// 64 kB send buffer in one call; B receives it with calls that each return
+// data; B's next recv times out (A sends no more); A's recv waits until B
+// resets the connection.
+void blocking(const Options& o) {
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
+  static bool b_listening = false, b_timed_out = false, done = false;
+  static const std::size_t kData = 256 * 1024;
+  static const auto kRecvTimeout = std::chrono::microseconds(50);
+  const auto ns_since = [](tcp::Time t0) { return uint64_t((sim_now() - t0).count()); };
+  new Thread("host_b", [o, ns_since] {
+    const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
+    drv::Stack& s = h->stack();
+    drv::SocketId listener = 0, idle_listener = 0, conn = 0, none = 0;
+    s.listen(kPort, 8, listener);
+    s.listen(kPort + 1, 8, idle_listener);
+    tcp::Time t0 = sim_now();
+    say("b_accept_idle", s.accept(idle_listener, none, std::chrono::microseconds(20)).message());
+    say("b_accept_idle_ns", ns_since(t0));
+    b_listening = true;
+    say("b_accept", s.accept(listener, conn, std::chrono::milliseconds(2)).message());
+    say("b_state_accepted", h->state_name(conn));
+    Received got;
+    std::vector<uint8_t> buf(16384);
+    uint64_t calls = 0, empty = 0;
+    std::error_code e;
+    while (got.octets < kData) {
+      std::size_t n = 0;
+      e = s.recv(conn, buf, n, std::chrono::milliseconds(5));
+      ++calls;
+      if (n == 0) ++empty;
+      got.take(buf.data(), n);
+      if (e) break;
+    }
+    say("b_recv_error", e.message());
+    say("b_received", got.octets);
+    say("b_received_wrong", got.wrong);
+    say("b_recv_calls", calls);
+    say("b_recv_empty", empty);
+    std::size_t n = 0;
+    t0 = sim_now();
+    say("b_recv_timeout", s.recv(conn, buf, n, kRecvTimeout).message());
+    say("b_recv_timeout_got", uint64_t(n));
+    say("b_recv_timeout_ns", ns_since(t0));
+    b_timed_out = true;
+    s.poll(std::chrono::microseconds(20));  // A is in its recv by now
+    say("b_abort_at_ns", uint64_t(sim_now().count()));
+    say("b_abort", s.abort(conn).message());
+    say("b_state_after_abort", h->state_name(conn));
+    while (!done) s.poll(std::chrono::microseconds(10));
+  });
+  new Thread("host_a", [o, ns_since] {
+    const auto h = make_host(g_pair->a(), o, kHostA, kHostB, 64 * 1024);
+    drv::Stack& s = h->stack();
+    while (!b_listening) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
+    drv::SocketId refused = 0, conn = 0;
+    say("a_connect_closed_port", s.connect(kHostB.ip, kPort + 2, refused, std::chrono::milliseconds(2)).message());
+    say("a_connect", s.connect(kHostB.ip, kPort, conn, std::chrono::milliseconds(2)).message());
+    say("a_state_after_connect", h->state_name(conn));
+    std::vector<uint8_t> data(kData);
+    for (std::size_t i = 0; i < kData; ++i) data[i] = stream_octet(i);
+    std::size_t sent = 0;
+    tcp::Time t0 = sim_now();
+    say("a_send", s.send(conn, data, sent, std::chrono::milliseconds(20)).message());
+    say("a_sent", uint64_t(sent));
+    say("a_send_ns", ns_since(t0));
+    std::vector<uint8_t> buf(1024);
+    std::size_t got = 0;
+    const std::error_code reset = s.recv(conn, buf, got, std::chrono::milliseconds(5));
+    say("a_recv_reset", reset.message());
+    say("a_recv_reset_got", uint64_t(got));
+    say("a_recv_reset_at_ns", uint64_t(sim_now().count()));
+    say("a_recv_reset_after_b_timed_out", b_timed_out ? "1" : "0");
+    // The event the blocking recv saw stays for poll().
+    std::string polled;
+    for (const drv::PollEvent& e : s.poll(std::chrono::nanoseconds(0)))
+      if (e.socket == conn) polled = events_text(e);
+    say("a_poll_after_reset", polled);
+    say("a_close", s.close(conn).message());
+    done = true;
+    device_report("a", g_pair->a());
+  });
+}
+
 const std::map<std::string, void (*)(const Options&)> kScenarios = {
     {"bringup", bringup}, {"connect", connect},   {"refused", refused},
-    {"timeout", timeout}, {"many", many},         {"transfer", transfer}};
+    {"timeout", timeout}, {"many", many},         {"transfer", transfer},
+    {"blocking", blocking}};
 
 // The command line; std::invalid_argument says what is wrong with it.
 Options parse(int argc, char** argv) {
@@ -577,7 +666,7 @@ Options parse(int argc, char** argv) {
     else throw std::invalid_argument("unknown argument " + a);
   }
   if (!kScenarios.count(o.scenario))
-    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many|transfer [--out DIR] "
+    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many|transfer|blocking [--out DIR] "
                                 "[--interrupts] [--data-width 64|512] [--loss P] [--dup P] [--reorder P] "
                                 "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS] "
                                 "[--time-wait-us US] [--capture] [--bytes N]");

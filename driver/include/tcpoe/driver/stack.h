@@ -5,12 +5,13 @@
 // round); frames in: RX completions, their parsed descriptors handed to
 // the table. Timers run on the caller's clock (simulated or real time).
 //
-// Everything is non-blocking: connect() starts a handshake and returns,
+// The calls are non-blocking: connect() starts a handshake and returns,
 // send() and recv() move what they can between the user and the
 // connection's buffers,
 // poll(timeout) waits (through the device: an interrupt, or poll-mode
 // pauses) until something happened to a socket or the timeout passed and
-// returns the readiness events. Errors are std::error_codes of
+// returns the readiness events. Their blocking forms, with a timeout, wait
+// the same way until they can complete. Errors are std::error_codes of
 // stack_category(), with messages ("connection refused", ...).
 #pragma once
 
@@ -43,6 +44,7 @@ enum class StackError {
   kBadSocket,              // EBADF: no such socket
   kNoRoute,                // EHOSTUNREACH: no Ethernet address known for the peer
   kBrokenPipe,             // EPIPE: sending after shutdown() or close()
+  kWaitTimedOut,           // a blocking call's timeout passed (Linux: EAGAIN after SO_RCVTIMEO)
 };
 const std::error_category& stack_category();
 std::error_code make_error_code(StackError e);
@@ -121,6 +123,29 @@ class Stack {
   // Runs the rings and timers until a socket has an event or `timeout` passed.
   std::vector<PollEvent> poll(std::chrono::nanoseconds timeout);
 
+  // Blocking forms. Each runs the rings and timers as poll() does (no
+  // busier) until the call can complete, or `timeout` passed:
+  // kWaitTimedOut. Events seen meanwhile, of any socket, are kept for the
+  // next poll(). A connection that went while waiting gives the error its
+  // event carries (kConnectionRefused, kTimedOut, kConnectionReset).
+  //  - connect(): until the handshake completed. On kWaitTimedOut `out` is
+  //    the socket and the handshake goes on (poll() tells its end).
+  //  - accept(): until a connection is there to accept.
+  //  - send(): until all of `data` is queued; `sent` says how much was, also
+  //    on an error or the timeout. kBrokenPipe after shutdown()/close().
+  //  - recv(): until at least one octet arrived (`got`), or end of stream
+  //    (`got` 0, no error).
+  std::error_code connect(std::uint32_t remote_ip, std::uint16_t remote_port, SocketId& out,
+                          std::chrono::nanoseconds timeout, std::uint16_t local_port = 0);
+  std::error_code accept(SocketId listener, SocketId& out, std::chrono::nanoseconds timeout);
+  std::error_code send(SocketId socket, wire::ByteSpan data, std::size_t& sent, std::chrono::nanoseconds timeout);
+  std::error_code recv(SocketId socket, wire::MutableByteSpan into, std::size_t& got,
+                       std::chrono::nanoseconds timeout);
+
+  // Resets the connection (RST, as close() with SO_LINGER 0 on Linux) and
+  // forgets the socket at once; a listener: as close().
+  std::error_code abort(SocketId socket);
+
   // The socket's connection state (LISTEN for a listener); nullopt when gone.
   std::optional<tcp::State> state(SocketId socket) const;
   const tcp::Connection* connection(SocketId socket) const;
@@ -151,6 +176,12 @@ class Stack {
   void pump(std::vector<PollEvent>& events);
   void apply(tcp::Actions&& actions, std::vector<PollEvent>& events);
   void post_pending();
+  // Waits through the device until `end`, the next timer or, while a
+  // completion or frame is held back (or in poll mode), the next look.
+  void idle(tcp::Time end);
+  // A blocking call: `attempt` again after every look while it would block.
+  std::error_code block(SocketId socket, std::chrono::nanoseconds timeout,
+                        const std::function<std::error_code()>& attempt);
   // The connection of a socket: its tuple, or an error for the caller.
   std::error_code connection_of(SocketId socket, tcp::FourTuple& tuple) const;
   void report(SocketId id, std::uint32_t bits, std::error_code error, std::vector<PollEvent>& events);
