@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "device_node.h"
-#include "tcpoe/driver/dev/device.h"
-#include "wire_channel.h"
+#include "testbed.h"
 
 namespace tcpoe::packetdrill {
 
@@ -13,30 +11,28 @@ namespace {
 
 namespace drv = tcpoe::driver;
 namespace regs = tcpoe::wire::dev;
+using testbed::sim_now;
 
 constexpr std::size_t kEthHeaderOctets = 14;
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr std::size_t kIpv4HeaderOctets = 20;
 const sc_core::sc_time kPollInterval(1, sc_core::SC_US);  // poll mode: between two looks
 
-Nanos sim_now() { return Nanos(int64_t(sim::to_wire_ps(sc_core::sc_time_stamp()) / 1000)); }
 sc_core::sc_time to_sc(Nanos n) { return sc_core::sc_time(double(n.count()), sc_core::SC_NS); }
 
 uint32_t load_be32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
 }
 
-sim::DeviceNodeConfig node_config(const SimulatedHostConfig& c) {
-  sim::DeviceNodeConfig n;
-  n.device.data_width = c.data_width;
-  n.device.skip_idle = true;
-  return n;
-}
-
-sim::EthernetWireConfig wire_config(const SimulatedHostConfig& c) {
-  sim::EthernetWireConfig w;
-  w.pcap_path = c.pcap_path;
-  return w;
+// The testbed's host A alone on the wire, its far side packetdrill's; the
+// device's clock stopped while it has nothing to do.
+testbed::PairConfig pair_config(const SimulatedHostConfig& c) {
+  testbed::PairConfig p;
+  p.node.device.data_width = c.data_width;
+  p.node.device.skip_idle = true;
+  p.wire.pcap_path = c.pcap_path;
+  p.host_b = false;
+  return p;
 }
 
 }  // namespace
@@ -47,10 +43,8 @@ sim::EthernetWireConfig wire_config(const SimulatedHostConfig& c) {
 struct SimulatedHost::Sim : sc_core::sc_module, sim::WireEnd {
   SimulatedHost& owner;
   const SimulatedHostConfig& config;
-  sim::DeviceNode node;
-  sim::WireChannel wire;
-  std::unique_ptr<drv::dev::Device> device;
-  std::unique_ptr<drv::Stack> stack;
+  testbed::HostPair pair;                // host A's node and the wire
+  std::unique_ptr<testbed::SimHost> host;  // the driver, once up
   std::string failure;  // bring-up's
   bool ready = false;
 
@@ -66,10 +60,8 @@ struct SimulatedHost::Sim : sc_core::sc_module, sim::WireEnd {
       : sc_core::sc_module(name),
         owner(o),
         config(o.config_),
-        node("node", node_config(o.config_)),
-        wire("wire", wire_config(o.config_)) {
-    node.device.connect(wire, 0);
-    wire.attach(1, this);
+        pair(pair_config(o.config_)) {
+    pair.wire().attach(1, this);
     SC_HAS_PROCESS(Sim);
     SC_THREAD(host_thread);
   }
@@ -102,9 +94,7 @@ struct SimulatedHost::Sim : sc_core::sc_module, sim::WireEnd {
     try {
       drv::dev::DeviceConfig dc;
       dc.interrupts = config.interrupts;
-      device = std::make_unique<drv::dev::Device>(node.pcie, dc);
-      device->bring_up();
-      stack = std::make_unique<drv::Stack>(*device, config.stack, [] { return sim_now(); });
+      host = std::make_unique<testbed::SimHost>(pair.a(), config.stack, dc);
       ready = true;
     } catch (const std::exception& e) {
       failure = e.what();
@@ -117,7 +107,7 @@ struct SimulatedHost::Sim : sc_core::sc_module, sim::WireEnd {
         requests.pop_front();
         r();
       }
-      record(stack->poll(Nanos(0)));
+      record(host->stack().poll(Nanos(0)));
       if (until && !until_met && until()) {
         until_met = true;
         sc_core::sc_pause();
@@ -126,17 +116,17 @@ struct SimulatedHost::Sim : sc_core::sc_module, sim::WireEnd {
       // look once more (one may have come after the look).
       bool interrupted = false;
       for (const regs::IrqVector v : {regs::IrqVector::kTxCompl, regs::IrqVector::kRxCompl})
-        while (node.pcie.poll_interrupt(unsigned(v))) interrupted = true;
+        while (pair.a().pcie.poll_interrupt(unsigned(v))) interrupted = true;
       if (interrupted || !requests.empty()) continue;
-      const std::optional<drv::tcp::Time> deadline = stack->table().next_deadline();
+      const std::optional<drv::tcp::Time> deadline = host->stack().table().next_deadline();
       const Nanos now = sim_now();
       std::optional<sc_core::sc_time> wake;
       if (deadline) wake = to_sc(std::max(*deadline - now, Nanos(1)));
       if (!config.interrupts) wake = wake ? std::min(*wake, kPollInterval) : kPollInterval;
       if (wake)
-        wait(*wake, node.pcie.interrupt_event() | kick);
+        wait(*wake, pair.a().pcie.interrupt_event() | kick);
       else
-        wait(node.pcie.interrupt_event() | kick);
+        wait(pair.a().pcie.interrupt_event() | kick);
     }
   }
 };
@@ -154,7 +144,7 @@ SimulatedHost::~SimulatedHost() = default;
 void SimulatedHost::run(const std::function<void(driver::Stack&)>& call) {
   bool done = false;
   sim_->requests.push_back([&] {
-    call(*sim_->stack);
+    call(sim_->host->stack());
     done = true;
     sc_core::sc_pause();
   });
@@ -195,7 +185,7 @@ bool SimulatedHost::send_ip_packet(const uint8_t* packet, std::size_t length, st
   if (f.size() < sim::ethernet::kMinFrameOctets) f.resize(sim::ethernet::kMinFrameOctets, 0);  // the MAC pads
   const uint32_t source = load_be32(packet + 12);
   run([&](driver::Stack& s) { s.add_neighbour(source, config_.peer_mac); });
-  sim_->wire.send(1, std::move(f));
+  sim_->pair.wire().send(1, std::move(f));
   return true;
 }
 
@@ -212,8 +202,8 @@ std::optional<OutPacket> SimulatedHost::next_packet(Nanos limit) {
 }
 
 std::string SimulatedHost::counters_text() const {
-  const driver::StackCounters& s = sim_->stack->counters();
-  const sim::DeviceCounters& d = sim_->node.device.counters();
+  const driver::StackCounters& s = sim_->host->stack().counters();
+  const sim::DeviceCounters& d = sim_->pair.a().device.counters();
   return "frames posted " + std::to_string(s.frames_posted) + ", rx completions " +
          std::to_string(s.rx_completions) + " (failed " + std::to_string(s.rx_failed) + "), device cycles " +
          std::to_string(d.cycles) + " run, " + std::to_string(d.cycles_skipped) + " skipped, frames not IPv4 " +

@@ -1,5 +1,6 @@
-// One simulated host for packetdrill: the driver (dev::Device + Stack) over
-// the PCIe model with the verilated tcpoe_top behind it, whose wire's other
+// One simulated host for packetdrill: the testbed's (host/testbed:
+// testbed::SimHost, the driver over the PCIe model with the verilated
+// tcpoe_top behind it, on a HostPair without host B) whose wire's other
 // end is not a second device but the caller (packetdrill): IPv4 packets in
 // (an Ethernet header added), the device's frames out (the header
 // stripped), each with its simulated time.
