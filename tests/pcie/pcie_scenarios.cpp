@@ -6,6 +6,7 @@
 //   msix   MSI-X writes as interrupts: poll, wait, timeout
 //   bad    malformed and absurd requests, misuse of the host interface
 //   addr32 32-bit device addresses
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -234,12 +235,17 @@ void bad(Bench& b) {
   host.memory_read(buf, 0, mem.data(), 4096);
   say("memory_untouched", all_equal(mem, 0, 4096, 0) ? "1" : "0");
   say("good_after_bad", b.write(dev, data));
+  // The CPU's view in place shows what the device wrote, with no copy.
+  const std::uint8_t* view = host.memory_view(buf, 0, data.size());
+  say("view_sees_device_write", std::equal(data.begin(), data.end(), view) ? "1" : "0");
   say("alloc_zero", throws([&] { host.dma_alloc(0); }));
   say("alloc_huge", throws([&] { host.dma_alloc(std::size_t(1) << 40); }));
   say("memory_write_past_end", throws([&] { host.memory_write(buf, 4000, data.data(), 100); }));
   say("memory_read_offset_overflow",
       throws([&] { host.memory_read(buf, ~std::size_t(0) - 2, data.data(), 8); }));
   say("map_unknown_buffer", throws([&] { host.dma_map(DmaBuffer{12345, 10}); }));
+  say("memory_view_past_end", throws([&] { host.memory_view(buf, 4000, 100); }));
+  say("memory_view_unknown_buffer", throws([&] { host.memory_view(DmaBuffer{12345, 10}, 0, 1); }));
   b.counters();
 }
 

@@ -115,8 +115,10 @@ TEST_CASE("malformed and absurd requests are refused without a crash", "[pcie][b
   CHECK(s.at("address_wraps") == kAddressError);
   CHECK(s.at("memory_untouched") == "1");
   CHECK(s.at("good_after_bad") == kOk);
+  CHECK(s.at("view_sees_device_write") == "1");
   for (const char* misuse : {"alloc_zero", "alloc_huge", "memory_write_past_end",
-                             "memory_read_offset_overflow", "map_unknown_buffer"}) {
+                             "memory_read_offset_overflow", "map_unknown_buffer", "memory_view_past_end",
+                             "memory_view_unknown_buffer"}) {
     INFO(misuse);
     CHECK(s.at(misuse).rfind("threw:", 0) == 0);
   }
