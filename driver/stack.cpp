@@ -130,7 +130,9 @@ std::error_code Stack::accept(SocketId listener, SocketId& out) {
   if (!t) return StackError::kWouldBlock;
   Socket s;
   s.tuple = *t;
+  s.nodelay = it->second.nodelay;  // as Linux: the listener's TCP_NODELAY is inherited
   out = add_socket(s);
+  if (s.nodelay) apply(table_.set_nodelay(*t, true, clock_()), ready_);
   if (const auto early = before_accept_.find(*t); early != before_accept_.end()) {
     report(out, early->second.events, early->second.error, ready_);
     before_accept_.erase(early);
@@ -151,13 +153,7 @@ std::error_code Stack::shutdown(SocketId socket) {
 std::error_code Stack::close(SocketId socket) {
   const auto it = sockets_.find(socket);
   if (it == sockets_.end()) return StackError::kBadSocket;
-  if (it->second.listener) {
-    table_.unlisten(it->second.port);
-    for (auto e = before_accept_.begin(); e != before_accept_.end();)
-      e = e->first.local_port == it->second.port ? before_accept_.erase(e) : std::next(e);
-    forget(socket);
-    return {};
-  }
+  if (it->second.listener) return close_listener(socket);
   if (!table_.find(it->second.tuple)) {  // already gone (reset, refused, timed out)
     forget(socket);
     return {};
@@ -166,6 +162,54 @@ std::error_code Stack::close(SocketId socket) {
   apply(table_.close(it->second.tuple, clock_()), ready_);
   device_.tx().doorbell();
   return {};
+}
+
+std::error_code Stack::abort(SocketId socket) {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  if (it->second.listener) return close_listener(socket);
+  const tcp::FourTuple tuple = it->second.tuple;
+  forget(socket);  // gone at once: the connection's last event has nobody to tell
+  apply(table_.abort(tuple, clock_()), ready_);
+  device_.tx().doorbell();
+  return {};
+}
+
+// The connections nobody accepted are reset (Linux), the socket goes.
+std::error_code Stack::close_listener(SocketId listener) {
+  const std::uint16_t port = sockets_.at(listener).port;
+  forget(listener);
+  for (auto e = before_accept_.begin(); e != before_accept_.end();)
+    e = e->first.local_port == port ? before_accept_.erase(e) : std::next(e);
+  apply(table_.close_listener(port, clock_()), ready_);
+  device_.tx().doorbell();
+  return {};
+}
+
+std::error_code Stack::set_option(SocketId socket, SocketOption option, int value) {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  switch (option) {
+    case SocketOption::kNoDelay:
+      it->second.nodelay = value != 0;
+      if (!it->second.listener) {
+        apply(table_.set_nodelay(it->second.tuple, value != 0, clock_()), ready_);
+        device_.tx().doorbell();
+      }
+      return {};
+  }
+  return StackError::kInvalidArgument;
+}
+
+std::error_code Stack::get_option(SocketId socket, SocketOption option, int& value) const {
+  const auto it = sockets_.find(socket);
+  if (it == sockets_.end()) return StackError::kBadSocket;
+  switch (option) {
+    case SocketOption::kNoDelay:
+      value = it->second.nodelay ? 1 : 0;
+      return {};
+  }
+  return StackError::kInvalidArgument;
 }
 
 std::error_code Stack::connection_of(SocketId socket, tcp::FourTuple& tuple) const {

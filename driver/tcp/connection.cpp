@@ -20,6 +20,7 @@ std::string ConnectionConfig::problem() const {
   if (timestamp_tick <= Time(0)) return "timestamp_tick must be positive";
   if (min_rto <= Time(0) || initial_rto <= Time(0)) return "min_rto and initial_rto must be positive";
   if (max_rto < min_rto) return "max_rto is below min_rto";
+  if (fin_timeout <= Time(0) || time_wait <= Time(0)) return "fin_timeout and time_wait must be positive";
   if (delayed_ack < Time(0) || delayed_ack > std::chrono::milliseconds(200))
     return "delayed_ack must lie within 0 to 200 ms";
   if (send_buffer == 0 || options.receive_buffer == 0) return "a buffer of 0 octets";
@@ -37,6 +38,7 @@ Connection::Connection(const ConnectionConfig& config, const FourTuple& tuple, S
       snd_nxt_(iss),
       snd_max_(iss),
       snd_small_(iss),
+      nagle_(config.nagle),
       rcv_window_limit_(config.options.initial_receive_window(config.options.advertised_mss())),
       send_buffer_(config.send_buffer),
       receive_buffer_(config.options.receive_buffer, config.max_out_of_order),
@@ -350,6 +352,12 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
   }
   // RFC 5961 section 5.2: acceptable is SND.UNA - MAX.SND.WND <= SEG.ACK <=
   // SND.NXT (the highest sent: after a timeout SND.NXT goes back).
+  if (ack > snd_max_ && state_ == State::kEstablished) {
+    // The ACK of data not sent yet: Linux's tcp_ack() drops it in
+    // ESTABLISHED without an answer, its TSval not taken (ts_recent/invalid_ack).
+    ++counters_.unsent_acked_dropped;
+    return false;
+  }
   if (ack > snd_max_ || ack < snd_una_ - max_snd_wnd_) {
     ++counters_.unacceptable_acked;
     send_ack(now, out);
@@ -377,6 +385,7 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
       if (fin_acked) {
         enter(State::kFinWait2);
         stop_timer();
+        if (user_closed_) start_fin_wait_2_timeout(now);
       }
       break;
     case State::kClosing:
@@ -448,6 +457,7 @@ Actions Connection::on_timer(Time now) {
   if (ack_deadline_ && now >= *ack_deadline_) send_ack(now, out);  // the delayed ACK is due
   if (!deadline_ || now < *deadline_) return out;
   switch (timer_) {
+    case Timer::kFinWait2:  // an orphan's wait for the peer's FIN is over: gone, silently
     case Timer::kTimeWait:
       stop_timer();
       enter(State::kClosed);
@@ -531,6 +541,13 @@ void Connection::stop_timer() {
   deadline_.reset();
 }
 
+// Linux's tcp_fin_timeout: a connection nobody will read from any more
+// waits that long in FIN-WAIT-2 for the peer's FIN, then goes.
+void Connection::start_fin_wait_2_timeout(Time now) {
+  timer_ = Timer::kFinWait2;
+  deadline_ = now + config_.fin_timeout;
+}
+
 void Connection::start_time_wait(Time now) {
   enter(State::kTimeWait);
   timer_ = Timer::kTimeWait;
@@ -600,9 +617,22 @@ Actions Connection::shutdown(Time now) {
   return out;
 }
 
+// With received data the user never read, close() aborts instead: RST,
+// as RFC 9293 3.10.4 allows, RFC 2525 2.17 asks and Linux does.
 Actions Connection::close(Time now) {
   user_closed_ = true;
+  if (readable() != 0) return abort(now);
+  if (state_ == State::kFinWait2) start_fin_wait_2_timeout(now);  // shut down before: an orphan now
   return shutdown(now);
+}
+
+// TCP_NODELAY: off turns Nagle's rule off for this connection and sends
+// what it held back at once, as Linux's tcp_push_pending_frames().
+Actions Connection::set_nodelay(bool on, Time now) {
+  Actions out;
+  nagle_ = !on;
+  if (on) output(now, out);
+  return out;
 }
 
 Actions Connection::abort(Time now) {
@@ -652,6 +682,8 @@ void Connection::output(Time now, Actions& out) {
     return;
   const bool data_allowed = is_synchronized(state_);  // SYN-RECEIVED sends only a FIN
   const uint32_t mss = std::max<uint32_t>(negotiated_.send_mss, 1);
+  const std::size_t burst_start = out.send.size();
+  const SeqNumber new_data = snd_max_;  // what this call sends from here on is new
   for (;;) {
     const SeqNumber data_end = send_buffer_.end();
     const uint32_t unsent = snd_nxt_ < data_end ? static_cast<uint32_t>(data_end - snd_nxt_) : 0;
@@ -663,7 +695,7 @@ void Connection::output(Time now, Actions& out) {
         if (snd_max_ < snd_nxt_) snd_max_ = snd_nxt_;
         if (timer_ != Timer::kRetransmit) arm(now, rto_);
       }
-      return;
+      break;  // all sent
     }
     if (!data_allowed) return;
     const auto in_flight = static_cast<uint32_t>(snd_nxt_ - snd_una_);
@@ -676,12 +708,13 @@ void Connection::output(Time now, Actions& out) {
       // Nagle, in Minshall's form as Linux has it: a small segment waits
       // while an earlier small one is unacknowledged.
       // (Retransmissions go regardless.)
-      if (length == unsent && config_.nagle && snd_una_ < snd_small_ && !fin_queued_ &&
+      if (length == unsent && nagle_ && snd_una_ < snd_small_ && !fin_queued_ &&
           snd_max_ <= snd_nxt_)
         break;
     }
     snd_nxt_ = send_data(snd_nxt_, length, now, out);
   }
+  push_burst(burst_start, new_data, out);
   // Window closed with data waiting and nothing in flight: probe it.
   if (snd_wnd_ == 0 && snd_max_ == snd_una_ && snd_nxt_ < send_buffer_.end() &&
       timer_ != Timer::kPersist) {
@@ -714,6 +747,18 @@ SeqNumber Connection::send_data(SeqNumber seq, uint32_t length, Time now, Action
   if (snd_max_ < next) snd_max_ = next;
   if (timer_ != Timer::kRetransmit) arm(now, rto_);  // RFC 6298 (5.1)
   return next;
+}
+
+// PSH as Linux sets it (what packetdrill's scripts show of it): besides
+// the segment that empties the send buffer (send_data()), every segment of
+// new data after the first that one call sends; a lone segment (as limited
+// transmit or a probe sends) goes without unless it ends the data.
+// Retransmissions keep what send_data() gave them.
+void Connection::push_burst(std::size_t burst_start, SeqNumber new_data, Actions& out) {
+  for (std::size_t i = burst_start + 1; i < out.send.size(); ++i) {
+    wire::TxDescriptor& d = out.send[i];
+    if (d.payload_len != 0 && new_data <= SeqNumber(d.seq)) d.tcp_flags |= flag::kPsh;
+  }
 }
 
 // The first unacknowledged segment again (fast retransmit, a partial ACK).

@@ -126,6 +126,21 @@ Error ConnectionTable::unlisten(uint16_t port) {
   return listeners_.erase(port) != 0 ? Error::kOk : Error::kNotFound;
 }
 
+Actions ConnectionTable::close_listener(uint16_t port, Time now) {
+  Actions out;
+  const auto it = listeners_.find(port);
+  if (it == listeners_.end()) return out;
+  const std::deque<FourTuple> not_accepted = std::move(it->second.completed);
+  listeners_.erase(it);
+  for (const FourTuple& t : not_accepted) out.append(abort(t, now));
+  for (auto c = connections_.begin(); c != connections_.end();) {
+    const bool half_open = c->first.local_port == port && c->second->passive() &&
+                           c->second->state() == State::kSynReceived;
+    c = half_open ? connections_.erase(c) : std::next(c);
+  }
+  return out;
+}
+
 std::optional<FourTuple> ConnectionTable::accept(uint16_t port) {
   const auto it = listeners_.find(port);
   if (it == listeners_.end()) return std::nullopt;
@@ -275,6 +290,9 @@ Actions ConnectionTable::close(const FourTuple& t, Time now) {
 }
 Actions ConnectionTable::abort(const FourTuple& t, Time now) {
   return run(t, [&](Connection& c) { return c.abort(now); });
+}
+Actions ConnectionTable::set_nodelay(const FourTuple& t, bool on, Time now) {
+  return run(t, [&](Connection& c) { return c.set_nodelay(on, now); });
 }
 
 Transfer ConnectionTable::send(const FourTuple& t, wire::ByteSpan data, Time now) {

@@ -145,7 +145,13 @@ int SocketTable::listen(int fd, int backlog) {
   host_.run([&](drv::Stack& stack) { e = stack.listen(s->bound_port, uint32_t(std::max(backlog, 1)), s->id); });
   if (e) return fail(errno_of(e));
   s->kind = Kind::kListener;
+  apply_no_delay(*s);  // what it accepts inherits it (as Linux)
   return 0;
+}
+
+void SocketTable::apply_no_delay(const Socket& s) {
+  if (!s.id) return;
+  host_.run([&](drv::Stack& stack) { stack.set_option(s.id, drv::SocketOption::kNoDelay, s.no_delay); });
 }
 
 int SocketTable::accept(int fd, sockaddr* addr, socklen_t* len) {
@@ -166,6 +172,7 @@ int SocketTable::accept(int fd, sockaddr* addr, socklen_t* len) {
   }
   Socket c;
   c.kind = Kind::kConnection;
+  c.no_delay = s->no_delay;  // the Stack's socket has it from its listener
   c.id = s->accepted.front();
   s->accepted.pop_front();
   std::optional<drv::tcp::FourTuple> t;
@@ -202,6 +209,7 @@ int SocketTable::connect(int fd, const sockaddr* addr, socklen_t len) {
   });
   if (e) return fail(errno_of(e));
   s->kind = Kind::kConnection;
+  if (s->no_delay) apply_no_delay(*s);
   if (s->nonblocking) return fail(EINPROGRESS);
   const drv::SocketId id = s->id;
   if (!block("connect", [&] {
@@ -297,8 +305,11 @@ int SocketTable::close(int fd) {
   Socket* s = find(fd);
   if (!s) return fail(EBADF);
   host_.run([&](drv::Stack& stack) {
-    for (const drv::SocketId c : s->accepted) stack.close(c);  // never accepted: closed with the listener
-    if (s->id) stack.close(s->id);
+    for (const drv::SocketId c : s->accepted) stack.abort(c);  // never accepted: reset (as Linux)
+    if (s->id && s->linger_abort)
+      stack.abort(s->id);
+    else if (s->id)
+      stack.close(s->id);
   });
   for (const drv::SocketId c : s->accepted) host_.forget_events(c);
   if (s->id) host_.forget_events(s->id);
@@ -336,7 +347,7 @@ int SocketTable::getsockopt(int fd, int level, int name, void* value, socklen_t*
   } else if (level == IPPROTO_TCP && name == TCP_NODELAY) {
     v = s->no_delay;
   } else {
-    return fail(EOPNOTSUPP, "getsockopt",
+    return fail(ENOPROTOOPT, "getsockopt",
                 "level " + std::to_string(level) + " option " + std::to_string(name) +
                     " is not supported (SO_ERROR, SO_TYPE, SO_REUSEADDR, TCP_NODELAY are)");
   }
@@ -354,11 +365,20 @@ int SocketTable::setsockopt(int fd, int level, int name, const void* value, sock
   if (level == SOL_SOCKET && name == SO_REUSEADDR) {
     s->reuse_address = v != 0;
   } else if (level == IPPROTO_TCP && name == TCP_NODELAY) {
-    s->no_delay = v != 0;  // remembered only: Nagle is the table's setting (ConnectionConfig::nagle)
+    s->no_delay = v != 0;
+    apply_no_delay(*s);  // at once: what Nagle held back goes (as Linux)
+  } else if (level == SOL_SOCKET && name == SO_LINGER) {
+    if (len < socklen_t(sizeof(linger))) return fail(EINVAL);
+    linger l{};
+    std::memcpy(&l, value, sizeof l);
+    if (l.l_onoff && l.l_linger != 0)
+      return fail(EOPNOTSUPP, "setsockopt",
+                  "SO_LINGER with a time: a close() that waits is not supported ({0, _} and {1, 0} are)");
+    s->linger_abort = l.l_onoff != 0;
   } else {
-    return fail(EOPNOTSUPP, "setsockopt",
+    return fail(ENOPROTOOPT, "setsockopt",
                 "level " + std::to_string(level) + " option " + std::to_string(name) +
-                    " is not supported (SO_REUSEADDR and TCP_NODELAY are)");
+                    " is not supported (SO_REUSEADDR, SO_LINGER {1, 0} and TCP_NODELAY are)");
   }
   return 0;
 }

@@ -67,6 +67,7 @@ class SocketTable {
     int pending_error = 0;    // SO_ERROR, reported once
     uint32_t seen = 0;        // the Stack's ready bits taken in so far
     bool reuse_address = false, no_delay = false;
+    bool linger_abort = false;  // SO_LINGER {1, 0}: close() resets
     std::deque<driver::SocketId> accepted;  // a listener's connections taken from the Stack ahead of accept()
   };
 
@@ -81,6 +82,8 @@ class SocketTable {
   // ETIMEDOUT and a message) when it never came.
   bool block(const char* call, const std::function<bool()>& ready);
   int add(const Socket& s);
+  // TCP_NODELAY on the Stack's socket, once there is one.
+  void apply_no_delay(const Socket& s);
 
   SimulatedHost& host_;
   Nanos wait_limit_;

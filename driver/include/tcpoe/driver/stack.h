@@ -63,6 +63,12 @@ constexpr std::uint32_t kReadable = 1u << 5;    // data arrived for recv()
 constexpr std::uint32_t kWritable = 1u << 6;    // send() found the buffer full; it has room again
 }  // namespace ready
 
+// Socket options (set_option / get_option), each with an int value as
+// setsockopt() takes it.
+enum class SocketOption {
+  kNoDelay,  // TCP_NODELAY: non-zero turns Nagle's rule off; a listener's passes to what it accepts
+};
+
 struct PollEvent {
   SocketId socket = 0;
   std::uint32_t events = 0;
@@ -112,6 +118,13 @@ class Stack {
   // A connection: FIN, the socket reported kClosed once the connection is
   // gone; a listener: stops listening, the socket is gone at once.
   std::error_code close(SocketId socket);
+  // RST, and the connection is gone at once (close() with SO_LINGER {1, 0});
+  // the socket goes with it. A listener is closed as by close().
+  std::error_code abort(SocketId socket);
+
+  // A socket option (kInvalidArgument: not one this socket has).
+  std::error_code set_option(SocketId socket, SocketOption option, int value);
+  std::error_code get_option(SocketId socket, SocketOption option, int& value) const;
 
   // Data (non-blocking): send() queues what fits in the connection's send
   // buffer (`sent`; none: operation would block), recv() gives what
@@ -163,6 +176,7 @@ class Stack {
     std::uint16_t port = 0;  // a listener's
     tcp::FourTuple tuple;    // a connection's
     bool closing = false;    // close() was called
+    bool nodelay = false;    // SocketOption::kNoDelay
   };
   struct TupleHash {
     std::size_t operator()(const tcp::FourTuple& t) const {
@@ -186,6 +200,7 @@ class Stack {
   std::error_code connection_of(SocketId socket, tcp::FourTuple& tuple) const;
   void report(SocketId id, std::uint32_t bits, std::error_code error, std::vector<PollEvent>& events);
   void forget(SocketId id);
+  std::error_code close_listener(SocketId listener);
 
   dev::Device& device_;
   StackConfig config_;

@@ -37,6 +37,9 @@ struct ConnectionConfig {
   int synack_retries = 5;                      // net.ipv4.tcp_synack_retries
   int fin_retries = 8;                         // net.ipv4.tcp_orphan_retries = 0 means 8
   Time time_wait = std::chrono::seconds(60);   // 2MSL: Linux TCP_TIMEWAIT_LEN
+  // net.ipv4.tcp_fin_timeout: how long a closed connection (close(), not
+  // only shutdown()) waits in FIN-WAIT-2 for the peer's FIN.
+  Time fin_timeout = std::chrono::seconds(60);
   uint8_t ttl = 64;                            // net.ipv4.ip_default_ttl
 
   // The data path.
@@ -65,6 +68,7 @@ struct ConnectionCounters : DropCounters {
   uint64_t out_of_order_dropped = 0; // ... dropped: the reassembly bound was reached
   uint64_t window_probes = 0;        // zero-window probes sent
   uint64_t octets_sent = 0, octets_received = 0;  // new payload, in order
+  uint64_t unsent_acked_dropped = 0;  // ESTABLISHED: ACKs of data not sent yet, dropped (as Linux)
 };
 
 // What send() and recv() did: octets taken or given, and what to send.
@@ -116,11 +120,17 @@ class Connection {
   // The user's calls. shutdown(): no more sending, a FIN after the queued
   // data; the peer's data
   // may still come. close(): the same, and the user reads no more, so data
-  // arriving afterwards is answered by RST (RFC 9293 section 3.6.1). In
-  // SYN-SENT both just delete the connection. abort(): RST, then CLOSED.
+  // arriving afterwards is answered by RST (RFC 9293 section 3.6.1); with
+  // received data left unread, close() is abort() (RFC 2525 2.17, as
+  // Linux). In SYN-SENT both just delete the connection. abort(): RST,
+  // then CLOSED.
   Actions shutdown(Time now);
   Actions close(Time now);
   Actions abort(Time now);
+  // TCP_NODELAY (ConnectionConfig::nagle is the default): on, Nagle's rule
+  // no longer holds small segments back, and what it held goes at once.
+  Actions set_nodelay(bool on, Time now);
+  bool nodelay() const { return !nagle_; }
 
   State state() const { return state_; }
   const FourTuple& tuple() const { return tuple_; }
@@ -158,6 +168,7 @@ class Connection {
   // Sends what the windows allow: new data, then the FIN after the queued data.
   void output(Time now, Actions& out);
   SeqNumber send_data(SeqNumber seq, uint32_t length, Time now, Actions& out);
+  void push_burst(std::size_t burst_start, SeqNumber new_data, Actions& out);
   void retransmit_first(Time now, Actions& out);
   void on_retransmission_timeout(Time now, Actions& out);
   void reset_to_closed(EventKind why, Actions& out);  // passive SYN-RECEIVED: back to LISTEN
@@ -167,6 +178,7 @@ class Connection {
   void start_retransmission(Time now);
   void arm(Time now, Time after);
   void stop_timer();
+  void start_fin_wait_2_timeout(Time now);
   void start_time_wait(Time now);
   void learn_window(const Segment& seg);
   void update_window(const Segment& seg);  // RFC 9293's SND.WL1/SND.WL2 rule
@@ -192,6 +204,7 @@ class Connection {
   SeqNumber iss_, irs_;
   SeqNumber snd_una_, snd_nxt_, snd_max_, rcv_nxt_;
   SeqNumber snd_small_;          // the end of the last segment shorter than the MSS (Nagle)
+  bool nagle_;                   // Nagle's rule applies (no TCP_NODELAY)
   SeqNumber snd_wl1_, snd_wl2_;  // the segment that last set the window
   uint32_t snd_wnd_ = 0;
   uint32_t max_snd_wnd_ = 0;  // RFC 5961 section 5.2's MAX.SND.WND
@@ -209,7 +222,7 @@ class Connection {
   std::optional<Time> ack_deadline_;  // the delayed ACK
 
   // The one retransmission timer; what it means when it expires.
-  enum class Timer { kNone, kRetransmit, kPersist, kTimeWait };
+  enum class Timer { kNone, kRetransmit, kPersist, kFinWait2, kTimeWait };
   Timer timer_ = Timer::kNone;
   std::optional<Time> deadline_;
   Time rto_;

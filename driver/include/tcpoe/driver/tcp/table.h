@@ -73,6 +73,10 @@ class ConnectionTable {
   // connections in SYN-RECEIVED.
   Error listen(uint32_t local_ip, uint16_t port, uint32_t backlog);
   Error unlisten(uint16_t port);
+  // The listener's user closed it (Linux's inet_csk_listen_stop()): the
+  // connections it completed but nobody accepted are reset, those still in
+  // SYN-RECEIVED are dropped without a word, then it stops listening.
+  Actions close_listener(uint16_t port, Time now);
   // The oldest connection the listener on port completed, not yet accepted.
   std::optional<FourTuple> accept(uint16_t port);
 
@@ -85,6 +89,7 @@ class ConnectionTable {
   Actions shutdown(const FourTuple& t, Time now);
   Actions close(const FourTuple& t, Time now);
   Actions abort(const FourTuple& t, Time now);
+  Actions set_nodelay(const FourTuple& t, bool on, Time now);
   // The connection's send() and recv() (nothing when there is no such connection).
   Transfer send(const FourTuple& t, wire::ByteSpan data, Time now);
   Transfer recv(const FourTuple& t, wire::MutableByteSpan into, Time now);
