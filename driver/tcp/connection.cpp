@@ -415,12 +415,14 @@ void Connection::process_new_ack(const Segment& seg, SeqNumber ack, Time now, Ac
   snd_una_ = ack;
   if (snd_nxt_ < snd_una_) snd_nxt_ = snd_una_;
   retries_ = 0;
+  if (probe_high_ && *probe_high_ <= ack) probe_high_.reset();  // the probe's round is over
+  if (loss_high_ && *loss_high_ <= ack) loss_high_.reset();     // the timeout's recovery too
   const NewReno::Verdict verdict = congestion_.on_ack(acked, ack, flight());
-  if (timer_ == Timer::kRetransmit) {
+  if (timer_ == Timer::kRetransmit || timer_ == Timer::kLossProbe) {
     if (snd_una_ == snd_max_)
       stop_timer();
     else
-      arm(now, rto_);
+      arm_transmit_timer(now, true);
   }
   if (verdict == NewReno::Verdict::kRetransmitFirst) retransmit_first(now, out);
   if (writer_blocked_ && send_space() != 0) {
@@ -462,6 +464,9 @@ Actions Connection::on_timer(Time now) {
       stop_timer();
       enter(State::kClosed);
       out.events.push_back({EventKind::kClosed, tuple_});
+      return out;
+    case Timer::kLossProbe:
+      send_loss_probe(now, out);
       return out;
     case Timer::kPersist:
       // A zero-window probe, as Linux's tcp_xmit_probe_skb(): an ACK with
@@ -511,6 +516,8 @@ void Connection::on_retransmission_timeout(Time now, Actions& out) {
   ++retries_;
   ++counters_.timeouts;
   rtt_probe_.reset();
+  probe_high_.reset();
+  loss_high_ = snd_max_;  // no loss probe until what was out is acknowledged
   rto_ = std::min(rto_ * 2, config_.max_rto);
   arm(now, rto_);
   if (snd_una_ == iss_) {
@@ -689,11 +696,16 @@ void Connection::output(Time now, Actions& out) {
     const uint32_t unsent = snd_nxt_ < data_end ? static_cast<uint32_t>(data_end - snd_nxt_) : 0;
     if (unsent == 0) {
       if (fin_queued_ && snd_nxt_ == fin_seq()) {
-        if (fin_seq() < snd_max_) ++counters_.retransmissions;
+        const bool fresh = snd_max_ <= fin_seq();
+        if (!fresh) ++counters_.retransmissions;
         out.send.push_back(segment(flag::kFin | flag::kAck, fin_seq(), now));
         snd_nxt_ = fin_seq() + 1;
         if (snd_max_ < snd_nxt_) snd_max_ = snd_nxt_;
-        if (timer_ != Timer::kRetransmit) arm(now, rto_);
+        if (fresh) last_sent_ = fin_seq();
+        if (fresh)
+          arm_transmit_timer(now, false);
+        else if (timer_ != Timer::kRetransmit)
+          arm(now, rto_);
       }
       break;  // all sent
     }
@@ -737,15 +749,20 @@ SeqNumber Connection::send_data(SeqNumber seq, uint32_t length, Time now, Action
   out.send.push_back(d);
   const SeqNumber next = end + (fin ? 1u : 0u);
   if (length < negotiated_.send_mss && snd_small_ < end) snd_small_ = end;
-  if (seq < snd_max_) {
+  const bool fresh = snd_max_ <= seq;
+  if (!fresh) {
     ++counters_.retransmissions;
     if (rtt_probe_ && seq < rtt_probe_->first) rtt_probe_.reset();  // Karn's rule
   } else {
     counters_.octets_sent += length;
+    last_sent_ = seq;
     if (!rtt_probe_ && !negotiated_.timestamps) rtt_probe_ = std::make_pair(next, now);
   }
   if (snd_max_ < next) snd_max_ = next;
-  if (timer_ != Timer::kRetransmit) arm(now, rto_);  // RFC 6298 (5.1)
+  if (fresh)
+    arm_transmit_timer(now, false);
+  else if (timer_ != Timer::kRetransmit)
+    arm(now, rto_);  // RFC 6298 (5.1)
   return next;
 }
 
@@ -759,6 +776,64 @@ void Connection::push_burst(std::size_t burst_start, SeqNumber new_data, Actions
     wire::TxDescriptor& d = out.send[i];
     if (d.payload_len != 0 && new_data <= SeqNumber(d.seq)) d.tcp_flags |= flag::kPsh;
   }
+}
+
+// RFC 8985 section 7 as Linux's tcp_schedule_loss_probe(): on a SACK
+// connection with data out, not recovering from a loss (fast recovery or
+// a timeout) and no probe out yet.
+bool Connection::loss_probe_allowed() const {
+  const bool sending = state_ == State::kEstablished || state_ == State::kCloseWait ||
+                       state_ == State::kFinWait1 || state_ == State::kClosing ||
+                       state_ == State::kLastAck;
+  return config_.tail_loss_probe && negotiated_.sack_permitted && sending &&
+         snd_una_ < snd_max_ && !congestion_.in_recovery() && !loss_high_ && !probe_high_;
+}
+
+// PTO = 2 SRTT, plus 200 ms (Linux's TCP_RTO_MIN, for the peer's delayed
+// ACK) with one segment out, else 2 ms (two of Linux's jiffies); 1 s
+// before an RTT is measured; never later than the RTO would come.
+void Connection::arm_transmit_timer(Time now, bool restart_rto) {
+  if (!loss_probe_allowed()) {
+    if (restart_rto || timer_ != Timer::kRetransmit) arm(now, rto_);
+    return;
+  }
+  Time pto = config_.initial_rto;
+  if (rtt_.measured()) {
+    const bool one_segment = flight() <= std::max<uint32_t>(negotiated_.send_mss, 1) + 1;
+    pto = 2 * rtt_.srtt() +
+          (one_segment ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2));
+  }
+  timer_ = Timer::kLossProbe;
+  deadline_ = now + std::min(pto, rto_);
+}
+
+// The probe (Linux's tcp_send_loss_probe()): one new segment if the peer's
+// window takes it (the congestion window aside), else the last segment
+// sent again; then the retransmission timer.
+void Connection::send_loss_probe(Time now, Actions& out) {
+  ++counters_.loss_probes;
+  const SeqNumber data_end = send_buffer_.end();
+  const uint32_t mss = std::max<uint32_t>(negotiated_.send_mss, 1);
+  bool sent = false;
+  if (snd_nxt_ == snd_max_ && snd_nxt_ < data_end) {
+    const uint32_t length = std::min(mss, static_cast<uint32_t>(data_end - snd_nxt_));
+    if (snd_nxt_ + length <= snd_una_ + snd_wnd_) {
+      snd_nxt_ = send_data(snd_nxt_, length, now, out);
+      sent = true;
+    }
+  }
+  if (!sent) {
+    const SeqNumber from = last_sent_ < snd_una_ ? snd_una_ : last_sent_;
+    const SeqNumber data_to = snd_max_ < data_end ? snd_max_ : data_end;
+    if (from < data_to) {
+      send_data(from, static_cast<uint32_t>(data_to - from), now, out);
+    } else if (fin_queued_ && fin_seq() < snd_max_) {
+      ++counters_.retransmissions;
+      out.send.push_back(segment(flag::kFin | flag::kAck, fin_seq(), now));
+    }
+  }
+  probe_high_ = snd_max_;
+  arm(now, rto_);
 }
 
 // The first unacknowledged segment again (fast retransmit, a partial ACK).

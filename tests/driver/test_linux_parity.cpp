@@ -41,6 +41,7 @@ TEST_CASE("PSH: every segment of a burst but the first, and the one that empties
 TEST_CASE("PSH: a retransmission keeps what the segment had", "[driver][linux][psh]") {
   tcp::ConnectionConfig config;
   config.initial_window_segments = 1;
+  config.tail_loss_probe = false;  // the RTO's retransmission
   Fixture f(1000, config);
   f.to_established();
   REQUIRE(f.c.send(octets(2 * kMss), f.now).actions.send.size() == 1);
@@ -180,4 +181,90 @@ TEST_CASE("FIN-WAIT-2 after shutdown() waits for the peer's FIN without a limit"
   f.c.close(f.now);
   REQUIRE(f.c.deadline());
   CHECK(*f.c.deadline() == f.now + 60s);
+}
+
+namespace {
+
+// A connection whose handshake measured an RTT of 100 ms (SACK and
+// timestamps negotiated, as Linux's SYN offers them).
+Fixture with_rtt_100ms(tcp::ConnectionConfig config = {}) {
+  Fixture f(1000, config);
+  f.to_syn_sent();
+  f.now += 100ms;
+  f.recv(peer_syn_ack(1001, linux_syn_options()));
+  REQUIRE(f.c.state() == State::kEstablished);
+  REQUIRE(f.c.rtt().srtt() == 100ms);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("tail loss probe: the last segment again 2 SRTT after a burst, then the RTO",
+          "[driver][linux][tlp]") {
+  Fixture f = with_rtt_100ms();
+  REQUIRE(f.c.send(octets(4 * kMss), f.now).actions.send.size() == 4);
+  REQUIRE(f.c.deadline());
+  CHECK(*f.c.deadline() == f.now + 202ms);  // 2 SRTT + 2 ms (more than one segment out)
+  f.now = *f.c.deadline();
+  const tcp::Actions probe = f.c.on_timer(f.now);
+  require_one(probe, flag::kAck | flag::kPsh, 1001 + 3 * kMss, kPeerIsn + 1);  // the last segment
+  CHECK(probe.send[0].payload_len == kMss);
+  CHECK(f.c.counters().loss_probes == 1);
+  // One probe per flight: then the retransmission timer, not backed off.
+  REQUIRE(f.c.deadline());
+  CHECK(*f.c.deadline() == f.now + f.c.rto());
+  f.now = *f.c.deadline();
+  const tcp::Actions rto = f.c.on_timer(f.now);
+  require_one(rto, flag::kAck, 1001, kPeerIsn + 1);  // the first, after a timeout
+  CHECK(f.c.counters().loss_probes == 1);
+  CHECK(f.c.counters().timeouts == 1);
+}
+
+TEST_CASE("tail loss probe: new data when the peer's window takes it, the congestion window aside",
+          "[driver][linux][tlp]") {
+  Fixture f = with_rtt_100ms();
+  REQUIRE(f.c.send(octets(12 * kMss), f.now).actions.send.size() == 10);  // the initial window
+  f.now = *f.c.deadline();
+  const tcp::Actions probe = f.c.on_timer(f.now);
+  require_one(probe, flag::kAck, 1001 + 10 * kMss, kPeerIsn + 1);  // new, not the end: no PSH
+  CHECK(f.c.snd_nxt().raw() == 1001 + 11 * kMss);
+}
+
+TEST_CASE("tail loss probe: one segment out waits 2 SRTT + 200 ms, or the RTO if sooner",
+          "[driver][linux][tlp]") {
+  Fixture f = with_rtt_100ms();
+  f.c.send(octets(100), f.now);
+  REQUIRE(f.c.deadline());
+  // 2 SRTT + 200 ms = 400 ms; the RTO (SRTT + max(4 RTTVAR, 200 ms)) = 300 ms.
+  CHECK(*f.c.deadline() == f.now + std::min<tcp::Time>(400ms, f.c.rto()));
+  CHECK(f.c.rto() == 300ms);
+  // The ACK ends it; nothing is left to probe.
+  f.recv(f.ack(1101));
+  CHECK_FALSE(f.c.deadline());
+}
+
+TEST_CASE("tail loss probe: the FIN alone is probed by itself", "[driver][linux][tlp]") {
+  Fixture f = with_rtt_100ms();
+  f.c.send(octets(2 * kMss), f.now);
+  f.recv(f.ack(1001 + 2 * kMss));
+  const tcp::Actions fin = f.c.shutdown(f.now);
+  require_one(fin, flag::kFin | flag::kAck, 1001 + 2 * kMss, kPeerIsn + 1);
+  f.now = *f.c.deadline();
+  require_one(f.c.on_timer(f.now), flag::kFin | flag::kAck, 1001 + 2 * kMss, kPeerIsn + 1);
+  CHECK(f.c.counters().loss_probes == 1);
+}
+
+TEST_CASE("tail loss probe: none without SACK, as Linux", "[driver][linux][tlp]") {
+  Fixture f;
+  f.to_syn_sent();
+  f.now += 100ms;
+  wire::TcpOptions no_sack = linux_syn_options();
+  no_sack.sack_permitted = false;
+  f.recv(peer_syn_ack(1001, no_sack));
+  f.c.send(octets(4 * kMss), f.now);
+  REQUIRE(f.c.deadline());
+  CHECK(*f.c.deadline() == f.now + f.c.rto());
+  f.now = *f.c.deadline();
+  require_one(f.c.on_timer(f.now), flag::kAck, 1001, kPeerIsn + 1);
+  CHECK(f.c.counters().loss_probes == 0);
 }

@@ -137,7 +137,9 @@ TEST_CASE("congestion avoidance: one MSS more per window acknowledged", "[driver
 
 TEST_CASE("retransmission timeout doubles and the segment is sent again (Karn: no RTT sample)",
           "[driver][rto]") {
-  Fixture f;
+  tcp::ConnectionConfig config;
+  config.tail_loss_probe = false;  // the RTO alone (tail loss probes: test_linux_parity.cpp)
+  Fixture f(1000, config);
   to_established_without_timestamps(f);
   const tcp::Time rto = f.c.rto();
   CHECK(rto == 200ms);  // the handshake's RTT (0 here) gives the minimum
@@ -171,7 +173,9 @@ TEST_CASE("retransmission timeout doubles and the segment is sent again (Karn: n
 
 TEST_CASE("retransmission timeout: cwnd falls to one segment, ssthresh to half the flight",
           "[driver][rto][congestion]") {
-  Fixture f;
+  tcp::ConnectionConfig config;
+  config.tail_loss_probe = false;  // the RTO alone (tail loss probes: test_linux_parity.cpp)
+  Fixture f(1000, config);
   f.to_established();
   f.c.send(octets(10 * kMss), f.now);
   const tcp::Actions again = f.c.on_timer(*f.c.deadline());
@@ -192,6 +196,7 @@ TEST_CASE("retransmission timeout: cwnd falls to one segment, ssthresh to half t
 TEST_CASE("data retransmissions give up after tcp_retries2: timed out", "[driver][rto]") {
   tcp::ConnectionConfig config;
   config.data_retries = 3;
+  config.tail_loss_probe = false;  // the RTO alone (tail loss probes: test_linux_parity.cpp)
   Fixture f(1000, config);
   f.to_established();
   f.c.send(octets(100), f.now);

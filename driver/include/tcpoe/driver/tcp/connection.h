@@ -51,6 +51,10 @@ struct ConnectionConfig {
   int quick_acks = 16;                               // Linux TCP_MAX_QUICKACKS: first segments ACKed at once
   std::size_t max_out_of_order = 256;                // segments kept for reassembly
   bool nagle = true;                                 // Linux without TCP_NODELAY
+  // RFC 8985's tail loss probe, as Linux sends it on SACK connections
+  // (net.ipv4.tcp_early_retrans = 3 or 4): 2 SRTT after the last segment
+  // (plus 200 ms with one segment out), never later than the RTO.
+  bool tail_loss_probe = true;
   Time timestamp_tick = std::chrono::milliseconds(1);  // TSval clock (Linux: 1 ms); also RFC 6298's G
 
   std::string problem() const;  // empty when usable; else what is wrong
@@ -67,6 +71,7 @@ struct ConnectionCounters : DropCounters {
   uint64_t out_of_order_kept = 0;    // segments ahead of RCV.NXT kept for reassembly
   uint64_t out_of_order_dropped = 0; // ... dropped: the reassembly bound was reached
   uint64_t window_probes = 0;        // zero-window probes sent
+  uint64_t loss_probes = 0;          // tail loss probes sent (RFC 8985)
   uint64_t octets_sent = 0, octets_received = 0;  // new payload, in order
   uint64_t unsent_acked_dropped = 0;  // ESTABLISHED: ACKs of data not sent yet, dropped (as Linux)
 };
@@ -170,6 +175,12 @@ class Connection {
   SeqNumber send_data(SeqNumber seq, uint32_t length, Time now, Actions& out);
   void push_burst(std::size_t burst_start, SeqNumber new_data, Actions& out);
   void retransmit_first(Time now, Actions& out);
+  // After new data (or the FIN) went out, or an ACK of new data with more
+  // in flight: the loss probe's timer where RFC 8985 allows one, else the
+  // retransmission timer (restarted by an ACK, kept by a send).
+  void arm_transmit_timer(Time now, bool restart_rto);
+  bool loss_probe_allowed() const;
+  void send_loss_probe(Time now, Actions& out);
   void on_retransmission_timeout(Time now, Actions& out);
   void reset_to_closed(EventKind why, Actions& out);  // passive SYN-RECEIVED: back to LISTEN
   void enter(State s) { state_ = s; }
@@ -222,7 +233,7 @@ class Connection {
   std::optional<Time> ack_deadline_;  // the delayed ACK
 
   // The one retransmission timer; what it means when it expires.
-  enum class Timer { kNone, kRetransmit, kPersist, kFinWait2, kTimeWait };
+  enum class Timer { kNone, kRetransmit, kLossProbe, kPersist, kFinWait2, kTimeWait };
   Timer timer_ = Timer::kNone;
   std::optional<Time> deadline_;
   Time rto_;
@@ -230,6 +241,9 @@ class Connection {
   RttEstimator rtt_;
   std::optional<std::pair<SeqNumber, Time>> rtt_probe_;  // without timestamps: one segment timed
   NewReno congestion_;
+  SeqNumber last_sent_;                       // where the last new segment (data or FIN) starts
+  std::optional<SeqNumber> probe_high_;       // a loss probe is out until this is acknowledged
+  std::optional<SeqNumber> loss_high_;        // after a timeout: SND.MAX then (no probes before it)
   ConnectionCounters counters_;
 };
 
