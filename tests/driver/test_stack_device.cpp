@@ -325,6 +325,41 @@ TEST_CASE("the stack's calls refuse what cannot be done, with error codes and me
   CHECK_FALSE(s.listen(80, 4, other));  // free again
 }
 
+TEST_CASE("socket options and abort: TCP_NODELAY per socket, a listener's passed on; abort frees at once",
+          "[stack]") {
+  namespace drv = tcpoe::driver;
+  StackOnScriptedHost t;
+  drv::Stack& s = *t.stack;
+  int value = -1;
+  CHECK(s.set_option(999, drv::SocketOption::kNoDelay, 1).message() == "no such socket");
+  CHECK(s.get_option(999, drv::SocketOption::kNoDelay, value).message() == "no such socket");
+  CHECK(s.abort(999).message() == "no such socket");
+  drv::SocketId id = 0;
+  REQUIRE_FALSE(s.connect(StackOnScriptedHost::kPeer, 5201, id));
+  REQUIRE_FALSE(s.get_option(id, drv::SocketOption::kNoDelay, value));
+  CHECK(value == 0);  // Nagle by default, as Linux
+  REQUIRE_FALSE(s.set_option(id, drv::SocketOption::kNoDelay, 1));
+  REQUIRE_FALSE(s.get_option(id, drv::SocketOption::kNoDelay, value));
+  CHECK(value == 1);
+  REQUIRE(s.connection(id) != nullptr);
+  CHECK(s.connection(id)->nodelay());  // on the connection itself
+  // abort() in SYN-SENT: no segment (nothing synchronized), gone at once.
+  const uint64_t posted = s.counters().frames_posted;
+  REQUIRE_FALSE(s.abort(id));
+  CHECK_FALSE(s.state(id));
+  CHECK(s.table().size() == 0);
+  CHECK(s.counters().frames_posted == posted);
+  // A listener keeps the option for what it accepts; abort() closes it.
+  drv::SocketId listener = 0;
+  REQUIRE_FALSE(s.listen(80, 4, listener));
+  REQUIRE_FALSE(s.set_option(listener, drv::SocketOption::kNoDelay, 1));
+  REQUIRE_FALSE(s.get_option(listener, drv::SocketOption::kNoDelay, value));
+  CHECK(value == 1);
+  REQUIRE_FALSE(s.abort(listener));
+  CHECK_FALSE(s.state(listener));
+  CHECK_FALSE(s.listen(80, 4, listener));  // the port is free again
+}
+
 TEST_CASE("the stack posts the SYN with one doorbell and, unanswered, times out on the host's clock",
           "[stack]") {
   namespace drv = tcpoe::driver;
