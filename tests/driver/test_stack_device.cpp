@@ -325,7 +325,7 @@ TEST_CASE("the stack's calls refuse what cannot be done, with error codes and me
   CHECK_FALSE(s.listen(80, 4, other));  // free again
 }
 
-TEST_CASE("socket options and abort: TCP_NODELAY per socket, a listener's passed on; abort frees at once",
+TEST_CASE("socket options and abort: TCP_NODELAY per socket, a listener's passed on, abort frees at once",
           "[stack]") {
   namespace drv = tcpoe::driver;
   StackOnScriptedHost t;
