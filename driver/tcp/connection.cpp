@@ -789,9 +789,10 @@ bool Connection::loss_probe_allowed() const {
          snd_una_ < snd_max_ && !congestion_.in_recovery() && !loss_high_ && !probe_high_;
 }
 
-// PTO = 2 SRTT, plus 200 ms (Linux's TCP_RTO_MIN, for the peer's delayed
-// ACK) with one segment out, else 2 ms (two of Linux's jiffies); 1 s
-// before an RTT is measured; never later than the RTO would come.
+// PTO = 2 SRTT, plus min_rto (200 ms: Linux's TCP_RTO_MIN, for the peer's
+// delayed ACK) with one segment out, else two timestamp ticks (2 ms: two
+// of Linux's jiffies); the initial RTO before an RTT is measured; never
+// later than the RTO would come.
 void Connection::arm_transmit_timer(Time now, bool restart_rto) {
   if (!loss_probe_allowed()) {
     if (restart_rto || timer_ != Timer::kRetransmit) arm(now, rto_);
@@ -800,8 +801,7 @@ void Connection::arm_transmit_timer(Time now, bool restart_rto) {
   Time pto = config_.initial_rto;
   if (rtt_.measured()) {
     const bool one_segment = flight() <= std::max<uint32_t>(negotiated_.send_mss, 1) + 1;
-    pto = 2 * rtt_.srtt() +
-          (one_segment ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2));
+    pto = 2 * rtt_.srtt() + (one_segment ? config_.min_rto : 2 * config_.timestamp_tick);
   }
   timer_ = Timer::kLossProbe;
   deadline_ = now + std::min(pto, rto_);

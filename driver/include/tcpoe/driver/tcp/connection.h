@@ -53,7 +53,8 @@ struct ConnectionConfig {
   bool nagle = true;                                 // Linux without TCP_NODELAY
   // RFC 8985's tail loss probe, as Linux sends it on SACK connections
   // (net.ipv4.tcp_early_retrans = 3 or 4): 2 SRTT after the last segment
-  // (plus 200 ms with one segment out), never later than the RTO.
+  // (plus min_rto with one segment out, else 2 timestamp ticks), never
+  // later than the RTO.
   bool tail_loss_probe = true;
   Time timestamp_tick = std::chrono::milliseconds(1);  // TSval clock (Linux: 1 ms); also RFC 6298's G
 
