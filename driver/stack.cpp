@@ -164,17 +164,6 @@ std::error_code Stack::close(SocketId socket) {
   return {};
 }
 
-std::error_code Stack::abort(SocketId socket) {
-  const auto it = sockets_.find(socket);
-  if (it == sockets_.end()) return StackError::kBadSocket;
-  if (it->second.listener) return close_listener(socket);
-  const tcp::FourTuple tuple = it->second.tuple;
-  forget(socket);  // gone at once: the connection's last event has nobody to tell
-  apply(table_.abort(tuple, clock_()), ready_);
-  device_.tx().doorbell();
-  return {};
-}
-
 // The connections nobody accepted are reset (Linux), the socket goes.
 std::error_code Stack::close_listener(SocketId listener) {
   const std::uint16_t port = sockets_.at(listener).port;

@@ -118,10 +118,6 @@ class Stack {
   // A connection: FIN, the socket reported kClosed once the connection is
   // gone; a listener: stops listening, the socket is gone at once.
   std::error_code close(SocketId socket);
-  // RST, and the connection is gone at once (close() with SO_LINGER {1, 0});
-  // the socket goes with it. A listener is closed as by close().
-  std::error_code abort(SocketId socket);
-
   // A socket option (kInvalidArgument: not one this socket has).
   std::error_code set_option(SocketId socket, SocketOption option, int value);
   std::error_code get_option(SocketId socket, SocketOption option, int& value) const;
