@@ -254,7 +254,7 @@ Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload,
   // Seventh, the text; after close() it resets the connection, as RFC 9293
   // section 3.6.1 asks.
   if (seg.payload_len != 0 && user_closed_ && state_ != State::kTimeWait) {
-    out.send.push_back(segment(flag::kRst | flag::kAck, snd_nxt_, now));
+    out.send.push_back(segment(flag::kRst | flag::kAck, snd_max_, now));  // as send_ack's
     ++counters_.resets_sent;
     reset_to_closed(EventKind::kClosed, out);
     return out;
@@ -916,8 +916,12 @@ wire::TxDescriptor Connection::syn_segment(Time now) {
   return d;
 }
 
+// An ACK carries the highest sequence number sent (Linux's
+// tcp_acceptable_seq), not SND.NXT: after a timeout SND.NXT goes back to
+// SND.UNA, below the RCV.NXT of a peer that got the data, which would drop
+// the ACK as unacceptable, ACK field and all, and answer it.
 void Connection::send_ack(Time now, Actions& out) {
-  out.send.push_back(segment(flag::kAck, snd_nxt_, now));
+  out.send.push_back(segment(flag::kAck, snd_max_, now));
 }
 
 // Delayed ACKs as Linux sends them: at once for the first `quick_acks`

@@ -193,6 +193,27 @@ TEST_CASE("retransmission timeout: cwnd falls to one segment, ssthresh to half t
   CHECK_FALSE(f.c.deadline());
 }
 
+TEST_CASE("after a retransmission timeout, an ACK carries the highest sequence sent, not SND.NXT",
+          "[driver][rto]") {
+  // SND.NXT went back to SND.UNA, but the peer may hold everything sent
+  // (only its ACKs were lost): an ACK with SEG.SEQ = SND.NXT would lie
+  // below its RCV.NXT, unacceptable, dropped with its ACK field (RFC 9293
+  // 3.10.7.4) and answered by an ACK, which, sent the same way after the
+  // peer's own timeout, is unacceptable to us: an endless exchange of ACKs
+  // that acknowledge nothing. As Linux (tcp_acceptable_seq), an ACK carries
+  // the highest sequence number sent.
+  Fixture f;
+  f.to_established();
+  f.c.send(octets(10 * kMss), f.now);
+  f.c.on_timer(*f.c.deadline());
+  REQUIRE(f.c.snd_max().raw() == 1001 + 10 * kMss);
+  PeerSegment data = f.ack(1001);
+  data.payload_len = 100;
+  const tcp::Actions a = f.recv(data);
+  require_one(a, flag::kAck, 1001 + 10 * kMss, kPeerIsn + 1 + 100);
+  CHECK(a.send[0].payload_len == 0);
+}
+
 TEST_CASE("data retransmissions give up after tcp_retries2: timed out", "[driver][rto]") {
   tcp::ConnectionConfig config;
   config.data_retries = 3;
