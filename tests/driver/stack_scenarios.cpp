@@ -3,14 +3,19 @@
 // model: `stack_scenarios NAME [--out DIR] [--interrupts] [--data-width
 // 64|512] [--loss P] [--dup P] [--reorder P] [--corrupt P] [--seed N]
 // [--connections N] [--concurrent N] [--limit-ms MS] [--time-wait-us US]
-// [--capture] [--bytes N]` runs one scenario (SystemC elaborates once per process) and
+// [--capture] [--bytes N] [--payload-seed N] [--payload-file PATH]
+// [--skip-idle]` runs one scenario (SystemC elaborates once per process) and
 // prints what it observed as `key value` lines; tests/driver/test_stack_*.cpp
 // judge them (the wire's capture, DIR/NAME.pcap, by tshark).
 //   bringup  host A alone: bring-up, identity, teardown; what stayed mapped
 //   connect  B listens, A connects, then A closes, then B closes
-//   transfer B listens, A connects and sends --bytes N (1 MB), B sends
-//            every octet back as it arrives; each end compares what it
-//            received with what was sent, then A closes, then B
+//   transfer B listens, A connects and sends --bytes N (1 MB) of
+//            pseudo-random octets (--payload-seed; --payload-file writes
+//            them out too), B sends every octet back as it arrives; each
+//            end compares what it received with what was sent, octet by
+//            octet, and reports the SHA-256 of what it sent and received;
+//            then A closes, then B; then what is left on each host, as
+//            `many` reports it
 //   blocking the Stack's blocking calls: accept, connect, send, recv, a
 //            recv timing out and one ended by the peer's reset
 //   refused  A connects to a port of B where nothing listens
@@ -21,15 +26,21 @@
 //            is left on each host: table, rings, buffers, allocations after
 //            teardown (a capture only with --capture)
 // The fault rates apply to the wire both ways (sim::EthernetWireConfig).
+// --skip-idle stops the devices' clocks while they are settled
+// (sim::DeviceConfig::skip_idle: the same run, in less wall-clock time
+// when the hosts wait for timers).
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <random>
+#include <stdexcept>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "../support/sc_scenario.h"
+#include "../support/sha256.h"
 #include "connect_run.h"
 #include "testbed.h"
 
@@ -54,6 +65,9 @@ struct Options {
   double time_wait_us = 100;                     // TIME-WAIT (testbed::stack_config's default)
   bool capture = false;                          // many: write DIR/many.pcap too
   uint64_t bytes = 1 << 20;                      // transfer
+  uint64_t payload_seed = 1;                     // transfer: the payload's octets
+  std::string payload_file;                      // transfer: the payload written there too
+  bool skip_idle = false;                        // sim::DeviceConfig::skip_idle on both devices
 };
 
 using tcpoe::test::hex;
@@ -98,6 +112,7 @@ void device_report(const std::string& who, DeviceNode& n) {
 tcpoe::testbed::PairConfig pair_config(const Options& o) {
   tcpoe::testbed::PairConfig c;
   c.node.device.data_width = o.data_width;
+  c.node.device.skip_idle = o.skip_idle;
   // `many` makes tens of thousands of frames: a capture only if asked for.
   if (o.scenario != "many" || o.capture) c.wire.pcap_path = o.out + "/" + o.scenario + ".pcap";
   c.wire.loss = o.loss;
@@ -399,15 +414,28 @@ void many(const Options& o) {
   });
 }
 
-// The octet at `i` of the stream A sends (so a misplaced octet shows).
-uint8_t stream_octet(uint64_t i) { return uint8_t(i * 131 + i / 1021); }
+// The stream A sends: --bytes pseudo-random octets drawn from
+// --payload-seed (not a repeating pattern: an octet out of place differs).
+std::vector<uint8_t> g_payload;
 
-// What a transfer's end saw: octets received and whether each was right.
+void make_payload(uint64_t seed, std::size_t bytes) {
+  std::mt19937_64 random(seed);
+  g_payload.resize(bytes);
+  for (std::size_t i = 0; i < g_payload.size(); i += 8) {
+    const uint64_t word = random();
+    for (std::size_t k = 0; k < 8 && i + k < g_payload.size(); ++k) g_payload[i + k] = uint8_t(word >> (8 * k));
+  }
+}
+
+// What a transfer's end saw: octets received, how many differ from the
+// payload at their place, and the SHA-256 of all of them.
 struct Received {
   uint64_t octets = 0;
   uint64_t wrong = 0;
+  tcpoe::test::Sha256 sha256;
   void take(const uint8_t* p, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) wrong += p[i] != stream_octet(octets + i);
+    for (std::size_t i = 0; i < n; ++i) wrong += octets + i >= g_payload.size() || p[i] != g_payload[octets + i];
+    sha256.update(p, n);
     octets += n;
   }
 };
@@ -438,8 +466,15 @@ void copy_report(const std::string& who, SimHost& h) {
 
 void transfer(const Options& o) {
   g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
+  make_payload(o.payload_seed, o.bytes);
+  if (!o.payload_file.empty()) {  // for an outside digest of what A sends
+    std::FILE* f = std::fopen(o.payload_file.c_str(), "wb");
+    if (f == nullptr || std::fwrite(g_payload.data(), 1, g_payload.size(), f) != g_payload.size())
+      throw std::runtime_error("cannot write " + o.payload_file);
+    std::fclose(f);
+  }
   static bool b_listening = false;
-  static bool b_done = false;
+  static bool a_closed = false, b_closed = false;
   const auto limit = std::chrono::milliseconds(200);  // of simulated time
   new Thread("host_b", [o, limit] {
     const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
@@ -451,6 +486,7 @@ void transfer(const Options& o) {
     say("b_accept", s.accept(listener, conn).message());
     // Echo: every octet received is sent back.
     Received got;
+    tcpoe::test::Sha256 sent_sha256;
     std::vector<uint8_t> echo, buf(65536);
     std::size_t echoed = 0;
     bool end_of_stream = false;
@@ -470,21 +506,25 @@ void transfer(const Options& o) {
       if (echoed < echo.size()) {
         std::size_t sent = 0;
         s.send(conn, tcpoe::wire::ByteSpan(echo).subspan(echoed), sent);
+        sent_sha256.update(echo.data() + echoed, sent);
         echoed += sent;
       }
       if (n == 0) s.poll(std::chrono::microseconds(20));
     }
     say("b_received", got.octets);
     say("b_received_wrong", got.wrong);
+    say("b_received_sha256", got.sha256.hex_digest());
     say("b_echoed", uint64_t(echoed));
+    say("b_sent_sha256", sent_sha256.hex_digest());
     say("b_end_of_stream", end_of_stream ? "1" : "0");
     connection_report("b", s, conn);
     copy_report("b", *h);
     say("b_close", s.close(conn).message());
     const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(5), "b_close");
     say("b_closed", closed & drv::ready::kClosed ? "1" : "0");
-    b_done = true;
-    device_report("b", g_pair->b());
+    b_closed = true;
+    while (!a_closed) s.poll(std::chrono::microseconds(10));  // answers A's last segments
+    leak_report("b", *h);
   });
   new Thread("host_a", [o, limit] {
     const auto h = make_host(g_pair->a(), o, kHostA, kHostB);
@@ -492,14 +532,15 @@ void transfer(const Options& o) {
     while (!b_listening) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
     drv::SocketId conn = 0;
     s.connect(kHostB.ip, kPort, conn);
-    std::vector<uint8_t> data(o.bytes), buf(65536);
+    const std::vector<uint8_t>& data = g_payload;
+    std::vector<uint8_t> buf(65536);
     std::size_t none = 0;
     say("a_send_in_syn_sent", s.send(conn, data, none).message());
     say("a_recv_in_syn_sent", s.recv(conn, buf, none).message());
     const uint32_t up = wait_for(*h, conn, drv::ready::kConnected | drv::ready::kError, std::chrono::milliseconds(2), "a");
     say("a_connected", up & drv::ready::kConnected ? "1" : "0");
-    for (uint64_t i = 0; i < o.bytes; ++i) data[i] = stream_octet(i);
     Received got;
+    tcpoe::test::Sha256 sent_sha256;
     std::size_t sent = 0;
     const auto wall0 = std::chrono::steady_clock::now();
     const tcp::Time t0 = sim_now(), end = t0 + limit;
@@ -507,6 +548,7 @@ void transfer(const Options& o) {
       if (sent < data.size()) {
         std::size_t n = 0;
         s.send(conn, tcpoe::wire::ByteSpan(data).subspan(sent), n);
+        sent_sha256.update(data.data() + sent, n);
         sent += n;
       }
       std::size_t n = 0;
@@ -519,8 +561,10 @@ void transfer(const Options& o) {
       if (n == 0) s.poll(std::chrono::microseconds(20));
     }
     say("a_sent", uint64_t(sent));
+    say("a_sent_sha256", sent_sha256.hex_digest());
     say("a_received", got.octets);
     say("a_received_wrong", got.wrong);
+    say("a_received_sha256", got.sha256.hex_digest());
     say("a_transfer_ns", uint64_t((sim_now() - t0).count()));
     say("a_transfer_wall_ms", uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            std::chrono::steady_clock::now() - wall0).count()));
@@ -531,9 +575,13 @@ void transfer(const Options& o) {
     const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(5), "a_close");
     say("a_send_when_gone", s.send(conn, data, none).message());
     say("a_closed", closed & drv::ready::kClosed ? "1" : "0");
-    while (!b_done) s.poll(std::chrono::microseconds(10));
+    a_closed = true;
+    while (!b_closed) s.poll(std::chrono::microseconds(10));  // answers B's last segments
     say("wire_lost", g_pair->frames_lost());
-    device_report("a", g_pair->a());
+    const tcpoe::sim::EthernetWire& w = g_pair->wire().wire();
+    say("wire_duplicated", w.counters(0).duplicated + w.counters(1).duplicated);
+    say("wire_reordered", w.counters(0).reordered + w.counters(1).reordered);
+    leak_report("a", *h);
   });
 }
 
@@ -548,6 +596,7 @@ void blocking(const Options& o) {
   static bool b_listening = false, b_timed_out = false, done = false;
   static const std::size_t kData = 256 * 1024;
   static const auto kRecvTimeout = std::chrono::microseconds(50);
+  make_payload(o.payload_seed, kData);
   const auto ns_since = [](tcp::Time t0) { return uint64_t((sim_now() - t0).count()); };
   new Thread("host_b", [o, ns_since] {
     const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
@@ -598,8 +647,7 @@ void blocking(const Options& o) {
     say("a_connect_closed_port", s.connect(kHostB.ip, kPort + 2, refused, std::chrono::milliseconds(2)).message());
     say("a_connect", s.connect(kHostB.ip, kPort, conn, std::chrono::milliseconds(2)).message());
     say("a_state_after_connect", h->state_name(conn));
-    std::vector<uint8_t> data(kData);
-    for (std::size_t i = 0; i < kData; ++i) data[i] = stream_octet(i);
+    const std::vector<uint8_t>& data = g_payload;
     std::size_t sent = 0;
     tcp::Time t0 = sim_now();
     say("a_send", s.send(conn, data, sent, std::chrono::milliseconds(20)).message());
@@ -660,8 +708,11 @@ Options parse(int argc, char** argv) {
     else if (a == "--limit-ms") o.limit_ms = number("--limit-ms");
     else if (a == "--time-wait-us") o.time_wait_us = number("--time-wait-us");
     else if (a == "--capture") o.capture = true;
+    else if (a == "--skip-idle") o.skip_idle = true;
     else if (a == "--seed") o.seed = uint64_t(number("--seed"));
     else if (a == "--bytes") o.bytes = uint64_t(number("--bytes"));
+    else if (a == "--payload-seed") o.payload_seed = uint64_t(number("--payload-seed"));
+    else if (a == "--payload-file") o.payload_file = value("--payload-file");
     else if (o.scenario.empty() && a[0] != '-') o.scenario = a;
     else throw std::invalid_argument("unknown argument " + a);
   }
@@ -669,7 +720,8 @@ Options parse(int argc, char** argv) {
     throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many|transfer|blocking [--out DIR] "
                                 "[--interrupts] [--data-width 64|512] [--loss P] [--dup P] [--reorder P] "
                                 "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS] "
-                                "[--time-wait-us US] [--capture] [--bytes N]");
+                                "[--time-wait-us US] [--capture] [--bytes N] [--payload-seed N] "
+                                "[--payload-file PATH] [--skip-idle]");
   if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0) || !(o.time_wait_us > 0))
     throw std::invalid_argument("--connections, --concurrent, --limit-ms and --time-wait-us must be above 0");
   return o;
@@ -687,7 +739,7 @@ int sc_main(int argc, char** argv) {
   }
   try {
     kScenarios.at(o.scenario)(o);
-  } catch (const std::invalid_argument& e) {  // the wire's settings, say
+  } catch (const std::exception& e) {  // the wire's settings, a file that cannot be written
     std::fprintf(stderr, "stack_scenarios: %s\n", e.what());
     return 2;
   }

@@ -79,4 +79,26 @@ inline void check_established_and_closed(const Seen& s) {
   CHECK(at(s, "b_assertion_fired") == "0");
 }
 
+// What a scenario's leak_report says is left on each host after its
+// connections ended: table, rings and buffers empty, CFG_ERROR 0, every
+// buffer freed and window unmapped after teardown, no RTL assertion, no
+// frame sent unasked, no frame dropped by a MAC (the only loss is the wire's).
+inline void check_left_empty(const Seen& s) {
+  for (const std::string who : {"a", "b"}) {
+    INFO("host " << who);
+    CHECK(number(s, who + "_table_size") == 0);
+    CHECK(number(s, who + "_tx_in_flight") == 0);
+    CHECK(number(s, who + "_frames_waiting") == 0);
+    CHECK(number(s, who + "_handback_pending") == 0);
+    CHECK(number(s, who + "_rx_posted") == number(s, who + "_rx_capacity"));
+    CHECK(number(s, who + "_mmio_reads_fast_path") == 0);
+    CHECK(number(s, who + "_cfg_error") == 0);
+    CHECK(number(s, who + "_allocated_after_teardown") == 0);
+    CHECK(number(s, who + "_mapped_after_teardown") == 0);
+    CHECK(at(s, who + "_assertion_fired") == "0");
+    CHECK(number(s, who + "_tx_failed") == 0);
+    CHECK(number(s, who + "_mac_rx_dropped") == 0);
+  }
+}
+
 }  // namespace tcpoe::test::stack
