@@ -120,6 +120,7 @@ Actions Connection::on_segment(const Segment& seg, Time now, wire::ByteSpan payl
   if (!accept_verdict(seg, counters_)) return {};
   if (payload.size() != seg.payload_len) {  // the descriptor's payload is not all there
     ++counters_.malformed;
+    ++counters_.payload_short;
     return {};
   }
   switch (state_) {
@@ -143,6 +144,9 @@ Actions Connection::on_syn_sent(const Segment& seg, Time now) {
     if (!has(seg, flag::kRst)) {
       out.send.push_back(segment(flag::kRst, ack, now));
       ++counters_.resets_sent;
+      ++counters_.handshake_ack_reset;
+    } else {
+      ++counters_.rst_out_of_window;  // a RST that acknowledges nothing of ours
     }
     return out;
   }
@@ -210,10 +214,17 @@ Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload,
   }
   // Then the sequence number.
   if (!acceptable(seg)) {
-    if (rst) return out;  // out-of-window RST: dropped silently (RFC 5961 section 3.2)
-    if (syn) ++counters_.challenge_acks;  // RFC 5961 section 4: any SYN gets an ACK
-    else ++counters_.unacceptable_acked;
-    send_ack(now, out);
+    if (rst) {  // out-of-window RST: dropped silently (RFC 5961 section 3.2)
+      ++counters_.rst_out_of_window;
+      return out;
+    }
+    if (syn) {  // RFC 5961 section 4: any SYN gets an ACK
+      send_challenge_ack(counters_.syn_challenged, now, out);
+    } else {
+      ++counters_.unacceptable_acked;
+      ++counters_.out_of_window;
+      send_ack(now, out);
+    }
     // A retransmitted FIN in TIME-WAIT restarts the 2MSL wait.
     if (state_ == State::kTimeWait && has(seg, flag::kFin)) start_time_wait(now);
     return out;
@@ -222,8 +233,7 @@ Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload,
   // earns a challenge ACK (RFC 5961 section 3.2).
   if (rst) {
     if (SeqNumber(seg.tcp_seq) != rcv_nxt_) {
-      ++counters_.challenge_acks;
-      send_ack(now, out);
+      send_challenge_ack(counters_.rst_challenged, now, out);
       return out;
     }
     switch (state_) {
@@ -243,12 +253,14 @@ Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload,
   }
   // Fourth, SYN: a challenge ACK (RFC 5961 section 4).
   if (syn) {
-    ++counters_.challenge_acks;
-    send_ack(now, out);
+    send_challenge_ack(counters_.syn_challenged, now, out);
     return out;
   }
   // Fifth, ACK.
-  if (!has(seg, flag::kAck)) return out;
+  if (!has(seg, flag::kAck)) {
+    ++counters_.ack_missing;
+    return out;
+  }
   if (!process_ack(seg, now, out)) return out;
   learn_timestamp(seg);
   // Seventh, the text; after close() it resets the connection, as RFC 9293
@@ -341,6 +353,7 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
     if (!(snd_una_ < ack && ack <= snd_nxt_)) {
       out.send.push_back(segment(flag::kRst, ack, now));
       ++counters_.resets_sent;
+      ++counters_.handshake_ack_reset;
       return false;
     }
     measure_rtt(seg, ack, now);
@@ -360,6 +373,7 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
   }
   if (ack > snd_max_ || ack < snd_una_ - max_snd_wnd_) {
     ++counters_.unacceptable_acked;
+    ++(ack > snd_max_ ? counters_.ack_of_unsent : counters_.ack_too_old);
     send_ack(now, out);
     return false;
   }
@@ -922,6 +936,26 @@ wire::TxDescriptor Connection::syn_segment(Time now) {
 // the ACK as unacceptable, ACK field and all, and answer it.
 void Connection::send_ack(Time now, Actions& out) {
   out.send.push_back(segment(flag::kAck, snd_max_, now));
+}
+
+// RFC 5961 section 7's throttle: a count per second, restarted once a
+// second has passed since the current one began (Linux's
+// tcp_send_challenge_ack() before 6.0, per connection here).
+void Connection::send_challenge_ack(uint64_t& reason, Time now, Actions& out) {
+  ++reason;
+  if (config_.challenge_ack_limit != 0) {
+    if (!challenge_second_ || now - *challenge_second_ >= std::chrono::seconds(1)) {
+      challenge_second_ = now;
+      challenge_acks_this_second_ = 0;
+    }
+    if (challenge_acks_this_second_ >= config_.challenge_ack_limit) {
+      ++counters_.challenge_acks_limited;
+      return;
+    }
+    ++challenge_acks_this_second_;
+  }
+  ++counters_.challenge_acks;
+  send_ack(now, out);
 }
 
 // Delayed ACKs as Linux sends them: at once for the first `quick_acks`

@@ -174,7 +174,10 @@ Actions ConnectionTable::on_segment(const Segment& seg, Time now, wire::ByteSpan
 Actions ConnectionTable::on_listener(Listener& l, const Segment& seg, Time now) {
   Actions out;
   const FourTuple t = tuple_of(seg);
-  if (has(seg, flag::kRst)) return out;
+  if (has(seg, flag::kRst)) {
+    ++counters_.listener_dropped;
+    return out;
+  }
   if (has(seg, flag::kAck)) {
     // Only the ACK of a cookie can be good here, and only while cookies
     // may be out: within their lifetime of the last overflow.
@@ -196,7 +199,10 @@ Actions ConnectionTable::on_listener(Listener& l, const Segment& seg, Time now) 
     }
     return on_no_connection(seg);  // any acknowledgment is bad in LISTEN
   }
-  if (!has(seg, flag::kSyn)) return out;
+  if (!has(seg, flag::kSyn)) {
+    ++counters_.listener_dropped;
+    return out;
+  }
   if (l.syn_received >= l.backlog) {
     l.last_overflow = now;
     if (config_.syn_cookies) return answer_syn_with_cookie(seg, now);
@@ -227,9 +233,13 @@ Actions ConnectionTable::answer_syn_with_cookie(const Segment& syn, Time now) {
 
 Actions ConnectionTable::on_no_connection(const Segment& seg) {
   Actions out;
-  if (has(seg, flag::kRst)) return out;  // never answer a RST
+  if (has(seg, flag::kRst)) {  // never answer a RST
+    ++counters_.no_connection_rst;
+    return out;
+  }
   out.send.push_back(reset_reply(seg, config_.connection.ttl));
   ++counters_.resets_sent;
+  ++counters_.no_connection_reset;
   return out;
 }
 
@@ -262,7 +272,10 @@ Actions ConnectionTable::settle(const FourTuple& t, State before, Actions&& out)
       if (after != State::kClosed && after != State::kListen) l->completed.push_back(t);
     }
   }
-  if (after == State::kClosed || after == State::kListen) connections_.erase(it);
+  if (after == State::kClosed || after == State::kListen) {
+    retired_drops_ += c.counters();
+    connections_.erase(it);
+  }
   return std::move(out);
 }
 
@@ -300,6 +313,13 @@ Transfer ConnectionTable::send(const FourTuple& t, wire::ByteSpan data, Time now
 }
 Transfer ConnectionTable::recv(const FourTuple& t, wire::MutableByteSpan into, Time now) {
   return run_transfer(t, [&](Connection& c) { return c.recv(into, now); });
+}
+
+DropCounters ConnectionTable::drops() const {
+  DropCounters sum = counters_;
+  sum += retired_drops_;
+  for (const auto& entry : connections_) sum += entry.second->counters();
+  return sum;
 }
 
 const Connection* ConnectionTable::find(const FourTuple& t) const {

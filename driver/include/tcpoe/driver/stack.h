@@ -161,6 +161,8 @@ class Stack {
   std::optional<tcp::FourTuple> tuple(SocketId socket) const;
 
   const StackCounters& counters() const { return counters_; }
+  // Received segments not acted on, by reason (ConnectionTable::drops()).
+  tcp::DropCounters drops() const { return table_.drops(); }
   // Frames the table gave that wait for room on the TX ring.
   std::size_t frames_waiting() const { return pending_tx_.size(); }
   const tcp::ConnectionTable& table() const { return table_; }

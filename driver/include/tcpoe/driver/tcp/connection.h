@@ -57,18 +57,22 @@ struct ConnectionConfig {
   // later than the RTO.
   bool tail_loss_probe = true;
   Time timestamp_tick = std::chrono::milliseconds(1);  // TSval clock (Linux: 1 ms); also RFC 6298's G
+  // RFC 5961 section 7: at most this many challenge ACKs a second, as
+  // Linux's net.ipv4.tcp_challenge_ack_limit (1000 before 6.0); kept per
+  // connection, so a storm on one tells nothing about another (Linux's
+  // global count was the CVE-2016-5696 side channel). 0: no limit.
+  uint32_t challenge_ack_limit = 1000;
 
   std::string problem() const;  // empty when usable; else what is wrong
 };
 
 struct ConnectionCounters : DropCounters {
-  uint64_t challenge_acks = 0;      // RFC 5961: in-window RST or SYN answered by an ACK
-  uint64_t unacceptable_acked = 0;  // out-of-window segments and bad ACKs answered by an ACK
+  uint64_t challenge_acks = 0;      // RFC 5961: challenge ACKs sent (rst_ and syn_challenged, not limited)
+  uint64_t unacceptable_acked = 0;  // out_of_window + ack_of_unsent + ack_too_old: answered by an ACK
   uint64_t resets_sent = 0;
   uint64_t retransmissions = 0;      // SYN, FIN and data segments sent again
   uint64_t timeouts = 0;             // retransmission timer expiries
   uint64_t fast_retransmits = 0;     // on the third duplicate ACK
-  uint64_t paws_drops = 0;           // RFC 7323 5.3: an old TSval, dropped and ACKed
   uint64_t out_of_order_kept = 0;    // segments ahead of RCV.NXT kept for reassembly
   uint64_t out_of_order_dropped = 0; // ... dropped: the reassembly bound was reached
   uint64_t window_probes = 0;        // zero-window probes sent
@@ -170,6 +174,9 @@ class Connection {
   wire::TxDescriptor segment(uint8_t flags, SeqNumber seq, Time now);
   wire::TxDescriptor syn_segment(Time now);  // SYN, or SYN-ACK once the peer's SYN is in
   void send_ack(Time now, Actions& out);
+  // An ACK answering an in-window RST or a SYN (RFC 5961), unless the
+  // limit per second was reached; `reason` counts it either way.
+  void send_challenge_ack(uint64_t& reason, Time now, Actions& out);
   void schedule_ack(Time now, Actions& out);  // delayed or at once (Linux's rules)
   // Sends what the windows allow: new data, then the FIN after the queued data.
   void output(Time now, Actions& out);
@@ -245,6 +252,8 @@ class Connection {
   SeqNumber last_sent_;                       // where the last new segment (data or FIN) starts
   std::optional<SeqNumber> probe_high_;       // a loss probe is out until this is acknowledged
   std::optional<SeqNumber> loss_high_;        // after a timeout: SND.MAX then (no probes before it)
+  std::optional<Time> challenge_second_;  // when the current second of challenge ACKs began
+  uint32_t challenge_acks_this_second_ = 0;
   ConnectionCounters counters_;
 };
 

@@ -98,6 +98,10 @@ class ConnectionTable {
   std::size_t size() const { return connections_.size(); }  // connections in every state
   std::size_t syn_backlog(uint16_t port) const;              // SYN-RECEIVED of that listener
   const TableCounters& counters() const { return counters_; }
+  // Every segment not acted on, by reason, over the whole stack: the
+  // table's own (the device's verdict, no connection, listeners) and every
+  // connection's, those gone included.
+  DropCounters drops() const;
 
  private:
   struct TupleHash {
@@ -140,6 +144,7 @@ class ConnectionTable {
   Map connections_;
   std::unordered_map<uint16_t, Listener> listeners_;
   TableCounters counters_;
+  DropCounters retired_drops_;  // of the connections erased
 };
 
 }  // namespace tcpoe::driver::tcp
