@@ -213,6 +213,7 @@ Actions ConnectionTable::on_listener(Listener& l, const Segment& seg, Time now) 
   out = c->open_passive(seg, now);
   connections_.emplace(t, std::move(c));
   ++l.syn_received;
+  ++counters_.passive_opens;
   return out;
 }
 

@@ -18,6 +18,12 @@
 //            `many` reports it
 //   blocking the Stack's blocking calls: accept, connect, send, recv, a
 //            recv timing out and one ended by the peer's reset
+//   garbage  B listens, A connects and sends --bytes N to B in two halves;
+//            between them, with the connection idle, garbage of --garbage
+//            KIND (checksum, options, window, rst, syn; garbage_frames.h)
+//            is put on the wire from A's side, one frame every --pace-ns:
+//            B's counters by reason before and after, its connection's
+//            state and sequence variables, its table, rings and CFG_ERROR
 //   refused  A connects to a port of B where nothing listens
 //   timeout  A connects to B, whose device is never brought up (it drops
 //            every frame): SYN retransmissions, then connection timed out
@@ -39,9 +45,13 @@
 #include <string>
 #include <vector>
 
+#include <random>
+#include <set>
+
 #include "../support/sc_scenario.h"
 #include "../support/sha256.h"
 #include "connect_run.h"
+#include "garbage_frames.h"
 #include "testbed.h"
 
 namespace {
@@ -68,6 +78,8 @@ struct Options {
   uint64_t payload_seed = 1;                     // transfer: the payload's octets
   std::string payload_file;                      // transfer: the payload written there too
   bool skip_idle = false;                        // sim::DeviceConfig::skip_idle on both devices
+  std::string garbage = "checksum";              // garbage: its kind
+  double pace_ns = 1000;                         // garbage: between two frames
 };
 
 using tcpoe::test::hex;
@@ -80,6 +92,7 @@ using tcpoe::testbed::kHostB;
 using tcpoe::testbed::sim_now;
 using tcpoe::testbed::SimHost;
 constexpr uint16_t kPort = 5201;
+constexpr uint32_t kSpoofedIp = 0x0a580063;  // 10.88.0.99: no host, no neighbour entry
 
 dev::DeviceConfig device_config(const Options& o) {
   dev::DeviceConfig c;
@@ -671,10 +684,278 @@ void blocking(const Options& o) {
   });
 }
 
+// ---------------------------------------------------------------------------
+// garbage
+
+// What garbage must leave as it was on a connection; the latest TSval of
+// the peer too, unless the connection takes the peer's answers to the
+// garbage (they carry newer ones, rightly).
+std::string variables_text(const tcp::Connection& c, bool with_ts_recent = true) {
+  return std::string(tcp::to_string(c.state())) + " snd_una=" + std::to_string(c.snd_una().raw()) +
+         " snd_nxt=" + std::to_string(c.snd_nxt().raw()) + " snd_max=" + std::to_string(c.snd_max().raw()) +
+         " rcv_nxt=" + std::to_string(c.rcv_nxt().raw()) + " snd_wnd=" + std::to_string(c.snd_wnd()) +
+         " rcv_wnd=" + std::to_string(c.rcv_wnd()) +
+         (with_ts_recent ? " ts_recent=" + std::to_string(c.negotiated().ts_recent) : "");
+}
+
+// Every reason of DropCounters as `key value` pairs, prefixed.
+std::vector<std::pair<std::string, uint64_t>> drop_fields(const tcp::DropCounters& d) {
+  std::vector<std::pair<std::string, uint64_t>> out = {
+      {"malformed", d.malformed},
+      {"payload_short", d.payload_short},
+      {"bad_checksum", d.bad_checksum},
+      {"bad_ip_checksum", d.bad_ip_checksum},
+      {"bad_tcp_checksum", d.bad_tcp_checksum},
+      {"paws_drops", d.paws_drops},
+      {"out_of_window", d.out_of_window},
+      {"ack_of_unsent", d.ack_of_unsent},
+      {"ack_too_old", d.ack_too_old},
+      {"ack_missing", d.ack_missing},
+      {"handshake_ack_reset", d.handshake_ack_reset},
+      {"rst_out_of_window", d.rst_out_of_window},
+      {"rst_challenged", d.rst_challenged},
+      {"syn_challenged", d.syn_challenged},
+      {"challenge_acks_limited", d.challenge_acks_limited},
+      {"no_connection_reset", d.no_connection_reset},
+      {"no_connection_rst", d.no_connection_rst},
+      {"listener_dropped", d.listener_dropped}};
+  for (uint8_t code = 1; code < tcpoe::wire::kMalformedCodeCount; ++code)
+    out.emplace_back(std::string("malformed_") + tcpoe::wire::to_string(tcpoe::wire::Malformed(code)),
+                     d.malformed_by_code[code]);
+  return out;
+}
+// The counters' growth from `before` to now: WHO_drop_REASON lines.
+void drops_report(const std::string& who, const tcp::DropCounters& before, const tcp::DropCounters& after) {
+  const auto b = drop_fields(before), a = drop_fields(after);
+  for (std::size_t i = 0; i < a.size(); ++i) say(who + "_drop_" + a[i].first, a[i].second - b[i].second);
+}
+
+void garbage(const Options& o) {
+  namespace g = tcpoe::test::garbage;
+  g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
+  static bool b_listening = false, a_done = false;
+  static SimHost* b_host = nullptr;
+  static drv::SocketId b_conn = 0, b_listener = 0;
+  static Received b_got;
+  const auto limit = std::chrono::milliseconds(100);
+  new Thread("host_b", [o, limit] {
+    const auto h = make_host(g_pair->b(), o, kHostB, kHostA);
+    drv::Stack& s = h->stack();
+    s.listen(kPort, 8, b_listener);
+    b_listening = true;
+    wait_for(*h, b_listener, drv::ready::kAcceptable, std::chrono::milliseconds(2), "b");
+    say("b_accept", s.accept(b_listener, b_conn).message());
+    b_host = h.get();
+    std::vector<uint8_t> buf(65536);
+    bool end_of_stream = false;
+    const tcp::Time end = sim_now() + limit;
+    while (!end_of_stream && sim_now() < end) {
+      std::size_t n = 0;
+      const std::error_code e = s.recv(b_conn, buf, n);
+      b_got.take(buf.data(), n);
+      if (n == 0 && !e) end_of_stream = true;
+      else if (e && e != drv::StackError::kWouldBlock) {
+        say("b_recv_error", e.message());
+        break;
+      }
+      if (n == 0) s.poll(std::chrono::microseconds(5));
+    }
+    say("b_received", b_got.octets);
+    say("b_received_wrong", b_got.wrong);
+    say("b_end_of_stream", end_of_stream ? "1" : "0");
+    say("b_close", s.close(b_conn).message());
+    const uint32_t closed = wait_for(*h, b_conn, drv::ready::kClosed, std::chrono::milliseconds(5), "b_close");
+    say("b_closed", closed & drv::ready::kClosed ? "1" : "0");
+    say("b_accept_after", s.accept(b_listener, b_conn).message());  // no garbage SYN became a connection
+    while (!a_done) s.poll(std::chrono::microseconds(10));
+    s.close(b_listener);
+    leak_report("b", *h);
+    b_host = nullptr;
+  });
+  new Thread("host_a", [o, limit] {
+    const auto h = make_host(g_pair->a(), o, kHostA, kHostB);
+    drv::Stack& s = h->stack();
+    while (!b_listening) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
+    drv::SocketId conn = 0;
+    s.connect(kHostB.ip, kPort, conn);
+    const uint32_t up = wait_for(*h, conn, drv::ready::kConnected | drv::ready::kError, std::chrono::milliseconds(2), "a");
+    say("a_connected", up & drv::ready::kConnected ? "1" : "0");
+    std::vector<uint8_t> data(o.bytes);
+    for (uint64_t i = 0; i < o.bytes; ++i) data[i] = stream_octet(i);
+    std::size_t sent = 0;
+    // Sends data[sent, upto) and waits until B has read it and every octet
+    // is acknowledged, the connection idle (at most `limit`).
+    const auto send_until = [&](std::size_t upto) {
+      const tcp::Time end = sim_now() + limit;
+      while (sim_now() < end) {
+        std::size_t n = 0;
+        if (sent < upto) s.send(conn, tcpoe::wire::ByteSpan(data).subspan(sent, upto - sent), n);
+        sent += n;
+        const tcp::Connection* c = s.connection(conn);
+        if (sent == upto && b_got.octets == upto && c && c->snd_una() == c->snd_max()) break;
+        s.poll(std::chrono::microseconds(5));
+      }
+      s.poll(std::chrono::microseconds(50));  // delayed ACKs and window updates are out
+    };
+    send_until(data.size() / 2);
+    const tcp::Connection* bc = b_host ? b_host->stack().connection(b_conn) : nullptr;
+    say("b_idle_before_garbage", bc && b_got.octets == data.size() / 2 ? "1" : "0");
+    if (!bc) return;
+    const std::string before = variables_text(*bc);
+    const std::string a_before = variables_text(*s.connection(conn), false);
+    const tcp::DropCounters b_drops0 = b_host->stack().drops(), a_drops0 = s.drops();
+    const tcp::TableCounters b_table0 = b_host->stack().table().counters();
+    const uint64_t b_sent0 = g_pair->b().device.counters().frames_sent;
+    const uint64_t b_rx0 = g_pair->b().device.counters().frames_received;
+    const uint64_t b_no_neighbour0 = b_host->stack().counters().tx_no_neighbour;
+
+    // A segment of A's on this connection, as A's device would build it.
+    const tcp::FourTuple at = *s.tuple(conn);
+    tcpoe::wire::TxDescriptor base;
+    base.ttl = g::kTtl;
+    base.eth_src = kHostA.mac;
+    base.eth_dst = kHostB.mac;
+    tcp::set_addresses(base, at);
+    base.tcp_flags = tcpoe::wire::tcp::flag::kAck;
+    base.seq = bc->rcv_nxt().raw();
+    base.ack = bc->snd_nxt().raw();
+    base.window = 1000;
+    base.has_timestamps = true;
+    base.ts_val = bc->negotiated().ts_recent;  // the latest: PAWS lets it pass
+    base.ts_ecr = 1;
+    std::mt19937_64 rng(o.seed);
+    uint64_t injected = 0;
+    // Puts a frame on the wire from A's side and lets --pace-ns pass, A
+    // polling meanwhile (it takes B's answers).
+    const auto inject = [&](const g::Frame& f) {
+      g_pair->wire().send(0, f);
+      ++injected;
+      const tcp::Time next = sim_now() + std::chrono::nanoseconds(int64_t(o.pace_ns));
+      while (sim_now() < next) s.poll(next - sim_now());
+    };
+    const auto with = [&](auto change) {
+      tcpoe::wire::TxDescriptor d = base;
+      change(d);
+      return g::segment_frame(d);
+    };
+    namespace flag = tcpoe::wire::tcp::flag;
+    const uint32_t rcv_nxt = bc->rcv_nxt().raw(), rcv_wnd = bc->rcv_wnd();
+    say("b_rcv_wnd", uint64_t(rcv_wnd));
+    if (o.garbage == "checksum") {
+      // In-order data of garbage octets: taken, it would show in the compare.
+      const g::Frame good = with([](auto& d) { d.payload_len = 100; });
+      const std::pair<const char*, g::BadChecksum> kinds[] = {
+          {"ip", g::BadChecksum::kIp}, {"tcp", g::BadChecksum::kTcp}, {"both", g::BadChecksum::kBoth}};
+      for (const auto& [name, which] : kinds) {
+        for (int i = 0; i < 20; ++i) inject(g::with_bad_checksum(good, which));
+        say(std::string("injected_bad_checksum_") + name, 20);
+      }
+    } else if (o.garbage == "options") {
+      for (const g::Malformation& m : g::malformations()) {
+        tcpoe::wire::TxDescriptor d = base;
+        d.payload_len = 16;
+        for (int i = 0; i < 5; ++i) inject(g::malformed_frame(d, m));
+        say(std::string("injected_") + m.name + "_" + tcpoe::wire::to_string(m.code), 5);
+      }
+    } else if (o.garbage == "window") {
+      const int n = 20;
+      for (int i = 0; i < n; ++i) inject(with([&](auto& d) { d.seq = rcv_nxt - 100000; d.payload_len = 100; }));
+      say("injected_out_of_window_old", n);
+      for (int i = 0; i < n; ++i) inject(with([&](auto& d) { d.seq = rcv_nxt + 0x40000000u; d.payload_len = 100; }));
+      say("injected_out_of_window_future", n);
+      for (int i = 0; i < n; ++i) inject(with([&](auto& d) { d.ack = base.ack + 100000; d.payload_len = 100; }));
+      say("injected_ack_of_unsent", n);
+      for (int i = 0; i < n; ++i) inject(with([&](auto& d) { d.ack = base.ack - 0x40000000u; }));
+      say("injected_ack_too_old", n);
+      for (int i = 0; i < n; ++i) inject(with([&](auto& d) { d.ts_val = base.ts_val - 1000; d.payload_len = 100; }));
+      say("injected_paws", n);
+    } else if (o.garbage == "rst") {
+      // Half at random over the whole sequence space, half at random in
+      // the window; none at RCV.NXT itself (that one would reset).
+      uint64_t in_window = 0, outside = 0;
+      for (int i = 0; i < 3000; ++i) {
+        uint32_t seq = i % 2 ? uint32_t(rng()) : rcv_nxt + 1 + uint32_t(rng() % (rcv_wnd - 1));
+        if (seq == rcv_nxt) seq += 1;
+        (tcp::in_window(tcp::SeqNumber(seq), tcp::SeqNumber(rcv_nxt), rcv_wnd) ? in_window : outside) += 1;
+        inject(with([&](auto& d) { d.tcp_flags = flag::kRst; d.seq = seq; d.ack = 0; d.has_timestamps = false; }));
+      }
+      say("injected_rst_in_window", in_window);
+      say("injected_rst_outside", outside);
+    } else if (o.garbage == "syn") {
+      // To the listener, from ports of A's that hold no connection: A
+      // answers each SYN-ACK with RST (it opened nothing), which takes the
+      // connection back out of the backlog.
+      const auto syn_to_listener = [&](uint32_t from_ip, uint16_t from_port) {
+        inject(with([&](auto& d) {
+          d.tcp_flags = flag::kSyn;
+          d.ip_src = from_ip;
+          d.src_port = from_port;
+          d.seq = uint32_t(rng());
+          d.ack = 0;
+          d.has_mss = true;
+          d.mss = 1460;
+          d.ts_ecr = 0;
+        }));
+      };
+      for (int i = 0; i < 100; ++i) syn_to_listener(kHostA.ip, uint16_t(1024 + i));
+      say("injected_syn_listener_from_a", 100);
+      // From an address B knows no Ethernet address for (a spoofed one):
+      // nothing answers, the backlog of 8 fills and the rest get SYN
+      // cookies; each SYN-ACK is dropped for want of a neighbour.
+      for (int i = 0; i < 200; ++i) syn_to_listener(kSpoofedIp, uint16_t(1024 + i));
+      say("injected_syn_listener_spoofed", 200);
+      // On the established connection: every one a challenge ACK, as the
+      // limit allows.
+      for (int i = 0; i < 1500; ++i)
+        inject(with([&](auto& d) { d.tcp_flags = flag::kSyn; d.seq = uint32_t(rng()); d.ack = 0; }));
+      say("injected_syn_established", 1500);
+    } else {
+      say("unknown_garbage", o.garbage);
+    }
+    say("injected", injected);
+    // B takes the last of it; the RSTs A answers come back.
+    for (int i = 0; i < 20; ++i) s.poll(std::chrono::microseconds(10));
+    say("b_frames_received_of_garbage", g_pair->b().device.counters().frames_received - b_rx0);
+    say("b_answers", g_pair->b().device.counters().frames_sent - b_sent0);
+    drops_report("b", b_drops0, b_host->stack().drops());
+    drops_report("a", a_drops0, s.drops());
+    const tcp::TableCounters& bt = b_host->stack().table().counters();
+    say("b_syn_cookies_sent", bt.syn_cookies_sent - b_table0.syn_cookies_sent);
+    say("b_passive_opens", bt.passive_opens - b_table0.passive_opens);
+    say("b_tx_no_neighbour", b_host->stack().counters().tx_no_neighbour - b_no_neighbour0);
+    say("b_syn_backlog_after", b_host->stack().table().syn_backlog(kPort));
+    say("b_table_size_after_garbage", b_host->stack().table().size());
+    const tcp::Connection* bc_after = b_host->stack().connection(b_conn);
+    say("b_challenge_acks_sent", bc_after ? bc_after->counters().challenge_acks : 0);
+    say("b_variables_before", "'" + before + "'");
+    say("b_variables_after", bc_after ? "'" + variables_text(*bc_after) + "'" : "gone");
+    say("a_variables_before", "'" + a_before + "'");
+    say("a_variables_after", "'" + variables_text(*s.connection(conn), false) + "'");
+
+    // Half-open connections give up after their SYN-ACK retries (about
+    // 2 ms with the testbed's 30 us first RTO).
+    const tcp::Time give_up = sim_now() + std::chrono::milliseconds(5);
+    while (b_host->stack().table().syn_backlog(kPort) != 0 && sim_now() < give_up)
+      s.poll(std::chrono::microseconds(50));
+    say("b_syn_backlog_in_the_end", b_host->stack().table().syn_backlog(kPort));
+    say("b_table_size_in_the_end", b_host->stack().table().size());
+
+    send_until(data.size());
+    say("a_sent", uint64_t(sent));
+    say("a_close", s.close(conn).message());
+    const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(5), "a_close");
+    say("a_closed", closed & drv::ready::kClosed ? "1" : "0");
+    a_done = true;
+    say("wire_lost", g_pair->frames_lost());
+    s.poll(std::chrono::microseconds(20));
+    leak_report("a", *h);
+  });
+}
+
 const std::map<std::string, void (*)(const Options&)> kScenarios = {
     {"bringup", bringup}, {"connect", connect},   {"refused", refused},
     {"timeout", timeout}, {"many", many},         {"transfer", transfer},
-    {"blocking", blocking}};
+    {"blocking", blocking}, {"garbage", garbage}};
 
 // The command line; std::invalid_argument says what is wrong with it.
 Options parse(int argc, char** argv) {
@@ -713,15 +994,19 @@ Options parse(int argc, char** argv) {
     else if (a == "--bytes") o.bytes = uint64_t(number("--bytes"));
     else if (a == "--payload-seed") o.payload_seed = uint64_t(number("--payload-seed"));
     else if (a == "--payload-file") o.payload_file = value("--payload-file");
+    else if (a == "--garbage") o.garbage = value("--garbage");
+    else if (a == "--pace-ns") o.pace_ns = number("--pace-ns");
     else if (o.scenario.empty() && a[0] != '-') o.scenario = a;
     else throw std::invalid_argument("unknown argument " + a);
   }
   if (!kScenarios.count(o.scenario))
-    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many|transfer|blocking [--out DIR] "
+    throw std::invalid_argument("usage: stack_scenarios bringup|connect|refused|timeout|many|transfer|blocking|garbage [--out DIR] "
                                 "[--interrupts] [--data-width 64|512] [--loss P] [--dup P] [--reorder P] "
                                 "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS] "
                                 "[--time-wait-us US] [--capture] [--bytes N] [--payload-seed N] "
-                                "[--payload-file PATH] [--skip-idle]");
+                                "[--payload-file PATH] [--skip-idle] [--garbage checksum|options|window|rst|syn] [--pace-ns NS]");
+  if (o.scenario == "garbage" && !std::set<std::string>{"checksum", "options", "window", "rst", "syn"}.count(o.garbage))
+    throw std::invalid_argument("--garbage must be checksum, options, window, rst or syn, not " + o.garbage);
   if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0) || !(o.time_wait_us > 0))
     throw std::invalid_argument("--connections, --concurrent, --limit-ms and --time-wait-us must be above 0");
   return o;

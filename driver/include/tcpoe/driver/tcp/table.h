@@ -49,6 +49,7 @@ constexpr const char* to_string(Error e) {
 
 struct TableCounters : DropCounters {
   uint64_t resets_sent = 0;           // answers to segments without a connection
+  uint64_t passive_opens = 0;         // SYNs to a listener that opened a connection (SYN-RECEIVED)
   uint64_t syn_cookies_sent = 0;      // SYN-ACKs sent statelessly, the backlog full
   uint64_t syn_cookies_accepted = 0;  // ACKs whose cookie opened a connection
   uint64_t syn_cookies_rejected = 0;  // ACKs to a listener whose cookie was not ours
