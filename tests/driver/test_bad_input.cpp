@@ -182,7 +182,7 @@ TEST_CASE("bad input: SYN on an established connection, in or out of the window,
   CHECK(variables(f.c) == before);
 }
 
-TEST_CASE("bad input: challenge ACKs beyond 1000 a second are not sent, counted; the next second they are",
+TEST_CASE("bad input: challenge ACKs beyond 1000 a second are counted but not sent, and sent again the next second",
           "[driver][badinput]") {
   Established f;
   const Variables before = variables(f.c);
