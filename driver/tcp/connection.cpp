@@ -365,12 +365,9 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
   }
   // RFC 5961 section 5.2: acceptable is SND.UNA - MAX.SND.WND <= SEG.ACK <=
   // SND.NXT (the highest sent: after a timeout SND.NXT goes back).
-  if (ack > snd_max_ && state_ == State::kEstablished) {
-    // The ACK of data not sent yet: Linux's tcp_ack() drops it in
-    // ESTABLISHED without an answer, its TSval not taken (ts_recent/invalid_ack).
-    ++counters_.unsent_acked_dropped;
-    return false;
-  }
+  // An ACK of data not sent yet is answered in every state, ESTABLISHED
+  // too, as Linux 6.18 does (tests/conformance/bad_input_ack_unsent.pkt
+  // passes against it, run_linux.sh); its TSval is not taken.
   if (ack > snd_max_ || ack < snd_una_ - max_snd_wnd_) {
     ++counters_.unacceptable_acked;
     ++(ack > snd_max_ ? counters_.ack_of_unsent : counters_.ack_too_old);

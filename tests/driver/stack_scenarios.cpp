@@ -732,6 +732,7 @@ void drops_report(const std::string& who, const tcp::DropCounters& before, const
 
 void garbage(const Options& o) {
   namespace g = tcpoe::test::garbage;
+  make_payload(o.payload_seed, o.bytes);
   g_pair = std::make_unique<tcpoe::testbed::HostPair>(pair_config(o));
   static bool b_listening = false, a_done = false;
   static SimHost* b_host = nullptr;
@@ -780,8 +781,7 @@ void garbage(const Options& o) {
     s.connect(kHostB.ip, kPort, conn);
     const uint32_t up = wait_for(*h, conn, drv::ready::kConnected | drv::ready::kError, std::chrono::milliseconds(2), "a");
     say("a_connected", up & drv::ready::kConnected ? "1" : "0");
-    std::vector<uint8_t> data(o.bytes);
-    for (uint64_t i = 0; i < o.bytes; ++i) data[i] = stream_octet(i);
+    const std::vector<uint8_t>& data = g_payload;
     std::size_t sent = 0;
     // Sends data[sent, upto) and waits until B has read it and every octet
     // is acknowledged, the connection idle (at most `limit`).

@@ -78,7 +78,6 @@ struct ConnectionCounters : DropCounters {
   uint64_t window_probes = 0;        // zero-window probes sent
   uint64_t loss_probes = 0;          // tail loss probes sent (RFC 8985)
   uint64_t octets_sent = 0, octets_received = 0;  // new payload, in order
-  uint64_t unsent_acked_dropped = 0;  // ESTABLISHED: ACKs of data not sent yet, dropped (as Linux)
 };
 
 // What send() and recv() did: octets taken or given, and what to send.
