@@ -488,6 +488,16 @@ Actions Connection::on_timer(Time now) {
       }
       ++retries_;
       ++counters_.window_probes;
+      if (snd_wnd_ > 0 && snd_nxt_ < send_buffer_.end()) {
+        // A window below what SWS avoidance sends into, but open: what fits
+        // goes (RFC 1122 4.2.3.4's override; Linux's tcp_write_wakeup()),
+        // under the retransmission timer as any data.
+        const uint32_t unsent = static_cast<uint32_t>(send_buffer_.end() - snd_nxt_);
+        const uint32_t length = std::min({snd_wnd_, std::max<uint32_t>(negotiated_.send_mss, 1), unsent});
+        stop_timer();
+        snd_nxt_ = send_data(snd_nxt_, length, now, out);
+        return out;
+      }
       out.send.push_back(segment(flag::kAck, snd_una_ - 1, now));
       rto_ = std::min(rto_ * 2, config_.max_rto);  // probes back off as retransmissions do
       deadline_ = now + rto_;
@@ -738,9 +748,11 @@ void Connection::output(Time now, Actions& out) {
     snd_nxt_ = send_data(snd_nxt_, length, now, out);
   }
   push_burst(burst_start, new_data, out);
-  // Window closed with data waiting and nothing in flight: probe it.
-  if (snd_wnd_ == 0 && snd_max_ == snd_una_ && snd_nxt_ < send_buffer_.end() &&
-      timer_ != Timer::kPersist) {
+  // Data waiting and nothing in flight: the window is 0, or too small for
+  // SWS avoidance to let a segment go. The persist timer probes it (as
+  // Linux's tcp_check_probe_timer(), whatever the window): else a lost
+  // window update would leave both ends waiting for ever.
+  if (snd_max_ == snd_una_ && snd_nxt_ < send_buffer_.end() && timer_ != Timer::kPersist) {
     timer_ = Timer::kPersist;
     deadline_ = now + rto_;
   }

@@ -316,6 +316,30 @@ TEST_CASE("zero window: probes back off, and the data goes when it opens",
   CHECK_FALSE(f.c.persisting());
 }
 
+TEST_CASE("a window below one segment with nothing in flight: the persist timer sends what fits",
+          "[driver][persist]") {
+  // Linux's receiver advertised 242 octets as its reader stopped (seen in
+  // tests/host/test_tcpoe_kernel_data.cpp): too small
+  // for SWS avoidance, and not 0. Without a timer a lost window update
+  // would stall the connection for ever.
+  Fixture f;
+  f.to_established();
+  f.c.send(octets(10 * kMss), f.now);  // the peer's largest window is known to be large
+  PeerSegment small = f.ack(1001 + 10 * kMss);
+  small.window = 1;  // 256 octets, scaled by its 8
+  f.recv(small);
+  CHECK(f.c.snd_wnd() == 256);
+  const tcp::Transfer held = f.c.send(octets(10 * kMss), f.now);
+  CHECK(held.actions.send.empty());  // SWS avoidance: 256 octets of 10 segments' worth do not go yet
+  REQUIRE(f.c.persisting());
+  const tcp::Actions probe = f.c.on_timer(*f.c.deadline());
+  require_one(probe, flag::kAck, 1001 + 10 * kMss, kPeerIsn + 1);
+  CHECK(probe.send[0].payload_len == 256);  // what fits, new data under the retransmission timer
+  CHECK_FALSE(f.c.persisting());
+  CHECK(f.c.deadline());
+  CHECK(f.c.counters().window_probes == 1);
+}
+
 TEST_CASE("a segment without timestamps is timed alone for RTT", "[driver][rto]") {
   Fixture f;
   to_established_without_timestamps(f);
