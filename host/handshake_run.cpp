@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -36,8 +37,18 @@ constexpr auto kWaitLimit = 20ms;           // simulated: the longest wait for o
 constexpr auto kWaitSlice = 20us;           // simulated: a look at `interrupted` between
 constexpr auto kStateSlice = 500ns;         // simulated: a look at a socket's state between
 constexpr auto kKernelAnswerWait = 10ms;    // wall clock: the kernel's first answer to a frame
+// ... while data moves: many frames (a pure ACK with nothing left to send,
+// say) have no answer, and one not waited for is put on the wire by the
+// pump, within 2 us of simulated time (about a millisecond of wall clock).
+constexpr auto kKernelDataAnswerWait = 1ms;
+// The kernel's RTO floor with data (its route's rto_min; Linux's default
+// 200 ms): a round trip through the simulation takes a few ms of wall clock.
+constexpr auto kKernelRtoMin = 10ms;
+constexpr auto kKernelDataDelayedAck = 2us;  // simulated: our delayed ACKs with the kernel sending
 constexpr auto kKernelSideWait = 2000ms;    // wall clock: its sockets to show what happened
 constexpr auto kPumpInterval = 2us;         // simulated: frames the kernel sends by itself
+constexpr auto kDataPumpInterval = 200ns;   // ... while data moves (a look costs a read() that finds nothing)
+constexpr auto kKernelAppStart = 5000ms;    // wall clock: its transfer application to listen
 
 double now_us() { return sc_core::sc_time_stamp().to_seconds() * 1e6; }
 uint64_t now_ps() { return sim::to_wire_ps(sc_core::sc_time_stamp()); }
@@ -53,6 +64,10 @@ struct Results {
   bool kernel = false;  // the peer_* figures are the kernel's
   unsigned peer_accepted = 0, peer_streams_ended = 0, peer_connected = 0;
   unsigned peer_sockets_left = 0, peer_time_wait = 0;
+  // With data: ours, and the kernel application's `key value` lines.
+  std::optional<testbed::DataResult> data;
+  std::map<std::string, std::string> kernel_app;
+  std::optional<int> kernel_app_exit;
 };
 
 // Everything the run is made of; built at elaboration, ended after sc_start.
@@ -68,6 +83,8 @@ struct Run {
   Results results;
   bool our_part_done = false;
   bool peer_listening = false;        // --peer sim: B's listener is up
+  bool print_frames = true;           // off while data moves (the capture has those)
+  uint64_t frames_not_printed = 0;
   unsigned peer_connects_wanted = 0;  // --listen --peer sim: connects asked of the peer
   int exit_status = 1;
 };
@@ -100,7 +117,8 @@ struct KernelPump : sc_core::sc_module {
   void run() {
     for (;;) {
       if (end.pump(now_ps())) wire.notify_sent();
-      wait(sc_core::sc_time(double(std::chrono::nanoseconds(kPumpInterval).count()), sc_core::SC_NS));
+      const auto interval = g_run->o.data ? kDataPumpInterval : kPumpInterval;
+      wait(sc_core::sc_time(double(std::chrono::nanoseconds(interval).count()), sc_core::SC_NS));
     }
   }
 };
@@ -136,6 +154,11 @@ struct Host : SimHost {
     drv::StackConfig c = testbed::stack_config({"", ip, mac}, seed, std::chrono::nanoseconds(g_run->o.initial_rto_ns),
                                                std::chrono::nanoseconds(g_run->o.time_wait_ns));
     c.tcp.connection.syn_retries = g_run->o.syn_retries;
+    // The kernel's clock is the wall clock, on which a simulated microsecond
+    // lasts about a millisecond: an ACK delayed by the testbed's 20 us would
+    // reach it 20 ms late and inflate the RTT its congestion control and RTO
+    // go by. With the kernel as the data's sender, ours are delayed 2 us at most.
+    if (g_run->o.data && g_run->o.peer == PeerKind::kLinux) c.tcp.connection.delayed_ack = kKernelDataDelayedAck;
     return c;
   }
   static drv::dev::DeviceConfig device_config() {
@@ -183,6 +206,75 @@ bool kernel_shows(Host& h, Done done) {
   return done();
 }
 
+// The kernel application's last words: its `key value` lines, the rest
+// printed as they are.
+void read_kernel_app() {
+  Run& r = *g_run;
+  while (std::optional<std::string> line = r.tap->app_line(0ms)) {
+    const std::size_t space = line->find(' ');
+    static const std::set<std::string> keys = {"received_octets", "received_sha256", "sent_octets",
+                                               "sent_sha256",     "paused_at",       "error"};
+    if (space != std::string::npos && keys.count(line->substr(0, space)))
+      r.results.kernel_app[line->substr(0, space)] = line->substr(space + 1);
+    else
+      std::printf("             kernel application: %s\n", line->c_str());
+  }
+}
+
+// Data both ways on the connection, then our close; the kernel's
+// application reports what it received and sent.
+void transfer(Host& h, drv::SocketId s) {
+  Run& r = *g_run;
+  const HandshakeOptions& o = r.o;
+  std::printf("%12.3f us  a: sending %llu octets; the kernel sends %llu (frames not printed from here on)\n",
+              now_us(), (unsigned long long)o.data_plan.send_bytes, (unsigned long long)o.kernel_app.send_bytes);
+  r.print_frames = false;
+  const testbed::DataResult d = testbed::move_data(h, s, o.data_plan, [] { return interrupted != 0; });
+  r.results.data = d;
+  std::printf("%12.3f us  a: sent %llu octets (SHA-256 %s), received %llu (SHA-256 %s)%s%s in %.3f us simulated, "
+              "%llu ms wall clock\n",
+              now_us(), (unsigned long long)d.sent, d.sent_sha256.c_str(), (unsigned long long)d.received,
+              d.received_sha256.c_str(), d.end_of_stream ? ", then the kernel's end of stream" : "",
+              d.error.empty() ? "" : (", stopped: " + d.error).c_str(), d.sim_ns / 1e3, (unsigned long long)d.wall_ms);
+  const tcp::ConnectionCounters& k = d.counters;
+  std::printf("             %llu retransmissions (%llu timeouts, %llu fast), %llu out-of-order kept, %llu zero-window "
+              "probes; the kernel's window seen at 0 %llu times, ours advertised at 0 %llu times\n",
+              (unsigned long long)k.retransmissions, (unsigned long long)k.timeouts,
+              (unsigned long long)k.fast_retransmits, (unsigned long long)k.out_of_order_kept,
+              (unsigned long long)k.window_probes, (unsigned long long)d.peer_zero_windows,
+              (unsigned long long)d.our_zero_windows);
+  h.stack().close(s);
+  drv::PollEvent seen;
+  const uint32_t closed = h.await(s, drv::ready::kClosed, &seen);
+  r.print_frames = true;
+  std::printf("%12.3f us  a: %s (%llu frames of the transfer not printed: see --pcap)\n", now_us(),
+              closed & drv::ready::kClosed ? "closed" : "not closed in time", (unsigned long long)r.frames_not_printed);
+  if ((closed & drv::ready::kClosed) && !(closed & drv::ready::kError)) ++r.results.closed;
+  kernel_shows(h, [&] { return r.tap->app_exit().has_value(); });
+  read_kernel_app();
+  r.results.kernel_app_exit = r.tap->app_exit();
+  const auto& app = r.results.kernel_app;
+  auto field = [&app](const char* key) { return app.count(key) ? app.at(key) : std::string("?"); };
+  std::printf("             kernel: received %s octets (SHA-256 %s), sent %s (SHA-256 %s); %s\n",
+              field("received_octets").c_str(), field("received_sha256").c_str(), field("sent_octets").c_str(),
+              field("sent_sha256").c_str(),
+              r.results.kernel_app_exit ? ("exit " + std::to_string(*r.results.kernel_app_exit) + ", error " +
+                                           field("error")).c_str()
+                                        : "still running");
+}
+
+// Every octet arrived and the hashes of both ends agree.
+bool data_intact(const Results& s, const HandshakeOptions& o) {
+  if (!s.data) return false;
+  const testbed::DataResult& d = *s.data;
+  const auto& app = s.kernel_app;
+  auto is = [&app](const char* key, const std::string& v) { return app.count(key) && app.at(key) == v; };
+  return d.error.empty() && d.end_of_stream && d.sent == o.data_plan.send_bytes &&
+         d.received == o.kernel_app.send_bytes && s.kernel_app_exit == 0 &&
+         is("received_octets", std::to_string(d.sent)) && is("received_sha256", d.sent_sha256) &&
+         is("sent_octets", std::to_string(d.received)) && is("sent_sha256", d.received_sha256);
+}
+
 // Our connect()s, one after another.
 void connect_all(Host& h) {
   Run& r = *g_run;
@@ -219,6 +311,10 @@ void connect_all(Host& h) {
         for (const TimingPart& p : r.results.breakdown)
           std::printf("             %-13s %8llu ns  %s\n", p.name, (unsigned long long)p.ns, p.what);
       }
+    }
+    if (o.data) {
+      transfer(h, s);
+      continue;
     }
     if (r.tap) {
       const unsigned want = r.results.established;
@@ -416,6 +512,36 @@ const char* peer_text(PeerKind p) {
   return "?";
 }
 
+// host/kernel_peer.py in the namespace, listening where we connect.
+bool start_kernel_app(Run& r) {
+  const HandshakeOptions& o = r.o;
+  const KernelApp& k = o.kernel_app;
+  std::vector<std::string> argv = {"/usr/bin/python3", TCPOE_KERNEL_PEER_SCRIPT,
+                                   "--listen", cli::ipv4_text(o.peer_ip) + ":" + std::to_string(kPeerListenPort),
+                                   "--send-bytes", std::to_string(k.send_bytes),
+                                   "--seed", std::to_string(o.data_plan.seed),
+                                   // Linux's default, whatever the machine's (BBR paces by the
+                                   // wall-clock RTT, which the simulation makes long)
+                                   "--congestion", "cubic"};
+  if (k.pause_ms) {
+    for (const std::string& a : {std::string("--pause-after"), std::to_string(k.pause_after),
+                                 std::string("--pause-ms"), std::to_string(k.pause_ms)})
+      argv.push_back(a);
+  }
+  if (k.rcvbuf) {
+    argv.push_back("--rcvbuf");
+    argv.push_back(std::to_string(k.rcvbuf));
+  }
+  std::string why;
+  std::optional<std::string> line;
+  if (r.tap->start_app(argv, &why)) line = r.tap->app_line(kKernelAppStart);
+  if (line == "listening") return true;
+  std::fprintf(stderr, "tcpoe-handshake: --peer linux: the kernel's transfer application (%s) did not start: %s\n",
+               TCPOE_KERNEL_PEER_SCRIPT, !why.empty() ? why.c_str() : line ? line->c_str() : "it said nothing");
+  while ((line = r.tap->app_line(0ms))) std::fprintf(stderr, "  %s\n", line->c_str());
+  return false;
+}
+
 // Sets up the peer of side 1; false (said why) when it cannot be.
 bool elaborate(Run& r) {
   const HandshakeOptions& o = r.o;
@@ -446,7 +572,11 @@ bool elaborate(Run& r) {
     tc.peer_mac = kPeerMac;
     tc.our_ip = o.local_ip;
     tc.peer_ip = o.peer_ip;
-    tc.listen_port = o.listen ? 0 : kPeerListenPort;
+    tc.listen_port = o.listen || o.data ? 0 : kPeerListenPort;  // with data, the application listens
+    // With data, the kernel ACKs every segment at once (so most frames we
+    // send have an answer to wait for) and resends a loss after kKernelRtoMin.
+    tc.quick_ack = o.data;
+    if (o.data) tc.rto_min = kKernelRtoMin;
     std::string why;
     r.tap = sim::TapPeer::open(tc, &why);
     if (interrupted) return false;  // the set-up's commands got the ^C too
@@ -455,7 +585,9 @@ bool elaborate(Run& r) {
                    why.c_str());
       return false;
     }
-    r.tap_end = std::make_unique<sim::PeerEnd<sim::TapPeer>>(wire, 1, *r.tap, 0, kKernelAnswerWait);
+    if (o.data && !start_kernel_app(r)) return false;
+    r.tap_end = std::make_unique<sim::PeerEnd<sim::TapPeer>>(wire, 1, *r.tap, 0,
+                                                             o.data ? kKernelDataAnswerWait : kKernelAnswerWait);
     peer_end = r.tap_end.get();
     new KernelPump("kernel_pump", *r.tap_end, r.pair->wire());
   }
@@ -466,7 +598,8 @@ bool elaborate(Run& r) {
   }
   wire.on_send = [&r](int side, const sim::Frame& f, const sim::EthernetWire::Transmission& t) {
     r.timing.sent(side, f, t.start_ps);
-    print_frame(f, t.start_ps);
+    if (r.print_frames) print_frame(f, t.start_ps);
+    else ++r.frames_not_printed;
   };
   r.pair->a().pcie.on_transfer = [&r](const pcie::PcieModel::Transfer& t) { r.timing.transfer(t); };
 
@@ -529,6 +662,33 @@ bool write_stats(const Run& r, uint64_t median_ns, uint64_t bound_ns) {
     f << ",\n  \"peer_accepted\": " << s.peer_accepted << ",\n  \"peer_streams_ended\": " << s.peer_streams_ended
       << ",\n  \"peer_connected\": " << s.peer_connected << ",\n  \"peer_sockets_left\": " << s.peer_sockets_left
       << ",\n  \"peer_time_wait\": " << s.peer_time_wait;
+  if (s.data) {
+    const testbed::DataResult& d = *s.data;
+    const tcp::ConnectionCounters& k = d.counters;
+    auto app = [&s](const char* key) {
+      const auto it = s.kernel_app.find(key);
+      return it == s.kernel_app.end() ? std::string("null") : it->second;
+    };
+    auto text = [&s](const char* key) {
+      const auto it = s.kernel_app.find(key);
+      return it == s.kernel_app.end() ? std::string("null") : "\"" + it->second + "\"";
+    };
+    f << ",\n  \"sent_octets\": " << d.sent << ",\n  \"sent_sha256\": \"" << d.sent_sha256 << "\""
+      << ",\n  \"received_octets\": " << d.received << ",\n  \"received_sha256\": \"" << d.received_sha256 << "\""
+      << ",\n  \"end_of_stream\": " << (d.end_of_stream ? "true" : "false")
+      << ",\n  \"transfer_error\": \"" << d.error << "\""
+      << ",\n  \"transfer_sim_ns\": " << d.sim_ns << ",\n  \"transfer_wall_ms\": " << d.wall_ms
+      << ",\n  \"retransmissions\": " << k.retransmissions << ",\n  \"timeouts\": " << k.timeouts
+      << ",\n  \"fast_retransmits\": " << k.fast_retransmits << ",\n  \"out_of_order_kept\": " << k.out_of_order_kept
+      << ",\n  \"window_probes\": " << k.window_probes << ",\n  \"peer_zero_windows\": " << d.peer_zero_windows
+      << ",\n  \"our_zero_windows\": " << d.our_zero_windows << ",\n  \"we_paused\": " << (d.paused ? "true" : "false")
+      << ",\n  \"peer_received_octets\": " << app("received_octets")
+      << ",\n  \"peer_received_sha256\": " << text("received_sha256")
+      << ",\n  \"peer_sent_octets\": " << app("sent_octets") << ",\n  \"peer_sent_sha256\": " << text("sent_sha256")
+      << ",\n  \"peer_paused_at\": " << app("paused_at") << ",\n  \"peer_error\": " << text("error")
+      << ",\n  \"peer_exit\": " << (s.kernel_app_exit ? std::to_string(*s.kernel_app_exit) : "null")
+      << ",\n  \"data_intact\": " << (data_intact(s, r.o) ? "true" : "false");
+  }
   f << "\n}\n";
   return bool(f);
 }
@@ -550,7 +710,10 @@ int run_handshake(const HandshakeOptions& options) {
     std::printf("interrupted\n");
     return 1;
   }
-  if (status == 2 || !r.pair) return 2;
+  if (status == 2 || !r.pair) {
+    r.tap.reset();  // the namespace goes
+    return 2;
+  }
   const Results& s = r.results;
   const uint64_t median_ns = median(s.setup_ns);
   const uint64_t bound_ns = testbed::connect_lower_bound_ns(sim::DeviceNode::link_for(r.pair->config().node),
@@ -575,7 +738,11 @@ int run_handshake(const HandshakeOptions& options) {
   r.tap_end.reset();
   r.tap.reset();  // the namespace goes
   r.pair->wire().wire().flush_capture();
-  const bool ok = s.established == s.requested && (!options.close || s.closed == s.requested);
+  const bool ok = s.established == s.requested && (!options.close || s.closed == s.requested) &&
+                  (!options.data || data_intact(s, options));
+  if (options.data)
+    std::printf("data: %s\n", data_intact(s, options) ? "intact both ways: every octet arrived, SHA-256s equal"
+                                                      : "NOT intact (see above)");
   return ok ? 0 : 1;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "data_stream.h"
 #include "ethernet_wire.h"
 #include "tcpoe/pcie/link.h"
 
@@ -24,6 +25,15 @@ enum class PeerKind { kSim, kLinux, kScripted, kSilent };
 // Where the peer listens (sim, linux, scripted): any other port of it is
 // closed and answers a SYN with RST.
 constexpr uint16_t kPeerListenPort = 5201;
+
+// --peer linux's application in the namespace when data is moved
+// (host/kernel_peer.py, Python's sockets): the kernel's end of the transfer.
+struct KernelApp {
+  uint64_t send_bytes = 0;   // what it sends us (its own pseudo-random octets)
+  uint64_t pause_after = 0;  // it stops reading after this many octets ...
+  uint64_t pause_ms = 0;     // ... for this long (wall clock); 0: never
+  uint64_t rcvbuf = 0;       // its socket's SO_RCVBUF; 0: the kernel's default
+};
 
 struct HandshakeOptions {
   PeerKind peer = PeerKind::kSim;
@@ -45,6 +55,12 @@ struct HandshakeOptions {
   std::string trace_dir;               // FST waveforms of the devices; empty: none
   std::string stats_json;              // the run's figures; empty: none
   std::string tap_name = "tcpoe-hs";   // --peer linux: TAP device, namespace NAME-ns
+  // Data on the connection (--peer linux, one connection we make): we send
+  // data_plan.send_bytes while the kernel's application sends
+  // kernel_app.send_bytes; each end hashes what it sent and received.
+  bool data = false;
+  testbed::DataPlan data_plan;
+  KernelApp kernel_app;
 };
 
 // Set by main()'s SIGINT/SIGTERM handler: the run ends its waits, says
@@ -52,8 +68,9 @@ struct HandshakeOptions {
 inline volatile std::sig_atomic_t interrupted = 0;
 
 // Runs it (SystemC elaborates once per process). Exit status: 0 when every
-// connection was established (and closed, with close), 1 otherwise, 2 when
-// the peer cannot be set up (the Linux peer without privileges).
+// connection was established (and closed, with close; with data, every
+// octet arrived, the SHA-256s of both ends equal), 1 otherwise, 2 when the
+// peer cannot be set up (the Linux peer without privileges).
 int run_handshake(const HandshakeOptions& options);
 
 }  // namespace tcpoe::host

@@ -4,6 +4,7 @@
 // read every header); the peer is another such host, the Linux kernel
 // behind a TAP device, the scripted peer, or nobody. This file only reads
 // the arguments; host/handshake_run.cpp wires the parts together.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -59,8 +60,22 @@ constexpr const char* kUsage =
     "  --stats-json FILE  the run's figures (connections, MMIO, DMA, setup times)\n"
     "  --tap-name NAME    --peer linux: the TAP device; its namespace is NAME-ns\n"
     "                     (default tcpoe-hs)\n"
+    "Data (--peer linux, one connection we make; the kernel's end is\n"
+    "host/kernel_peer.py, Python's sockets in the namespace):\n"
+    "  --send-bytes N     we send N pseudo-random octets (from --seed), then our FIN\n"
+    "  --recv-bytes N     the kernel sends us N octets of its own, then its FIN;\n"
+    "                     both directions at once when both are given. Each end\n"
+    "                     prints the SHA-256 of what it sent and received\n"
+    "  --kernel-pause-after N, --kernel-pause-ms MS\n"
+    "                     the kernel's application stops reading after N octets for\n"
+    "                     MS ms of wall clock: its window closes, we probe it\n"
+    "  --kernel-rcvbuf N  its socket's SO_RCVBUF (a small one fills sooner)\n"
+    "  --pause-after N, --pause-us US\n"
+    "                     we stop reading after N octets for US simulated us: our\n"
+    "                     window closes, then our window update resumes the kernel\n"
     "  -h, --help         this text\n"
-    "Exit: 0 every connection established (and closed, with --close), 1\n"
+    "Exit: 0 every connection established (and closed, with --close; with\n"
+    "data, every octet arrived and the SHA-256s of both ends agree), 1\n"
     "otherwise, 2 bad arguments or --peer linux without the privileges it needs.\n";
 
 }  // namespace
@@ -143,14 +158,36 @@ int main(int argc, char** argv) {
           o.tap_name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
               std::string::npos)
         cli.usage_error("--tap-name wants 1 to 15 characters of [A-Za-z0-9_-], not '" + o.tap_name + "'");
+    } else if (a == "--send-bytes") {
+      o.data = true;
+      o.data_plan.send_bytes = cli.parse_uint(a, value(), 0, uint64_t(1) << 40);
+    } else if (a == "--recv-bytes") {
+      o.data = true;
+      o.kernel_app.send_bytes = cli.parse_uint(a, value(), 0, uint64_t(1) << 40);
+    } else if (a == "--kernel-pause-after") {
+      o.kernel_app.pause_after = cli.parse_uint(a, value(), 0, uint64_t(1) << 40);
+    } else if (a == "--kernel-pause-ms") {
+      o.kernel_app.pause_ms = cli.parse_uint(a, value(), 1, 60'000);
+    } else if (a == "--kernel-rcvbuf") {
+      o.kernel_app.rcvbuf = cli.parse_uint(a, value(), 1024, 1 << 30);
+    } else if (a == "--pause-after") {
+      o.data_plan.pause_after = cli.parse_uint(a, value(), 0, uint64_t(1) << 40);
+    } else if (a == "--pause-us") {
+      o.data_plan.pause = std::chrono::microseconds(cli.parse_uint(a, value(), 1, 10'000'000));
     } else {
       return false;
     }
     return true;
   });
+  o.data_plan.seed = o.wire.seed;
   using tcpoe::host::PeerKind;
   if (o.listen && (o.peer == PeerKind::kScripted || o.peer == PeerKind::kSilent))
     cli.usage_error("--listen needs a peer that connects: --peer sim or linux");
+  if (o.data && (o.peer != PeerKind::kLinux || o.listen || o.connections != 1))
+    cli.usage_error("--send-bytes and --recv-bytes move data with --peer linux, on one connection we make "
+                    "(no --listen, --connections 1)");
+  if ((o.kernel_app.pause_ms || o.kernel_app.rcvbuf || o.data_plan.pause.count()) && !o.data)
+    cli.usage_error("--kernel-pause-ms, --kernel-rcvbuf and --pause-us need data: --send-bytes or --recv-bytes");
   if (o.local_ip == o.peer_ip) cli.usage_error("--local-ip and --peer-ip must differ");
   if (const std::string p = o.link.problem(); !p.empty()) cli.usage_error("PCIe link: " + p);
   if (const std::string p = o.wire.problem(); !p.empty()) cli.usage_error("wire: " + p);

@@ -12,6 +12,7 @@ TCPOE_PACKAGES=(
   verilator libsystemc-dev           # RTL simulation, the SystemC/TLM DMA model
   catch2                             # tests
   libpcap-dev zlib1g-dev             # captures, FST waveforms
+  libssl-dev                         # SHA-256 (libcrypto) of the data transfers
   python3 python3-scapy tshark       # independent oracles
   gtkwave                            # fst2vcd, and a viewer for the waveforms
   yosys nextpnr-ice40 fpga-icestorm iverilog  # synthesis and place & route

@@ -33,23 +33,24 @@ struct Run {
   std::string output;  // stdout and stderr
 };
 
-// fork/exec with an argument vector: no shell, so no quoting to get wrong.
-Run run(const std::vector<std::string>& argv) {
-  Run r;
+// fork/exec with an argument vector (no shell, so no quoting to get wrong),
+// its stdout and stderr into the pipe whose read end is *out_fd; the
+// child's pid, or -1 with the reason in *why.
+pid_t spawn(const std::vector<std::string>& argv, int* out_fd, std::string* why) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) {
-    r.output = std::string("pipe: ") + std::strerror(errno);
-    return r;
+    *why = std::string("pipe: ") + std::strerror(errno);
+    return -1;
   }
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
-    r.output = std::string("fork: ") + std::strerror(errno);
+    *why = std::string("fork: ") + std::strerror(errno);
     ::close(pipefd[0]);
     ::close(pipefd[1]);
-    return r;
+    return -1;
   }
   if (pid == 0) {
     // A terminal's ^C goes to the whole process group. The namespace's set-up
@@ -66,15 +67,29 @@ Run run(const std::vector<std::string>& argv) {
     _exit(127);
   }
   ::close(pipefd[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(pipefd[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0) r.output.append(buf, static_cast<std::size_t>(n));
-  ::close(pipefd[0]);
+  *out_fd = pipefd[0];
+  return pid;
+}
+
+int reap(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Runs the command to its end.
+Run run(const std::vector<std::string>& argv) {
+  Run r;
+  int out = -1;
+  const pid_t pid = spawn(argv, &out, &r.output);
+  if (pid < 0) return r;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(out, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) r.output.append(buf, static_cast<std::size_t>(n));
+  ::close(out);
+  r.exit_code = reap(pid);
   return r;
 }
 
@@ -225,11 +240,15 @@ bool TapPeer::setup(std::string* why_not) {
     return false;
 
   // A /32 and a host route: works for any pair of addresses, no subnet implied.
+  std::vector<std::string> route = {ip, "-n", ns, "route", "add", ip_text(config_.our_ip) + "/32", "dev", tap};
+  if (config_.quick_ack) route.insert(route.end(), {"quickack", "1"});
+  if (config_.rto_min.count() > 0)
+    route.insert(route.end(), {"rto_min", std::to_string(config_.rto_min.count()) + "ms"});
   if (!ok({ip, "-n", ns, "link", "set", "dev", tap, "address", mac_text(config_.peer_mac)}) ||
       !ok({ip, "-n", ns, "link", "set", "dev", "lo", "up"}) ||
       !ok({ip, "-n", ns, "link", "set", "dev", tap, "up"}) ||
       !ok({ip, "-n", ns, "addr", "add", ip_text(config_.peer_ip) + "/32", "dev", tap}) ||
-      !ok({ip, "-n", ns, "route", "add", ip_text(config_.our_ip) + "/32", "dev", tap}) ||
+      !ok(route) ||
       !ok({ip, "-n", ns, "neigh", "replace", ip_text(config_.our_ip), "lladdr",
            mac_text(config_.our_mac), "dev", tap, "nud", "permanent"}))
     return false;
@@ -325,6 +344,7 @@ void TapPeer::serve() {
 }
 
 TapPeer::~TapPeer() {
+  stop_app();
   if (listener_.joinable()) {
     const uint64_t one = 1;
     if (write(stop_fd_, &one, sizeof one) < 0) {
@@ -338,6 +358,74 @@ TapPeer::~TapPeer() {
   // Closing a non-persistent tap's fd deletes the device, wherever it is.
   if (tap_fd_ >= 0) ::close(tap_fd_);
   if (netns_made_) run({find_tool("ip"), "netns", "delete", netns()});
+}
+
+bool TapPeer::start_app(const std::vector<std::string>& argv, std::string* why_not) {
+  stop_app();
+  std::vector<std::string> command = {find_tool("ip"), "netns", "exec", netns()};
+  command.insert(command.end(), argv.begin(), argv.end());
+  app_status_.reset();
+  app_buffer_.clear();
+  app_pid_ = spawn(command, &app_out_, why_not);
+  if (app_pid_ < 0) return false;
+  fcntl(app_out_, F_SETFL, O_NONBLOCK);
+  return true;
+}
+
+std::optional<std::string> TapPeer::app_line(std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + timeout;
+  for (;;) {
+    const std::size_t newline = app_buffer_.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = app_buffer_.substr(0, newline);
+      app_buffer_.erase(0, newline + 1);
+      return line;
+    }
+    if (app_out_ < 0) return std::nullopt;
+    char buf[4096];
+    const ssize_t n = read(app_out_, buf, sizeof buf);
+    if (n > 0) {
+      app_buffer_.append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EINTR)) {  // its output closed: the last line may lack a newline
+      ::close(app_out_);
+      app_out_ = -1;
+      if (!app_buffer_.empty()) app_buffer_ += '\n';
+      continue;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return std::nullopt;
+    pollfd p{app_out_, POLLIN, 0};
+    poll(&p, 1, static_cast<int>(left));
+  }
+}
+
+std::optional<int> TapPeer::app_exit() {
+  if (app_pid_ >= 0) {
+    int status = 0;
+    const pid_t done = waitpid(app_pid_, &status, WNOHANG);
+    if (done == app_pid_) {
+      app_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      app_pid_ = -1;
+    }
+  }
+  return app_status_;
+}
+
+void TapPeer::stop_app() {
+  if (app_pid_ >= 0 && !app_exit()) {
+    kill(app_pid_, SIGTERM);
+    for (int i = 0; i < 100 && !app_exit(); ++i) usleep(10'000);
+    if (!app_exit()) {
+      kill(app_pid_, SIGKILL);
+      app_status_ = reap(app_pid_);
+      app_pid_ = -1;
+    }
+  }
+  if (app_out_ >= 0) ::close(app_out_);
+  app_out_ = -1;
 }
 
 bool TapPeer::set_sysctls(const std::vector<std::string>& assignments, std::string* why_not) {

@@ -23,6 +23,14 @@ struct TapPeerConfig {
   uint32_t our_ip = 0x0a4d0001;   // 10.77.0.1 (the simulated device)
   uint32_t peer_ip = 0x0a4d0002;  // 10.77.0.2 (the kernel, inside the namespace)
   uint16_t listen_port = 5201;    // a listening TCP socket in the namespace (0: none)
+  // The route to our_ip with `quickack 1`: the kernel ACKs every segment at
+  // once instead of delaying ACKs (each frame we send then has an answer to
+  // wait for, which keeps a transfer in lockstep with the simulation).
+  bool quick_ack = false;
+  // The route's `rto_min` (0: the kernel's 200 ms): a lower floor for its
+  // retransmission timeout, when the simulation answers within milliseconds
+  // of wall clock and the kernel should not wait 200 ms to resend a loss.
+  std::chrono::milliseconds rto_min{0};
   // The kernel side's MAC; fixed rather than random so captures are diffable.
   std::array<uint8_t, 6> peer_mac{0x02, 0, 0, 0, 0, 2};
 };
@@ -79,6 +87,20 @@ class TapPeer {
   // The next frame of any kind (ARP replies, for instance); nullopt on timeout.
   std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout);
 
+  // A program run inside the namespace (`ip netns exec NS argv...`): a
+  // socket application as the kernel's end of a transfer, say. One at a
+  // time; its stdout and stderr are read line by line. False with the reason
+  // when it cannot be started.
+  bool start_app(const std::vector<std::string>& argv, std::string* why_not);
+  // The app's next line of output within the timeout (without its newline);
+  // nullopt on timeout, or when it has closed its output and nothing is left.
+  std::optional<std::string> app_line(std::chrono::milliseconds timeout);
+  // Its exit status once it has ended (-1: killed by a signal); nullopt
+  // while it runs or without an app.
+  std::optional<int> app_exit();
+  // Ends it (SIGTERM, then SIGKILL after a second); the destructor does too.
+  void stop_app();
+
   // Octets the listener has read from accepted connections (it reads and
   // discards, so the kernel keeps its receive window open) and how many it
   // accepted.
@@ -104,6 +126,10 @@ class TapPeer {
   int listen_fd_ = -1;
   int stop_fd_ = -1;  // eventfd that wakes the listener thread to end
   int client_fd_ = -1;  // connect_to_us()'s socket
+  int app_pid_ = -1;    // start_app()'s process, until reaped
+  int app_out_ = -1;    // the read end of its output
+  std::optional<int> app_status_;
+  std::string app_buffer_;  // output read, not yet returned as lines
   std::thread listener_;
   std::atomic<uint64_t> bytes_received_{0};
   std::atomic<uint32_t> accepted_{0};

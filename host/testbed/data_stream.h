@@ -1,0 +1,76 @@
+// Data through one connection of a simulated host, judged by SHA-256: the
+// octets we send are a pseudo-random stream from a seed, those we receive
+// are hashed as they come, so the other end (a simulated host, or the Linux
+// kernel with its own hash) can compare without either side keeping the
+// stream. Used by tcpoe-handshake's --send-bytes/--recv-bytes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "testbed.h"
+
+namespace tcpoe::testbed {
+
+// SHA-256 (FIPS 180-4) of what is fed to it, by OpenSSL's libcrypto.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const uint8_t* data, std::size_t n);
+  std::string hex();  // the digest, lower-case hex; ends the hashing
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> ctx_;
+};
+
+// The pseudo-random octets a sender sends: splitmix64 from `seed`, so the
+// stream of a seed is the same on every run.
+class PseudoRandomStream {
+ public:
+  explicit PseudoRandomStream(uint64_t seed) : state_(seed) {}
+  void fill(std::vector<uint8_t>& out);  // the next out.size() octets
+
+ private:
+  uint64_t state_;
+};
+
+struct DataPlan {
+  uint64_t send_bytes = 0;   // sent from PseudoRandomStream(seed), then shutdown()
+  uint64_t seed = 1;
+  bool receive = true;       // read until the peer's end of stream
+  // We stop calling recv() once pause_after octets arrived, for `pause` of
+  // simulated time (our window fills), then read on; no pause when 0.
+  uint64_t pause_after = 0;
+  std::chrono::nanoseconds pause{0};
+  std::chrono::milliseconds wall_limit{180'000};  // a guard against a hang: gives up after this much wall clock
+};
+
+struct DataResult {
+  uint64_t sent = 0, received = 0;
+  std::string sent_sha256, received_sha256;
+  bool end_of_stream = false;  // the peer's FIN read
+  std::string error;           // empty, or what ended it early
+  uint64_t sim_ns = 0, wall_ms = 0;
+  // Sampled between calls: times the peer's window was seen closed (0) and
+  // times our advertised window was 0.
+  uint64_t peer_zero_windows = 0, our_zero_windows = 0;
+  bool paused = false;
+  driver::tcp::ConnectionCounters counters;  // the connection's, at the end
+};
+
+// Sends and receives as planned on an established connection, both at once,
+// until the peer's end of stream is read and all we sent (our FIN after it)
+// is acknowledged; `stop()` true ends it early (^C). Does not close the
+// connection.
+DataResult move_data(SimHost& host, driver::SocketId socket, const DataPlan& plan,
+                     const std::function<bool()>& stop);
+
+}  // namespace tcpoe::testbed
