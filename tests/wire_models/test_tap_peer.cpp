@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -236,4 +238,53 @@ TEST_CASE("TapPeer: open() refuses names that cannot be interface names", "[tap]
   cfg.name = "bad name;rm";
   CHECK(TapPeer::open(cfg, &why) == nullptr);
   CHECK(!why.empty());
+}
+
+TEST_CASE("TapPeer: start_app runs a program in the namespace, its output read line by line, its exit status kept",
+          "[tap]") {
+  auto peer = open_peer("wma" + std::to_string(getpid() % 100000), 0);
+  std::string why;
+  // The program sees the namespace's interfaces: lo and the TAP device only.
+  REQUIRE(peer->start_app({"/bin/sh", "-c", "echo first; ls /sys/class/net | sort | tr '\\n' ' '; echo; exit 3"},
+                          &why));
+  CHECK(peer->app_line(2000ms) == std::optional<std::string>("first"));
+  CHECK(peer->app_line(2000ms) == std::optional<std::string>("lo " + peer->config().name + " "));
+  CHECK_FALSE(peer->app_line(2000ms).has_value());  // its output closed
+  std::optional<int> status;
+  for (int i = 0; i < 200 && !(status = peer->app_exit()); ++i) std::this_thread::sleep_for(10ms);
+  CHECK(status == std::optional<int>(3));
+}
+
+TEST_CASE("TapPeer: stop_app ends a program that runs on; a missing program's error is its output", "[tap]") {
+  auto peer = open_peer("wms" + std::to_string(getpid() % 100000), 0);
+  std::string why;
+  REQUIRE(peer->start_app({"/bin/sleep", "60"}, &why));
+  CHECK_FALSE(peer->app_line(100ms).has_value());  // a timeout, not a hang
+  CHECK_FALSE(peer->app_exit().has_value());        // still running
+  const auto t0 = std::chrono::steady_clock::now();
+  peer->stop_app();
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  CHECK(peer->app_exit().has_value());
+  REQUIRE(peer->start_app({"/nonexistent/program"}, &why));  // ip netns exec says why it cannot
+  const std::optional<std::string> line = peer->app_line(2000ms);
+  REQUIRE(line.has_value());
+  CHECK_THAT(*line, Catch::Contains("/nonexistent/program"));
+}
+
+TEST_CASE("TapPeer: quick_ack and rto_min go on the namespace's route to us", "[tap]") {
+  skip_unless_privileged();
+  TapPeerConfig cfg;
+  cfg.name = "wmr" + std::to_string(getpid() % 100000);
+  cfg.listen_port = 0;
+  cfg.quick_ack = true;
+  cfg.rto_min = 10ms;
+  std::string why;
+  auto peer = TapPeer::open(cfg, &why);
+  INFO(why);
+  REQUIRE(peer);
+  const auto route = tcpoe::test::run_command("ip -n " + peer->netns() + " route show 2>&1");
+  INFO(route.output);
+  CHECK_THAT(route.output, Catch::Contains("10.77.0.1 dev " + cfg.name));
+  CHECK_THAT(route.output, Catch::Contains("rto_min lock 10ms"));  // a locked metric, as ip shows it
+  CHECK_THAT(route.output, Catch::Contains("quickack 1"));
 }
