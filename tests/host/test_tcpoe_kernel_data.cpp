@@ -74,6 +74,21 @@ std::size_t frames_matching(const std::string& pcap, const std::string& filter) 
   return n;
 }
 
+// 10 MB each way on a wire that loses, duplicates and reorders frames
+// with probability `rate` (each, both directions), from `seed`.
+void check_impaired_transfer(const std::string& rate, unsigned seed) {
+  const Run r = transfer("--send-bytes " + std::to_string(kTenMegabytes) + " --recv-bytes " +
+                             std::to_string(kTenMegabytes) + " --loss " + rate + " --dup " + rate + " --reorder " +
+                             rate + " --seed " + std::to_string(seed),
+                         "kdi" + std::to_string(seed));
+  check_intact(r, kTenMegabytes, kTenMegabytes);
+  CHECK(number(r.stats, "wire_lost") > 0);
+  CHECK(number(r.stats, "wire_duplicated") > 0);
+  CHECK(number(r.stats, "wire_reordered") > 0);
+  CHECK(number(r.stats, "retransmissions") > 0);    // ours: some of our segments were lost
+  CHECK(number(r.stats, "out_of_order_kept") > 0);  // the kernel's segments behind a lost one kept
+}
+
 const std::string kOurs = "ip.src==10.77.0.1", kKernels = "ip.src==10.77.0.2";
 
 }  // namespace
@@ -118,25 +133,12 @@ TEST_CASE("10 MB each way with the Linux kernel on a lossless wire: every octet 
 
 TEST_CASE("10 MB each way with the Linux kernel at 1% loss, duplication and reordering: retransmitted, arrives intact",
           "[host][kernel-data][tap]") {
-  const Run r = transfer("--send-bytes " + std::to_string(kTenMegabytes) + " --recv-bytes " +
-                             std::to_string(kTenMegabytes) + " --loss 0.01 --dup 0.01 --reorder 0.01 --seed 3",
-                         "kd1");
-  check_intact(r, kTenMegabytes, kTenMegabytes);
-  CHECK(number(r.stats, "wire_lost") > 0);
-  CHECK(number(r.stats, "wire_duplicated") > 0);
-  CHECK(number(r.stats, "wire_reordered") > 0);
-  CHECK(number(r.stats, "retransmissions") > 0);  // ours: some of our segments were lost
+  check_impaired_transfer("0.01", 3);
 }
 
 TEST_CASE("10 MB each way with the Linux kernel at 5% loss, duplication and reordering: retransmitted, arrives intact",
           "[host][kernel-data][tap]") {
-  const Run r = transfer("--send-bytes " + std::to_string(kTenMegabytes) + " --recv-bytes " +
-                             std::to_string(kTenMegabytes) + " --loss 0.05 --dup 0.05 --reorder 0.05 --seed 5",
-                         "kd5");
-  check_intact(r, kTenMegabytes, kTenMegabytes);
-  CHECK(number(r.stats, "wire_lost") > 0);
-  CHECK(number(r.stats, "retransmissions") > 0);
-  CHECK(number(r.stats, "out_of_order_kept") > 0);  // the kernel's segments behind a lost one kept
+  check_impaired_transfer("0.05", 5);
 }
 
 TEST_CASE("a kernel peer that stops reading: its window closes, we probe it, and the transfer resumes intact",
