@@ -186,6 +186,8 @@ int main(int argc, char** argv) {
   if (o.data && (o.peer != PeerKind::kLinux || o.listen || o.connections != 1))
     cli.usage_error("--send-bytes and --recv-bytes move data with --peer linux, on one connection we make "
                     "(no --listen, --connections 1)");
+  if ((o.kernel_app.pause_after && !o.kernel_app.pause_ms) || (o.data_plan.pause_after && !o.data_plan.pause.count()))
+    cli.usage_error("--kernel-pause-after needs --kernel-pause-ms, and --pause-after --pause-us: how long to pause");
   if ((o.kernel_app.pause_ms || o.kernel_app.rcvbuf || o.data_plan.pause.count()) && !o.data)
     cli.usage_error("--kernel-pause-ms, --kernel-rcvbuf and --pause-us need data: --send-bytes or --recv-bytes");
   if (o.local_ip == o.peer_ip) cli.usage_error("--local-ip and --peer-ip must differ");

@@ -179,11 +179,14 @@ TEST_CASE("we stop reading: our window closes, the kernel probes it, our window 
 TEST_CASE("tcpoe-handshake refuses data without a Linux peer, or with --listen, with a message and exit 2",
           "[host][kernel-data][bad-input]") {
   for (const std::string args : {"--send-bytes 10", "--peer linux --listen --recv-bytes 10",
-                                 "--peer linux --connections 2 --send-bytes 10", "--pause-us 5"}) {
+                                 "--peer linux --connections 2 --send-bytes 10", "--pause-us 5",
+                                 "--peer linux --send-bytes 10 --kernel-pause-after 5",
+                                 "--peer linux --recv-bytes 10 --pause-after 5"}) {
     const auto r = tcpoe::test::run_command(kCli + " " + args + " 2>&1");
     INFO(args << "\n" << r.output);
     CHECK(r.exit_code == 2);
     CHECK((r.output.find("--send-bytes and --recv-bytes move data with --peer linux") != std::string::npos ||
-           r.output.find("need data: --send-bytes or --recv-bytes") != std::string::npos));
+           r.output.find("need data: --send-bytes or --recv-bytes") != std::string::npos ||
+           r.output.find("how long to pause") != std::string::npos));
   }
 }

@@ -255,7 +255,7 @@ TEST_CASE("TapPeer: start_app runs a program in the namespace, its output read l
   CHECK(status == std::optional<int>(3));
 }
 
-TEST_CASE("TapPeer: stop_app ends a program that runs on; a missing program's error is its output", "[tap]") {
+TEST_CASE("TapPeer: stop_app ends a program that runs on, and a missing program's error is its output", "[tap]") {
   auto peer = open_peer("wms" + std::to_string(getpid() % 100000), 0);
   std::string why;
   REQUIRE(peer->start_app({"/bin/sleep", "60"}, &why));
