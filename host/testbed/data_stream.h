@@ -12,35 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "payload.h"
 #include "testbed.h"
 
 namespace tcpoe::testbed {
-
-// SHA-256 (FIPS 180-4) of what is fed to it, by OpenSSL's libcrypto.
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void update(const uint8_t* data, std::size_t n);
-  std::string hex();  // the digest, lower-case hex; ends the hashing
-
- private:
-  struct Context;
-  std::unique_ptr<Context> ctx_;
-};
-
-// The pseudo-random octets a sender sends: splitmix64 from `seed`, so the
-// stream of a seed is the same on every run.
-class PseudoRandomStream {
- public:
-  explicit PseudoRandomStream(uint64_t seed) : state_(seed) {}
-  void fill(std::vector<uint8_t>& out);  // the next out.size() octets
-
- private:
-  uint64_t state_;
-};
 
 struct DataPlan {
   uint64_t send_bytes = 0;   // sent from PseudoRandomStream(seed), then shutdown()

@@ -49,8 +49,8 @@
 #include <set>
 
 #include "../support/sc_scenario.h"
-#include "../support/sha256.h"
 #include "connect_run.h"
+#include "data_stream.h"
 #include "garbage_frames.h"
 #include "testbed.h"
 
@@ -432,12 +432,8 @@ void many(const Options& o) {
 std::vector<uint8_t> g_payload;
 
 void make_payload(uint64_t seed, std::size_t bytes) {
-  std::mt19937_64 random(seed);
   g_payload.resize(bytes);
-  for (std::size_t i = 0; i < g_payload.size(); i += 8) {
-    const uint64_t word = random();
-    for (std::size_t k = 0; k < 8 && i + k < g_payload.size(); ++k) g_payload[i + k] = uint8_t(word >> (8 * k));
-  }
+  tcpoe::testbed::PseudoRandomStream(seed).fill(g_payload);
 }
 
 // What a transfer's end saw: octets received, how many differ from the
@@ -445,7 +441,7 @@ void make_payload(uint64_t seed, std::size_t bytes) {
 struct Received {
   uint64_t octets = 0;
   uint64_t wrong = 0;
-  tcpoe::test::Sha256 sha256;
+  tcpoe::testbed::Sha256 sha256;
   void take(const uint8_t* p, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) wrong += octets + i >= g_payload.size() || p[i] != g_payload[octets + i];
     sha256.update(p, n);
@@ -499,7 +495,7 @@ void transfer(const Options& o) {
     say("b_accept", s.accept(listener, conn).message());
     // Echo: every octet received is sent back.
     Received got;
-    tcpoe::test::Sha256 sent_sha256;
+    tcpoe::testbed::Sha256 sent_sha256;
     std::vector<uint8_t> echo, buf(65536);
     std::size_t echoed = 0;
     bool end_of_stream = false;
@@ -526,9 +522,9 @@ void transfer(const Options& o) {
     }
     say("b_received", got.octets);
     say("b_received_wrong", got.wrong);
-    say("b_received_sha256", got.sha256.hex_digest());
+    say("b_received_sha256", got.sha256.hex());
     say("b_echoed", uint64_t(echoed));
-    say("b_sent_sha256", sent_sha256.hex_digest());
+    say("b_sent_sha256", sent_sha256.hex());
     say("b_end_of_stream", end_of_stream ? "1" : "0");
     connection_report("b", s, conn);
     copy_report("b", *h);
@@ -553,7 +549,7 @@ void transfer(const Options& o) {
     const uint32_t up = wait_for(*h, conn, drv::ready::kConnected | drv::ready::kError, std::chrono::milliseconds(2), "a");
     say("a_connected", up & drv::ready::kConnected ? "1" : "0");
     Received got;
-    tcpoe::test::Sha256 sent_sha256;
+    tcpoe::testbed::Sha256 sent_sha256;
     std::size_t sent = 0;
     const auto wall0 = std::chrono::steady_clock::now();
     const tcp::Time t0 = sim_now(), end = t0 + limit;
@@ -574,10 +570,10 @@ void transfer(const Options& o) {
       if (n == 0) s.poll(std::chrono::microseconds(20));
     }
     say("a_sent", uint64_t(sent));
-    say("a_sent_sha256", sent_sha256.hex_digest());
+    say("a_sent_sha256", sent_sha256.hex());
     say("a_received", got.octets);
     say("a_received_wrong", got.wrong);
-    say("a_received_sha256", got.sha256.hex_digest());
+    say("a_received_sha256", got.sha256.hex());
     say("a_transfer_ns", uint64_t((sim_now() - t0).count()));
     say("a_transfer_wall_ms", uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            std::chrono::steady_clock::now() - wall0).count()));

@@ -1,4 +1,5 @@
-// The tests' SHA-256 (support/sha256.h) against independent oracles: the
+// The SHA-256 the transfers are judged by (host/testbed/data_stream.h,
+// libcrypto's) against independent oracles: the
 // FIPS 180-4 example digests, Python's hashlib (Debian's /usr/bin/python3)
 // and coreutils' sha256sum, on inputs fed whole and in uneven pieces.
 #include <catch2/catch.hpp>
@@ -7,18 +8,18 @@
 #include <string>
 #include <vector>
 
-#include "../support/sha256.h"
+#include "payload.h"
 #include "../support/subprocess.h"
 
 namespace {
 
 using tcpoe::test::run_command;
-using tcpoe::test::Sha256;
+using tcpoe::testbed::Sha256;
 
 std::string digest(const std::string& text) {
   Sha256 h;
   h.update(reinterpret_cast<const uint8_t*>(text.data()), text.size());
-  return h.hex_digest();
+  return h.hex();
 }
 
 }  // namespace
@@ -62,5 +63,5 @@ TEST_CASE("sha256 of random octets fed in uneven pieces agrees with sha256sum", 
   const auto r = run_command("sha256sum", data);  // "DIGEST  -"
   REQUIRE(r.exit_code == 0);
   REQUIRE(r.output.size() >= 64);
-  CHECK(h.hex_digest() == r.output.substr(0, 64));
+  CHECK(h.hex() == r.output.substr(0, 64));
 }
