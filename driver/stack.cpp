@@ -338,14 +338,15 @@ void Stack::pump(std::vector<PollEvent>& events) {
       ++counters_.rx_failed;
       return;
     }
-    // The table judges the parser's verdict (the descriptor's fields: no
-    // header is read from the frame); a payload cut short by the buffer is
+    // The table judges the parser's verdict (the descriptor's fields; of
+    // the header only the option area is read from the frame, for the SACK
+    // blocks the parser skips); a payload cut short by the buffer is
     // refused by the connection. The payload is a view of the RX buffer,
     // posted again only after this: the connection copies what it keeps
     // straight into its receive buffer.
     const wire::ByteSpan payload = c.frame.subspan(c.desc.payload_offset, c.desc.payload_len);
     counters_.rx_payload_in_place += payload.size();
-    apply(table_.on_segment(c.desc, now, payload), events);
+    apply(table_.on_segment(c.desc, now, payload, wire::tcp_option_area(c.desc, c.frame)), events);
   });
   if (const auto deadline = table_.next_deadline(); deadline && *deadline <= now)
     apply(table_.on_timer(now), events);

@@ -55,7 +55,7 @@ module tcp_tx_builder #(
                             + 1 + tcpoe_wire_pkg::TCP_OPT_WINDOW_SCALE_LEN;
   localparam int HDR_MAX    = HDR_MIN + OPT_MAX;
   localparam int HDR_BITS   = 8 * HDR_MAX;
-  localparam int DESC_BITS  = 8 * (tcpoe_wire_pkg::TX_DESC_WINDOW_SCALE_OFF + 1);
+  localparam int DESC_BITS  = 8 * (tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF + 1);
   // Segments in flight from the descriptor handshake to the last beat (s1,
   // s2, queued, going out): s_desc is ready while fewer than HQ_DEPTH. A
   // descriptor is ready to go out 3 cycles after its handshake, so back to
@@ -189,6 +189,7 @@ module tcp_tx_builder #(
   logic [15:0] o_mss, o_tsval_hi, o_tsval_lo, o_tsecr_hi, o_tsecr_lo;
   logic        d_mss, d_ws, d_ts;
   logic [15:0] d_plen, c_ip, c_tcp;
+  logic [5:0]  d_stream_words;
   logic [18:0] addr_sum_in, tcp_sum0_in, tcp_sum1_in, tcp_sum2_in;
   logic [17:0] ip_sum_in;
 
@@ -199,6 +200,9 @@ module tcp_tx_builder #(
     d_ws    = d_flags[WS_BIT];
     d_ts    = d_flags[TS_BIT];
     d_plen  = be(`SD(tcpoe_wire_pkg::TX_DESC_PAYLOAD_LEN_OFF, 2));
+    // The data offset's share of the options at the head of the payload
+    // packet (their octets are summed with the payload's).
+    d_stream_words = 6'(`SD(tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF, 1) >> 2);
     c_ip    = C_IP[16*d_flags[FLAG_BITS-1:0] +: 16];
     c_tcp   = C_TCP[16*d_flags[FLAG_BITS-1:0] +: 16];
     // Addresses and payload length: in both sums.
@@ -226,12 +230,13 @@ module tcp_tx_builder #(
                 + 19'(be(`SD(tcpoe_wire_pkg::TX_DESC_ACK_OFF + 2, 2)))
                 + 19'(`SD(tcpoe_wire_pkg::TX_DESC_TCP_FLAGS_OFF, 1)) + 19'(o_shift)
                 + 19'(be(`SD(tcpoe_wire_pkg::TX_DESC_WINDOW_OFF, 2)))
-                + 19'(be(`SD(tcpoe_wire_pkg::TX_DESC_URGENT_OFF, 2)));
+                + 19'(be(`SD(tcpoe_wire_pkg::TX_DESC_URGENT_OFF, 2)))
+                + 19'({d_stream_words, 12'h000});
     tcp_sum2_in = 19'(o_mss) + 19'(o_tsval_hi) + 19'(o_tsval_lo) + 19'(o_tsecr_hi) + 19'(o_tsecr_lo);
   end
   `undef SD
 
-  // Octets 55..63 of the record are reserved; bits 7..5 of opt_flags too.
+  // Octets 56..63 of the record are reserved; bits 7..5 of opt_flags too.
   logic unused_desc;
   assign unused_desc = ^{s_desc_tdata[DESC_W-1:DESC_BITS], d_flags[7:FLAG_BITS]};
 
@@ -286,7 +291,7 @@ module tcp_tx_builder #(
   end
 
   // ---------------------------------------------------------------- s_desc -> fq -> hd
-  // The record as it came (octets 0..54), until hd is free; then its header
+  // The record as it came (octets 0..55), until hd is free; then its header
   // octets are laid out into hd.
   logic [DESC_BITS-1:0] fq_desc [FQ_DEPTH];
   logic [DESC_BITS-1:0] fq_head;

@@ -8,13 +8,13 @@
 //
 // The descriptor record is wire/include/tcpoe/wire/tx_descriptor.h, octet i at
 // desc[8i+7:8i]. Both are in lane order, so a multi-octet big-endian field
-// moves from the record to the header as one part-select. Octets 55..63 of
-// the record are reserved, so the port takes octets 0..54.
+// moves from the record to the header as one part-select. Octets 56..63 of
+// the record are reserved, so the port takes octets 0..55.
 // The C++ twin is TcpTxBuilder::assemble() in hls/builder/tcp_tx_builder.h.
 module tcp_tx_hdr_assemble #(
   parameter int PAYLOAD_DEPTH = 2048,  // largest payload_len accepted, octets
-  // Octets 0..54 of the record (the rest is reserved).
-  localparam int DESC_BITS = 8 * (tcpoe_wire_pkg::TX_DESC_WINDOW_SCALE_OFF + 1),
+  // Octets 0..55 of the record (the rest is reserved).
+  localparam int DESC_BITS = 8 * (tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF + 1),
   // The longest option area of the layout: MSS, NOP NOP TS, NOP WS (20
   // octets); the longest header this builder makes, 74 octets.
   localparam int OPT_MAX   = tcpoe_wire_pkg::TCP_OPT_MSS_LEN + 2 + tcpoe_wire_pkg::TCP_OPT_TIMESTAMPS_LEN
@@ -25,7 +25,9 @@ module tcp_tx_hdr_assemble #(
   output logic [HDR_BITS-1:0]  hdr,
   output logic [2:0]           opt_words,  // option length / 4 (0..5): the header is 54 + 4 * this
   output logic [15:0]          plen,
-  output logic                 bad         // window scale above 14, or payload_len above PAYLOAD_DEPTH
+  output logic                 bad         // window scale above 14, payload_len above PAYLOAD_DEPTH,
+                                           // or stream options not whole words within the payload
+                                           // and the 60-octet header
 );
 
   localparam int IP  = tcpoe_wire_pkg::FRAME_IPV4_OFF;
@@ -37,7 +39,7 @@ module tcp_tx_hdr_assemble #(
   // Octet `off` of the descriptor, and `n` octets from it.
   `define TXD(off, n) desc[8*(off) +: 8*(n)]
 
-  logic [7:0]   opt_flags, shift, tcp_flags;
+  logic [7:0]   opt_flags, shift, tcp_flags, stream_opt;
   logic         df, has_mss, has_ws, has_sack, has_ts;
   logic [5:0]   tcp_hlen;
   logic [15:0]  total_len;
@@ -49,6 +51,9 @@ module tcp_tx_hdr_assemble #(
     opt_flags = `TXD(tcpoe_wire_pkg::TX_DESC_OPT_FLAGS_OFF, 1);
     shift     = `TXD(tcpoe_wire_pkg::TX_DESC_WINDOW_SCALE_OFF, 1);
     tcp_flags = `TXD(tcpoe_wire_pkg::TX_DESC_TCP_FLAGS_OFF, 1);
+    // Option octets at the head of the payload packet (SACK blocks): in
+    // the data offset, and in plen with the payload.
+    stream_opt = `TXD(tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF, 1);
     plen      = {`TXD(tcpoe_wire_pkg::TX_DESC_PAYLOAD_LEN_OFF, 1),
                  `TXD(tcpoe_wire_pkg::TX_DESC_PAYLOAD_LEN_OFF + 1, 1)};
     df        = opt_flags[tcpoe_wire_pkg::TX_DESC_OPT_DF_BIT];
@@ -63,7 +68,9 @@ module tcp_tx_hdr_assemble #(
     opt_words = 3'(has_mss) + (has_ts ? 3'd3 : 3'd0) + 3'(has_ws) + 3'(has_sack && !has_ts);
     tcp_hlen  = 6'(tcpoe_wire_pkg::TCP_HEADER_LEN) + {1'b0, opt_words, 2'b00};
     bad       = (has_ws && shift > 8'(tcpoe_wire_pkg::TCP_OPT_MAX_WINDOW_SCALE))
-             || 32'(plen) > PAYLOAD_DEPTH;
+             || 32'(plen) > PAYLOAD_DEPTH
+             || stream_opt[1:0] != 2'b00 || 16'(stream_opt) > plen
+             || 32'(tcp_hlen) + 32'(stream_opt) > tcpoe_wire_pkg::TCP_MAX_HEADER_LEN;
 
     mss_blk  = {`TXD(tcpoe_wire_pkg::TX_DESC_MSS_OFF, 2),
                 8'(tcpoe_wire_pkg::TCP_OPT_MSS_LEN), 8'(tcpoe_wire_pkg::TCP_OPT_MSS)};
@@ -113,7 +120,7 @@ module tcp_tx_hdr_assemble #(
     hdr[8*(TC + tcpoe_wire_pkg::TCP_ACK_NUM_OFF) +: 32] = `TXD(tcpoe_wire_pkg::TX_DESC_ACK_OFF, 4);
     // Data offset in the high nibble of the word's first octet, flags in its second.
     hdr[8*(TC + tcpoe_wire_pkg::TCP_DATA_OFFSET_WORD_OFF) +: 8] =
-        8'(tcp_hlen[5:2]) << (tcpoe_wire_pkg::TCP_DATA_OFFSET_SHIFT - 8);
+        8'(4'(tcp_hlen[5:2] + stream_opt[5:2])) << (tcpoe_wire_pkg::TCP_DATA_OFFSET_SHIFT - 8);
     hdr[8*(TC + tcpoe_wire_pkg::TCP_FLAGS_WORD_OFF + 1) +: 8] = tcp_flags;
     hdr[8*(TC + tcpoe_wire_pkg::TCP_WINDOW_OFF) +: 16] = `TXD(tcpoe_wire_pkg::TX_DESC_WINDOW_OFF, 2);
     hdr[8*(TC + tcpoe_wire_pkg::TCP_URGENT_PTR_OFF) +: 16] =

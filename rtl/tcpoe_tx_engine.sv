@@ -133,7 +133,7 @@ module tcpoe_tx_engine #(
 );
   localparam int BYTES       = DATA_W / 8;
   localparam int ADDR_W      = tcpoe_dev_pkg::ADDR_W;
-  localparam int DESC_BITS   = 8 * (tcpoe_wire_pkg::TX_DESC_WINDOW_SCALE_OFF + 1);
+  localparam int DESC_BITS   = 8 * (tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF + 1);
   localparam int DESC_W      = 8 * tcpoe_wire_pkg::TX_DESC_LEN;  // the builder's s_desc
   localparam int ENTRY       = tcpoe_regs_pkg::TX_RING_ENTRY_LEN;
   localparam int QUEUE       = 2 * FETCH_BATCH;        // fetched, not yet released

@@ -2,7 +2,7 @@
 // ring entries (docs/register-map.md) in batches and hands them on in ring
 // order, twice: a narrow view (payload length and address, and whether the
 // fetch failed) for the stage that reads payloads, and the descriptor itself
-// (octets 0..54) for the stage that releases it to the header builder.
+// (octets 0..55) for the stage that releases it to the header builder.
 //
 // Fetches: while `run`, a batch of n = min(FETCH_BATCH, PROD - fetched,
 // entries to the ring's end) contiguous entries is asked for (one read of
@@ -27,7 +27,7 @@ module tcpoe_tx_fetch #(
   parameter int QUEUE       = 16,  // entries fetched and not yet released
   parameter int FETCHES     = 4,   // fetches asked for and not yet all handed on
   parameter int LEN_W       = 10,  // the read command's length field
-  localparam int DESC_BITS  = 8 * (tcpoe_wire_pkg::TX_DESC_WINDOW_SCALE_OFF + 1)
+  localparam int DESC_BITS  = 8 * (tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF + 1)
 ) (
   input  logic                                clk,
   input  logic                                rst,  // synchronous, active high
@@ -179,13 +179,13 @@ module tcpoe_tx_fetch #(
     else if (entry_take) taken_q <= verdict_pop ? '0 : taken_q + 1'b1;
   end
 
-  // ---- The descriptors (octets 0..54; the builder ignores the rest).
+  // ---- The descriptors (octets 0..55; the builder ignores the rest).
   logic [$clog2(RAM_DEPTH + 1)-1:0] desc_count;
   tcpoe_ram_fifo #(.W(DESC_BITS), .DEPTH(RAM_DEPTH)) u_desc (
     .clk, .rst, .push(entry_done), .push_data(entry_in[DESC_BITS-1:0]), .pop(desc_release),
     .head(desc), .head_valid(desc_valid), .count(desc_count));
 
-  // Not needed: the base's low bits (see above), octet 55 (reserved), the
+  // Not needed: the base's low bits (see above), the
   // descriptor queue's count (claimed_q bounds it).
   logic unused;
   assign unused = ^{base[5:0], desc_count, entry_in[ENTRY_BITS-1:DESC_BITS]};

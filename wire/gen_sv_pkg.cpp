@@ -172,6 +172,7 @@ std::vector<Section> build_sections() {
                field("TX_DESC_TOS", txdesc::kTos), field("TX_DESC_TCP_FLAGS", txdesc::kTcpFlags),
                field("TX_DESC_OPT_FLAGS", txdesc::kOptFlags),
                field("TX_DESC_WINDOW_SCALE", txdesc::kWindowScale),
+               field("TX_DESC_STREAM_OPT_LEN", txdesc::kStreamOptLen),
                value("TX_DESC_OPT_DF_BIT", txdesc::opt_bit::kDontFrag),
                value("TX_DESC_OPT_MSS_BIT", txdesc::opt_bit::kMss),
                value("TX_DESC_OPT_WS_BIT", txdesc::opt_bit::kWindowScale),
@@ -471,7 +472,7 @@ bool generate_device_doc(std::ostream& out) {
   out << "\n## Ring entries\n";
   field_table(
       out, "TX_DESC entry", d::tx_ring::kEntrySize,
-      {{"the TX descriptor (docs/descriptors.md), octets 0..54", Field{0, txdesc::kReservedOffset}},
+      {{"the TX descriptor (docs/descriptors.md), octets 0..55", Field{0, txdesc::kReservedOffset}},
        {"payload address in host memory", d::tx_ring::kPayloadAddr}},
       "The builder ignores the descriptor's reserved octets; the DMA engine reads "
       "`payload_len` octets of payload from the payload address, which must be aligned to 64 "

@@ -26,15 +26,24 @@ void TxQueue::program() {
 }
 
 bool TxQueue::post(wire::TxDescriptor d, wire::ByteSpan first, wire::ByteSpan second) {
+  // SACK blocks go at the head of the payload packet (the builder counts
+  // them in the data offset: kStreamOptLen).
+  std::array<std::uint8_t, wire::sack_option_len(wire::SackBlocks::kMax)> options{};
+  const std::size_t options_len =
+      wire::emit_sack_option(d.sack, wire::MutableByteSpan(options.data(), options.size()));
   const std::size_t length = first.size() + second.size();
-  if (length > slot_bytes_)
-    throw std::invalid_argument("TxQueue::post: a payload of " + std::to_string(length) +
+  if (options_len + length > slot_bytes_)
+    throw std::invalid_argument("TxQueue::post: a payload of " + std::to_string(options_len + length) +
                                 " octets does not fit a slot of " + std::to_string(slot_bytes_));
   if (in_flight() >= capacity()) return false;
   const std::uint16_t slot = ring_slot(produced_, log2_);
+  std::size_t at = std::size_t(slot) * slot_bytes_;
+  for (const wire::ByteSpan piece : {wire::ByteSpan(options.data(), options_len), first, second}) {
+    if (!piece.empty()) slots_.write(at, piece.data(), piece.size());
+    at += piece.size();
+  }
   const std::size_t slot_offset = std::size_t(slot) * slot_bytes_;
-  if (!first.empty()) slots_.write(slot_offset, first.data(), first.size());
-  if (!second.empty()) slots_.write(slot_offset + first.size(), second.data(), second.size());
+  d.stream_opt_len = std::uint8_t(options_len);
   d.payload_len = std::uint16_t(length);
   std::array<std::uint8_t, regs::tx_ring::kEntrySize> entry{};
   const wire::TxDescriptorBytes packed = wire::pack(d);

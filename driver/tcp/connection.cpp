@@ -116,7 +116,8 @@ Actions Connection::open_from_cookie(const Segment& ack, const Negotiated& n, Ti
 
 // ---------------------------------------------------------------- segments
 
-Actions Connection::on_segment(const Segment& seg, Time now, wire::ByteSpan payload) {
+Actions Connection::on_segment(const Segment& seg, Time now, wire::ByteSpan payload,
+                               wire::ByteSpan tcp_options) {
   if (!accept_verdict(seg, counters_)) return {};
   if (payload.size() != seg.payload_len) {  // the descriptor's payload is not all there
     ++counters_.malformed;
@@ -130,7 +131,7 @@ Actions Connection::on_segment(const Segment& seg, Time now, wire::ByteSpan payl
     case State::kSynSent:
       return on_syn_sent(seg, now);
     default:
-      return on_synchronizing(seg, payload, now);
+      return on_synchronizing(seg, payload, tcp_options, now);
   }
 }
 
@@ -177,7 +178,8 @@ Actions Connection::on_syn_sent(const Segment& seg, Time now) {
 }
 
 // RFC 9293 section 3.10.7.4: SYN-RECEIVED and the synchronized states.
-Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload, Time now) {
+Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload,
+                                     wire::ByteSpan tcp_options, Time now) {
   Actions out;
   const bool rst = has(seg, flag::kRst);
   const bool syn = has(seg, flag::kSyn);
@@ -261,7 +263,7 @@ Actions Connection::on_synchronizing(const Segment& seg, wire::ByteSpan payload,
     ++counters_.ack_missing;
     return out;
   }
-  if (!process_ack(seg, now, out)) return out;
+  if (!process_ack(seg, tcp_options, now, out)) return out;
   learn_timestamp(seg);
   // Seventh, the text; after close() it resets the connection, as RFC 9293
   // section 3.6.1 asks.
@@ -347,7 +349,8 @@ bool Connection::acceptable(const Segment& seg) const {
 
 // The ACK field of a segment that passed the sequence and RST/SYN checks.
 // False when the segment is dropped there.
-bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
+bool Connection::process_ack(const Segment& seg, wire::ByteSpan tcp_options, Time now,
+                             Actions& out) {
   const SeqNumber ack(seg.tcp_ack);
   if (state_ == State::kSynReceived) {
     if (!(snd_una_ < ack && ack <= snd_nxt_)) {
@@ -374,18 +377,29 @@ bool Connection::process_ack(const Segment& seg, Time now, Actions& out) {
     send_ack(now, out);
     return false;
   }
+  // The peer's SACK blocks (RFC 2018), where SACK was agreed; the parser
+  // counts the SACK option among the options it does not interpret.
+  bool sacked_more = false;
+  if (negotiated_.sack_permitted && seg.opt_unknown != 0 && is_synchronized(state_))
+    sacked_more = scoreboard_.update(wire::parse_sack_blocks(tcp_options),
+                                     snd_una_ < ack ? ack : snd_una_, snd_max_);
   const uint8_t shift = negotiated_.send_scale;
   const bool same_window = (static_cast<uint32_t>(seg.tcp_window) << shift) == snd_wnd_;
   if (snd_una_ < ack) {
     process_new_ack(seg, ack, now, out);
-  } else if (ack == snd_una_ && snd_max_ != snd_una_ && seg.payload_len == 0 && same_window &&
-             !has(seg, flag::kFin) && is_synchronized(state_)) {
-    // RFC 5681's duplicate ACK.
+  } else if (ack == snd_una_ && snd_max_ != snd_una_ && seg.payload_len == 0 &&
+             (same_window || sacked_more) && !has(seg, flag::kFin) && is_synchronized(state_)) {
+    // RFC 5681's duplicate ACK; with SACK, one that reports more SACKed
+    // data counts whatever its window (RFC 6675 section 2; Linux counts
+    // SACKed segments).
     if (congestion_.on_duplicate_ack(snd_una_, snd_max_, flight()) ==
         NewReno::Verdict::kRetransmitFirst) {
       ++counters_.fast_retransmits;
       rtt_probe_.reset();  // Karn: the timed segment may be the one sent again
-      retransmit_first(now, out);
+      high_rxt_ = snd_una_;  // a new recovery: no hole sent again yet
+      retransmit_lost(now, out);
+    } else if (congestion_.in_recovery() && sacked_more) {
+      retransmit_lost(now, out);  // the next hole, one per ACK that reports more SACKed data
     }
   }
   if (timer_ == Timer::kPersist) retries_ = 0;  // the peer answers our probes
@@ -423,6 +437,7 @@ void Connection::process_new_ack(const Segment& seg, SeqNumber ack, Time now, Ac
   const auto acked = static_cast<uint32_t>(ack - snd_una_);
   measure_rtt(seg, ack, now);
   send_buffer_.acknowledge(ack);
+  scoreboard_.acknowledge(ack);
   snd_una_ = ack;
   if (snd_nxt_ < snd_una_) snd_nxt_ = snd_una_;
   retries_ = 0;
@@ -435,7 +450,7 @@ void Connection::process_new_ack(const Segment& seg, SeqNumber ack, Time now, Ac
     else
       arm_transmit_timer(now, true);
   }
-  if (verdict == NewReno::Verdict::kRetransmitFirst) retransmit_first(now, out);
+  if (verdict == NewReno::Verdict::kRetransmitFirst) retransmit_lost(now, out);
   if (writer_blocked_ && send_space() != 0) {
     writer_blocked_ = false;
     out.events.push_back({EventKind::kWritable, tuple_});
@@ -549,6 +564,7 @@ void Connection::on_retransmission_timeout(Time now, Actions& out) {
     return;
   }
   congestion_.on_timeout(snd_max_, flight());
+  scoreboard_.clear();  // RFC 6675 section 5.1: everything from SND.UNA on is sent again
   snd_nxt_ = snd_una_;
   output(now, out);
 }
@@ -731,13 +747,25 @@ void Connection::output(Time now, Actions& out) {
       break;  // all sent
     }
     if (!data_allowed) return;
+    // Sending again after a timeout: what the peer SACKed since is skipped
+    // (the scoreboard was cleared at the timeout; these are new reports).
+    uint32_t before_sacked = mss;
+    if (snd_nxt_ < snd_max_ && !scoreboard_.empty()) {
+      const SeqNumber skip = scoreboard_.sacked_end(snd_nxt_);
+      if (skip != snd_nxt_) {
+        snd_nxt_ = skip;
+        continue;
+      }
+      if (const auto hole = scoreboard_.next_hole(snd_nxt_, mss)) before_sacked = hole->length;
+    }
     const auto in_flight = static_cast<uint32_t>(snd_nxt_ - snd_una_);
     const uint32_t window = std::min(congestion_.cwnd(), snd_wnd_);
     const uint32_t usable = window > in_flight ? window - in_flight : 0;
-    const uint32_t length = std::min({mss, unsent, usable});
+    const uint32_t length = std::min({mss, unsent, usable, before_sacked});
     if (length == 0) break;
     if (length < mss) {
-      if (length < unsent && length < max_snd_wnd_ / 2) break;  // sender-side SWS avoidance
+      if (length < unsent && length < max_snd_wnd_ / 2 && length != before_sacked)
+        break;  // sender-side SWS avoidance (a hole before SACKed data goes as it is)
       // Nagle, in Minshall's form as Linux has it: a small segment waits
       // while an earlier small one is unacknowledged.
       // (Retransmissions go regardless.)
@@ -769,12 +797,17 @@ SeqNumber Connection::send_data(SeqNumber seq, uint32_t length, Time now, Action
   if (fin) flags |= flag::kFin;
   wire::TxDescriptor d = segment(flags, seq, now);
   d.payload_len = static_cast<uint16_t>(length);
+  // The SACK blocks share the MSS with the payload (as Linux's
+  // tcp_current_mss() counts them): a full-sized segment carries none.
+  while (d.sack.count != 0 && length + wire::sack_option_len(d.sack.count) > negotiated_.send_mss)
+    --d.sack.count;
   out.send.push_back(d);
   const SeqNumber next = end + (fin ? 1u : 0u);
   if (length < negotiated_.send_mss && snd_small_ < end) snd_small_ = end;
   const bool fresh = snd_max_ <= seq;
   if (!fresh) {
     ++counters_.retransmissions;
+    counters_.octets_retransmitted += length;
     if (rtt_probe_ && seq < rtt_probe_->first) rtt_probe_.reset();  // Karn's rule
   } else {
     counters_.octets_sent += length;
@@ -871,6 +904,27 @@ void Connection::retransmit_first(Time now, Actions& out) {
   }
 }
 
+void Connection::retransmit_lost(Time now, Actions& out) {
+  if (!negotiated_.sack_permitted) {
+    retransmit_first(now, out);
+    return;
+  }
+  if (scoreboard_.empty()) {
+    // No SACK information above SND.UNA: the first segment, unless this
+    // recovery sent it again already.
+    if (snd_una_ < high_rxt_) return;
+    retransmit_first(now, out);
+    high_rxt_ = snd_una_ + negotiated_.send_mss;
+    return;
+  }
+  const SeqNumber from = high_rxt_ < snd_una_ ? snd_una_ : high_rxt_;
+  const std::optional<SackScoreboard::Hole> hole = scoreboard_.next_hole(from, negotiated_.send_mss);
+  if (!hole) return;  // every hole below the SACKed data was sent again once
+  ++counters_.sack_retransmits;
+  send_data(hole->seq, hole->length, now, out);
+  high_rxt_ = hole->seq + hole->length;
+}
+
 uint32_t Connection::ts_clock(Time now) const {
   // Linux's timestamp clock: 1 ms (timestamp_tick), plus the connection's offset.
   return static_cast<uint32_t>(now / config_.timestamp_tick) + ts_offset_;
@@ -928,6 +982,11 @@ wire::TxDescriptor Connection::segment(uint8_t flags, SeqNumber seq, Time now) {
     d.ts_val = ts_clock(now);
     d.ts_ecr = negotiated_.ts_recent;
   }
+  // RFC 2018 section 4: every ACK carries SACK blocks while out-of-order
+  // data is held (not a SYN's, not a RST's).
+  if (negotiated_.sack_permitted && (flags & flag::kAck) && !(flags & (flag::kSyn | flag::kRst)) &&
+      receive_buffer_.out_of_order_segments() != 0)
+    d.sack = receive_buffer_.sack_blocks(wire::max_sack_blocks(negotiated_.timestamps));
   return d;
 }
 

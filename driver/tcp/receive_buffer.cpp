@@ -12,12 +12,40 @@ std::size_t ReceiveBuffer::read(wire::MutableByteSpan into) {
 
 bool ReceiveBuffer::keep(SeqNumber seq, wire::ByteSpan data, bool fin) {
   const SeqNumber end = seq + static_cast<uint32_t>(data.size());
-  for (const Kept& k : kept_)
-    if (k.seq <= seq && end <= k.end() && (k.fin || !fin)) return true;  // held already
+  ++arrivals_;
+  for (Kept& k : kept_)
+    if (k.seq <= seq && end <= k.end() && (k.fin || !fin)) {  // held already
+      k.arrival = arrivals_;
+      return true;
+    }
   if (kept_.size() >= max_out_of_order_) return false;
   const auto at = std::find_if(kept_.begin(), kept_.end(), [&](const Kept& k) { return seq < k.seq; });
-  kept_.insert(at, Kept{seq, std::vector<uint8_t>(data.begin(), data.end()), fin});
+  kept_.insert(at, Kept{seq, std::vector<uint8_t>(data.begin(), data.end()), fin, arrivals_});
   return true;
+}
+
+wire::SackBlocks ReceiveBuffer::sack_blocks(uint8_t max) const {
+  struct Block {
+    SeqNumber left, right;
+    uint64_t arrival;
+  };
+  std::vector<Block> blocks;
+  for (const Kept& k : kept_) {  // by seq: each joins the block it touches
+    if (!blocks.empty() && k.seq <= blocks.back().right) {
+      Block& b = blocks.back();
+      if (b.right < k.end()) b.right = k.end();
+      b.arrival = std::max(b.arrival, k.arrival);
+    } else {
+      blocks.push_back({k.seq, k.end(), k.arrival});
+    }
+  }
+  std::sort(blocks.begin(), blocks.end(),
+            [](const Block& a, const Block& b) { return a.arrival > b.arrival; });
+  wire::SackBlocks out;
+  for (const Block& b : blocks) {
+    if (out.count >= max || !out.push({b.left.raw(), b.right.raw()})) break;
+  }
+  return out;
 }
 
 ReceiveBuffer::Drained ReceiveBuffer::drain(SeqNumber rcv_nxt) {

@@ -160,12 +160,13 @@ ConnectionTable::Listener* ConnectionTable::listener_for(const FourTuple& t) {
   return l.local_ip == 0 || l.local_ip == t.local_ip ? &l : nullptr;
 }
 
-Actions ConnectionTable::on_segment(const Segment& seg, Time now, wire::ByteSpan payload) {
+Actions ConnectionTable::on_segment(const Segment& seg, Time now, wire::ByteSpan payload,
+                                    wire::ByteSpan tcp_options) {
   // The tuple of a malformed or corrupted frame cannot be trusted either.
   if (!accept_verdict(seg, counters_)) return {};
   const FourTuple t = tuple_of(seg);
   if (connections_.count(t) != 0)
-    return run(t, [&](Connection& c) { return c.on_segment(seg, now, payload); });
+    return run(t, [&](Connection& c) { return c.on_segment(seg, now, payload, tcp_options); });
   if (Listener* l = listener_for(t)) return on_listener(*l, seg, now);
   return on_no_connection(seg);
 }

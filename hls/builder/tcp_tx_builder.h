@@ -13,7 +13,7 @@
 // m_axis in the cycle after edge t+2: 3 cycles of latency when the output is
 // free and its payload, if any, is already summed). Each descriptor is
 // stored once, as it came; what is computed from it rides beside it:
-//   fq  the record (octets 0..54) as taken, in a queue of kFqDepth, until hd
+//   fq  the record (octets 0..55) as taken, in a queue of kFqDepth, until hd
 //       is free (at the earliest the edge after);
 //   hd  the head segment's header octets, laid out by assemble() as it moves
 //       from fq (checksum fields zero), shifted down by one beat for every
@@ -95,8 +95,8 @@ class TcpTxBuilder {
   static constexpr int kMaxOptLen = wire::tcp::opt::kMssLen + 2 + wire::tcp::opt::kTimestampsLen +
                                     1 + wire::tcp::opt::kWindowScaleLen;
   static constexpr int kHdrMax = kHdrMin + kMaxOptLen;
-  // Octets of the record that matter: 55..63 are reserved.
-  static constexpr int kDescOctets = wire::txdesc::kWindowScale.offset + 1;
+  // Octets of the record that matter: 56..63 are reserved.
+  static constexpr int kDescOctets = wire::txdesc::kStreamOptLen.offset + 1;
   static constexpr int kMinBeats = (kHdrMin + kBytes - 1) / kBytes;  // of the shortest frame
   static constexpr int kHqDepth = 1 + (3 + kMinBeats - 1) / kMinBeats;
   static constexpr int kFqDepth = kHqDepth - 1;
@@ -350,10 +350,15 @@ class TcpTxBuilder {
     const bool ts = (of >> td::opt_bit::kTimestamps) & 1u;
     const uint8_t shift = d[td::kWindowScale.offset];
     const uint16_t plen = get16(d, td::kPayloadLen.offset);
+    const uint8_t stream_opt = d[td::kStreamOptLen.offset];
     r.opt_words = opt_words(of);
     const unsigned tcp_hlen = wire::tcp::kHeaderLen + 4u * r.opt_words;
     r.plen = plen;
-    r.bad = (ws && shift > op::kMaxWindowScale) || plen > PAYLOAD_DEPTH;
+    // Options at the head of the payload packet: whole words, within the
+    // payload, and a header of at most 60 octets.
+    r.bad = (ws && shift > op::kMaxWindowScale) || plen > PAYLOAD_DEPTH ||
+            (stream_opt & 3u) != 0 || stream_opt > plen ||
+            tcp_hlen + stream_opt > wire::tcp::kMaxHeaderLen;
 
     const auto copy = [&](int frame_off, wire::Field f) {
       for (int i = 0; i < f.size; ++i) r.hdr[frame_off + i] = d[f.offset + i];
@@ -378,7 +383,7 @@ class TcpTxBuilder {
     copy(tc + tcp::kSeqNum.offset, td::kSeq);
     copy(tc + tcp::kAckNum.offset, td::kAck);
     put16(r.hdr, tc + tcp::kDataOffset.offset,
-          ((tcp_hlen / 4) << tcp::kDataOffset.shift) |
+          (((tcp_hlen + stream_opt) / 4) << tcp::kDataOffset.shift) |
               (d[td::kTcpFlags.offset] << tcp::kFlags.shift));
     copy(tc + tcp::kWindow.offset, td::kWindow);
     copy(tc + tcp::kUrgentPtr.offset, td::kUrgent);
@@ -481,9 +486,11 @@ class TcpTxBuilder {
            w(td::kIdent.offset);
     r.tcp0 = c_tcp + w(td::kSrcPort.offset) + w(td::kDstPort.offset) + w(td::kSeq.offset) +
              w(td::kSeq.offset + 2);
+    // The data offset's share of the options at the head of the payload.
+    const uint32_t stream_words = d[td::kStreamOptLen.offset] >> 2;
     r.tcp1 = w(td::kAck.offset) + w(td::kAck.offset + 2) + d[td::kTcpFlags.offset] +
              (ws ? d[td::kWindowScale.offset] : 0u) + w(td::kWindow.offset) +
-             w(td::kUrgent.offset);
+             w(td::kUrgent.offset) + (stream_words << wire::tcp::kDataOffset.shift);
     r.tcp2 = (mss ? w(td::kMss.offset) : 0u) +
              (ts ? w(td::kTsVal.offset) + w(td::kTsVal.offset + 2) + w(td::kTsEcr.offset) +
                        w(td::kTsEcr.offset + 2)

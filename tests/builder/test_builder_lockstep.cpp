@@ -420,3 +420,98 @@ TEST_CASE("random tkeep-breaking payloads among good segments: each dropped and 
     CHECK(r.frames[i] == expected_frame(good[i]));
   }
 }
+
+namespace {
+
+// A segment whose payload packet starts with `n` SACK blocks (as the
+// driver posts them): their option octets, then the payload proper.
+TxSegment with_sack_blocks(TxSegment s, std::mt19937_64& rng, uint8_t n) {
+  tcpoe::wire::SackBlocks b;
+  for (uint8_t k = 0; k < n; ++k) {
+    const auto left = uint32_t(rng());
+    b.push({left, left + 1 + uint32_t(rng() % 100000)});
+  }
+  std::vector<uint8_t> stream(tcpoe::wire::sack_option_len(n));
+  tcpoe::wire::emit_sack_option(b, tcpoe::wire::MutableByteSpan(stream.data(), stream.size()));
+  s.desc.sack = b;
+  s.desc.stream_opt_len = uint8_t(stream.size());
+  stream.insert(stream.end(), s.payload.begin(), s.payload.end());
+  s.payload = stream;
+  return s;
+}
+
+// How many blocks fit beside the options the descriptor's flags ask for.
+uint8_t blocks_that_fit(const tcpoe::wire::TxDescriptor& d) {
+  const unsigned flag_options = tcpoe::wire::tcp_options_len(tcpoe::wire::to_frame_repr(d).tcp.options);
+  return uint8_t(std::min<unsigned>(tcpoe::wire::SackBlocks::kMax, (40 - flag_options - 4) / 8));
+}
+
+}  // namespace
+
+TEST_CASE("SACK blocks at the head of the payload packet: the frame's last option, in its data offset",
+          "[builder][sack]") {
+  namespace wire = tcpoe::wire;
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
+  std::mt19937_64 rng(test_seed(uint64_t(w) + 11));
+  std::vector<TxSegment> plain, segs;
+  for (int i = 0; i < 60; ++i) {
+    plain.push_back(random_segment(rng, 0, i % 3 == 0 ? 0 : 1448));
+    const uint8_t fit = blocks_that_fit(plain.back().desc);
+    REQUIRE(fit >= 2);  // even beside MSS, timestamps and window scale
+    segs.push_back(with_sack_blocks(plain.back(), rng, uint8_t(1 + rng() % fit)));
+  }
+  BuilderRunOptions opt;
+  opt.data_width = w;
+  opt.ready_probability = 0.8;
+  opt.payload_valid_probability = 0.8;
+  const BuilderRunReport r = run_builder(segs, opt);  // RTL and HLS in lockstep
+  require_clean_run(r);
+  REQUIRE(r.frames.size() == segs.size());
+  CHECK(r.stat_bad_desc == 0);
+  CHECK(r.stat_bad_payload == 0);
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    INFO("frame " << i << " blocks " << int(segs[i].desc.sack.count));
+    const std::vector<uint8_t>& f = r.frames[i];
+    const wire::ParsedFrame p = wire::parse_frame(wire::ByteSpan(f.data(), f.size()));
+    REQUIRE(p.malformed == wire::Malformed::kNone);
+    CHECK(p.ip_checksum_ok);
+    CHECK(p.tcp_checksum_ok);
+    // The options the flags ask for, then the blocks (which the option
+    // parser counts among those it skips), then the payload.
+    const wire::ConstTcpSegment tcp(wire::ByteSpan(f.data(), f.size()).subspan(wire::frame::kTcpOffset));
+    wire::TcpOptions expected = wire::to_frame_repr(plain[i].desc).tcp.options;
+    CHECK(tcp.header_len() == wire::tcp::kHeaderLen + wire::tcp_options_len(expected) +
+                                  segs[i].desc.stream_opt_len);
+    expected.unknown_skipped = 1;
+    const auto options = wire::parse_tcp_options(tcp.options());
+    REQUIRE(options.ok());
+    CHECK(options.repr == expected);
+    const wire::SackBlocks got = wire::parse_sack_blocks(tcp.options());
+    REQUIRE(got.count == segs[i].desc.sack.count);
+    for (uint8_t k = 0; k < got.count; ++k) CHECK(got.block[k] == segs[i].desc.sack.block[k]);
+    CHECK(std::vector<uint8_t>(tcp.payload().begin(), tcp.payload().end()) == plain[i].payload);
+  }
+}
+
+TEST_CASE("stream options not in whole words or past the 60-octet header: dropped and counted",
+          "[builder][sack][bad]") {
+  const int w = TCPOE_GENERATE_DATA_WIDTH();
+  std::mt19937_64 rng(test_seed(uint64_t(w) + 12));
+  std::vector<TxSegment> segs;
+  TxSegment odd = random_segment(rng, 20, 20);
+  odd.desc.stream_opt_len = 6;  // not a multiple of 4
+  odd.desc.payload_len = 14;
+  segs.push_back(odd);
+  TxSegment over = with_sack_blocks(random_segment(rng, 0, 0), rng, 4);
+  over.desc.has_mss = over.desc.has_timestamps = true;  // 16 + 36 option octets: over 40
+  segs.push_back(over);
+  TxSegment good = random_segment(rng, 0, 100);
+  segs.push_back(good);
+  BuilderRunOptions opt;
+  opt.data_width = w;
+  const BuilderRunReport r = run_builder(segs, opt);
+  require_clean_run(r);
+  CHECK(r.stat_bad_desc == 2);
+  REQUIRE(r.frames.size() == 1);
+  CHECK(r.frames[0] == expected_frame(good));
+}

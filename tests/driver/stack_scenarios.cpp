@@ -4,7 +4,7 @@
 // 64|512] [--loss P] [--dup P] [--reorder P] [--corrupt P] [--seed N]
 // [--connections N] [--concurrent N] [--limit-ms MS] [--time-wait-us US]
 // [--capture] [--bytes N] [--payload-seed N] [--payload-file PATH]
-// [--skip-idle]` runs one scenario (SystemC elaborates once per process) and
+// [--skip-idle] [--no-sack]` runs one scenario (SystemC elaborates once per process) and
 // prints what it observed as `key value` lines; tests/driver/test_stack_*.cpp
 // judge them (the wire's capture, DIR/NAME.pcap, by tshark).
 //   bringup  host A alone: bring-up, identity, teardown; what stayed mapped
@@ -80,6 +80,7 @@ struct Options {
   bool skip_idle = false;                        // sim::DeviceConfig::skip_idle on both devices
   std::string garbage = "checksum";              // garbage: its kind
   double pace_ns = 1000;                         // garbage: between two frames
+  bool sack = true;                              // --no-sack: SACK-permitted not offered
 };
 
 using tcpoe::test::hex;
@@ -143,6 +144,7 @@ std::unique_ptr<SimHost> make_host(DeviceNode& node, const Options& o, const Hos
   drv::StackConfig config = tcpoe::testbed::stack_config(self, o.seed, std::chrono::microseconds(30),
                                                          std::chrono::nanoseconds(int64_t(o.time_wait_us * 1000)));
   if (send_buffer) config.tcp.connection.send_buffer = send_buffer;
+  config.tcp.connection.options.sack = o.sack;
   auto h = std::make_unique<SimHost>(node, config, device_config(o));
   h->stack().add_neighbour(peer.ip, peer.mac);
   return h;
@@ -455,6 +457,8 @@ void connection_report(const std::string& who, const drv::Stack& s, drv::SocketI
     say(who + "_retransmissions", k.retransmissions);
     say(who + "_timeouts", k.timeouts);
     say(who + "_fast_retransmits", k.fast_retransmits);
+    say(who + "_sack_retransmits", k.sack_retransmits);
+    say(who + "_octets_retransmitted", k.octets_retransmitted);
     say(who + "_out_of_order_kept", k.out_of_order_kept);
     say(who + "_paws_drops", k.paws_drops);
     say(who + "_octets_sent", k.octets_sent);
@@ -992,6 +996,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--payload-file") o.payload_file = value("--payload-file");
     else if (a == "--garbage") o.garbage = value("--garbage");
     else if (a == "--pace-ns") o.pace_ns = number("--pace-ns");
+    else if (a == "--no-sack") o.sack = false;
     else if (o.scenario.empty() && a[0] != '-') o.scenario = a;
     else throw std::invalid_argument("unknown argument " + a);
   }
@@ -1000,7 +1005,8 @@ Options parse(int argc, char** argv) {
                                 "[--interrupts] [--data-width 64|512] [--loss P] [--dup P] [--reorder P] "
                                 "[--corrupt P] [--seed N] [--connections N] [--concurrent N] [--limit-ms MS] "
                                 "[--time-wait-us US] [--capture] [--bytes N] [--payload-seed N] "
-                                "[--payload-file PATH] [--skip-idle] [--garbage checksum|options|window|rst|syn] [--pace-ns NS]");
+                                "[--payload-file PATH] [--skip-idle] [--garbage checksum|options|window|rst|syn] [--pace-ns NS] "
+                                "[--no-sack]");
   if (o.scenario == "garbage" && !std::set<std::string>{"checksum", "options", "window", "rst", "syn"}.count(o.garbage))
     throw std::invalid_argument("--garbage must be checksum, options, window, rst or syn, not " + o.garbage);
   if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0) || !(o.time_wait_us > 0))

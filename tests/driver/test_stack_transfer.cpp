@@ -91,6 +91,34 @@ DataSegments data_segments(const std::string& pcap) {
   return d;
 }
 
+// The SACK blocks on the capture, as tshark reads them (relative sequence
+// numbers): each must lie above the segment's ACK and within the window it
+// advertises (RFC 2018 section 4).
+struct SackSeen {
+  std::size_t segments = 0, blocks = 0, outside_window = 0;
+  bool at_most_3_per_segment = true;  // beside the timestamps
+};
+SackSeen sack_blocks(const std::string& pcap) {
+  const TsharkFields t = tcpoe::test::tshark_fields(
+      pcap, {"tcp.ack", "tcp.window_size", "tcp.options.sack_le", "tcp.options.sack_re"});
+  INFO(t.raw.substr(0, 2000));
+  REQUIRE(t.ran);
+  SackSeen seen;
+  for (const auto& row : t.rows) {
+    if (row[2].empty()) continue;
+    REQUIRE(row[2].size() == row[3].size());
+    ++seen.segments;
+    seen.blocks += row[2].size();
+    if (row[2].size() > 3) seen.at_most_3_per_segment = false;
+    const uint64_t ack = std::stoull(row[0][0]), window = std::stoull(row[1][0]);
+    for (std::size_t k = 0; k < row[2].size(); ++k) {
+      const uint64_t left = std::stoull(row[2][k]), right = std::stoull(row[3][k]);
+      if (!(ack < left && left < right && right <= ack + window)) ++seen.outside_window;
+    }
+  }
+  return seen;
+}
+
 }  // namespace
 
 TEST_CASE("1 MB one way and back arrives intact between two simulated hosts, judged by tshark",
@@ -118,6 +146,7 @@ TEST_CASE("1 MB one way and back arrives intact between two simulated hosts, jud
     CHECK(number(s, who + "_host_octets_written") < kBytes + kBytes / 8);
     CHECK(number(s, who + "_host_octets_read") < kBytes / 16);
   }
+  CHECK(sack_blocks(dir + "/transfer.pcap").segments == 0);  // nothing out of order: no SACK blocks
   // tshark: every checksum good, no malformed frame, and no sequence
   // warning (retransmission, out of order, lost segment, zero window...).
   TsharkCheckOptions judge;
@@ -150,6 +179,14 @@ TEST_CASE("1 MB one way and back through a wire losing 2% of frames arrives inta
   REQUIRE(verdict.ran);
   for (const std::string& p : verdict.problems) FAIL_CHECK(p);
   CHECK(data_segments(dir + "/transfer.pcap").retransmissions > 0);
+  // SACK (RFC 2018, RFC 6675): the receivers report what they hold, and
+  // recovery sends holes found from it again.
+  CHECK(number(s, "a_sack_retransmits") + number(s, "b_sack_retransmits") > 0);
+  const SackSeen sack = sack_blocks(dir + "/transfer.pcap");
+  CHECK(sack.segments > 0);
+  CHECK(sack.blocks >= sack.segments);
+  CHECK(sack.at_most_3_per_segment);
+  CHECK(sack.outside_window == 0);
 }
 
 TEST_CASE("the transfer with the device's data path at 512 bits", "[stack][data]") {

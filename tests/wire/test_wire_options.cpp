@@ -172,3 +172,58 @@ TEST_CASE("option parsing: malformed option areas are kTcpOption", "[wire][optio
     CHECK(parse(area).malformed == Malformed::kTcpOption);
   }
 }
+
+// SACK blocks (RFC 2018 section 3), as Linux writes them after the
+// timestamps: NOP NOP, kind 5, length 2 + 8n, then the edges.
+TEST_CASE("SACK option: NOP NOP 5 len and the blocks' edges, big-endian", "[wire][options][sack]") {
+  SackBlocks s;
+  s.push({0x01020304u, 0x05060708u});
+  s.push({0xfffffff0u, 0x00000010u});
+  Octets out(sack_option_len(s.count), 0xee);
+  REQUIRE(out.size() == 20);
+  CHECK(emit_sack_option(s, MutableByteSpan(out)) == 20);
+  CHECK(out == Octets{1, 1, 5, 18, 1, 2, 3, 4, 5, 6, 7, 8,
+                      0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 0x10});
+  const SackBlocks back = parse_sack_blocks(ByteSpan(out));
+  REQUIRE(back.count == 2);
+  CHECK(back.block[0] == s.block[0]);
+  CHECK(back.block[1] == s.block[1]);
+}
+
+TEST_CASE("SACK option: 3 blocks fit beside the timestamps, 4 without", "[wire][options][sack]") {
+  CHECK(max_sack_blocks(true) == 3);
+  CHECK(max_sack_blocks(false) == 4);
+  TcpOptions ts;
+  ts.timestamps = std::make_pair(1u, 2u);
+  CHECK(tcp_options_len(ts) + sack_option_len(max_sack_blocks(true)) <= 40);
+  CHECK(tcp_options_len(ts) + sack_option_len(max_sack_blocks(true) + 1) > 40);
+  CHECK(sack_option_len(max_sack_blocks(false)) <= 40);
+  SackBlocks full;
+  for (uint32_t k = 0; k < 5; ++k) full.push({k, k + 1});
+  CHECK(full.count == SackBlocks::kMax);  // a fifth is refused
+}
+
+TEST_CASE("SACK option: found among other options, and not in a buffer too short",
+          "[wire][options][sack]") {
+  const Octets area{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1, 5, 10, 0, 0, 1, 0, 0, 0, 2, 0};
+  const SackBlocks s = parse_sack_blocks(ByteSpan(area));
+  REQUIRE(s.count == 1);
+  CHECK(s.block[0] == SackBlock{0x100, 0x200});
+  // The walk of parse_tcp_options counts it among the skipped options.
+  const auto parsed = parse_tcp_options(ByteSpan(area));
+  REQUIRE(parsed.ok());
+  CHECK(parsed.repr.unknown_skipped == 1);
+  Octets small(8);
+  CHECK(emit_sack_option(s, MutableByteSpan(small)) == 0);
+  CHECK(parse_sack_blocks(ByteSpan(Octets{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2})).count == 0);
+}
+
+TEST_CASE("SACK option: a bad length gives no blocks", "[wire][options][sack]") {
+  CHECK(parse_sack_blocks(ByteSpan(Octets{5, 2})).count == 0);               // no block
+  CHECK(parse_sack_blocks(ByteSpan(Octets{5, 6, 0, 0, 0, 1})).count == 0);   // not 2 + 8n
+  Octets five(2 + 5 * 8, 0);
+  five[0] = 5;
+  five[1] = static_cast<uint8_t>(five.size());
+  CHECK(parse_sack_blocks(ByteSpan(five)).count == 0);                       // 5 blocks
+  CHECK(parse_sack_blocks(ByteSpan(Octets{5, 10, 0, 0, 0, 1})).count == 0);  // runs past the area
+}

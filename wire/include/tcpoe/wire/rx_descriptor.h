@@ -292,4 +292,16 @@ inline TcpOptions options_of(const RxDescriptor& d) {
   return o;
 }
 
+// The TCP option area of the frame a descriptor reports (what the parser
+// does not interpret, SACK blocks among it, is read from there): the
+// header's octets 20 to data offset, ending where the payload starts. Empty
+// for a malformed frame, or when `frame` is shorter than the descriptor says.
+inline ByteSpan tcp_option_area(const RxDescriptor& d, ByteSpan frame) {
+  const std::size_t header = d.tcp_data_offset * 4u;
+  if (d.malformed != Malformed::kNone || header < tcp::kHeaderLen ||
+      d.payload_offset < header || d.payload_offset > frame.size())
+    return {};
+  return frame.subspan(d.payload_offset - header + tcp::kHeaderLen, header - tcp::kHeaderLen);
+}
+
 }  // namespace tcpoe::wire

@@ -138,52 +138,67 @@ struct TcpOptions {
   friend bool operator!=(const TcpOptions& a, const TcpOptions& b) { return !(a == b); }
 };
 
+// The walk every option reader shares (RFC 9293 section 3.1): EOL ends the
+// list, NOP is skipped, every other option is handed to `on_option(kind,
+// len, at)` (its octets are options[at, at + len)). False, after calling
+// nothing more, when an option's length octet or body runs past the area or
+// its length is below 2; also when on_option returns false.
+template <typename OnOption>
+bool walk_tcp_options(ByteSpan options, OnOption&& on_option) {
+  std::size_t i = 0;
+  while (i < options.size()) {
+    const uint8_t kind = options[i];
+    if (kind == tcp::opt::kEol) break;
+    if (kind == tcp::opt::kNop) {
+      ++i;
+      continue;
+    }
+    if (i + 1 >= options.size()) return false;
+    const uint8_t len = options[i + 1];
+    if (len < 2 || len > options.size() - i) return false;
+    if (!on_option(kind, len, i)) return false;
+    i += len;
+  }
+  return true;
+}
+
 // `options` is the option area: the header from octet 20 to the data offset.
 inline ParseResult<TcpOptions> parse_tcp_options(ByteSpan options) {
   using Result = ParseResult<TcpOptions>;
   namespace opt = tcp::opt;
   TcpOptions out;
-  std::size_t i = 0;
-  while (i < options.size()) {
-    const uint8_t kind = options[i];
-    if (kind == opt::kEol) break;
-    if (kind == opt::kNop) {
-      ++i;
-      continue;
-    }
-    if (i + 1 >= options.size()) return Result::failure(Malformed::kTcpOption);
-    const uint8_t len = options[i + 1];
-    if (len < 2 || len > options.size() - i) return Result::failure(Malformed::kTcpOption);
+  const bool well_formed = walk_tcp_options(options, [&](uint8_t kind, uint8_t len, std::size_t i) {
     // The interpreted options' bodies are at most 8 octets; copied out, so
     // that every read below is visibly in bounds (GCC 12 cannot relate the
-    // length check above to them and warns).
+    // walk's length check to them and warns).
     std::array<uint8_t, 8> body_octets{};
     for (std::size_t k = 0; k + 2 < len && k < body_octets.size(); ++k)
       body_octets[k] = options[i + 2 + k];
     const uint8_t* body = body_octets.data();
     switch (kind) {
       case opt::kMss:
-        if (len != opt::kMssLen) return Result::failure(Malformed::kTcpOption);
+        if (len != opt::kMssLen) return false;
         out.mss = get_be16(body, 0);
         break;
       case opt::kWindowScale:
-        if (len != opt::kWindowScaleLen) return Result::failure(Malformed::kTcpOption);
+        if (len != opt::kWindowScaleLen) return false;
         out.window_scale = get_u8(body, 0);
         break;
       case opt::kSackPermitted:
-        if (len != opt::kSackPermittedLen) return Result::failure(Malformed::kTcpOption);
+        if (len != opt::kSackPermittedLen) return false;
         out.sack_permitted = true;
         break;
       case opt::kTimestamps:
-        if (len != opt::kTimestampsLen) return Result::failure(Malformed::kTcpOption);
+        if (len != opt::kTimestampsLen) return false;
         out.timestamps = std::make_pair(get_be32(body, 0), get_be32(body, 4));
         break;
       default:
         if (out.unknown_skipped < UINT8_MAX) ++out.unknown_skipped;
         break;
     }
-    i += len;
-  }
+    return true;
+  });
+  if (!well_formed) return Result::failure(Malformed::kTcpOption);
   return Result::success(out);
 }
 
@@ -249,6 +264,86 @@ inline std::size_t emit_tcp_options(const TcpOptions& o, MutableByteSpan out) {
     put(*o.window_scale);
   }
   return i;
+}
+
+// SACK blocks (RFC 2018 section 3): kind 5, length 2 + 8n, n blocks of
+// [left edge, right edge), each edge a 32-bit sequence number. At most 4
+// fit in the 40 octets of options, 3 beside the timestamps option.
+struct SackBlock {
+  uint32_t left = 0;
+  uint32_t right = 0;  // one past the block's last octet
+  friend constexpr bool operator==(const SackBlock& a, const SackBlock& b) {
+    return a.left == b.left && a.right == b.right;
+  }
+  friend constexpr bool operator!=(const SackBlock& a, const SackBlock& b) { return !(a == b); }
+};
+struct SackBlocks {
+  static constexpr uint8_t kMax = 4;
+  std::array<SackBlock, kMax> block{};
+  uint8_t count = 0;
+  constexpr bool push(SackBlock b) {
+    if (count == kMax) return false;
+    block[count++] = b;
+    return true;
+  }
+};
+namespace tcp::opt {
+constexpr uint8_t kSackBlockLen = 8;
+}  // namespace tcp::opt
+
+// The most blocks that fit beside the timestamps option (RFC 2018 section 3).
+constexpr uint8_t max_sack_blocks(bool timestamps) {
+  return timestamps ? 3 : SackBlocks::kMax;
+}
+
+// Octets emit_sack_option() writes: NOP NOP, kind, length, the blocks (a
+// multiple of 4); 0 without blocks.
+constexpr uint16_t sack_option_len(uint8_t blocks) {
+  return blocks == 0 ? 0 : static_cast<uint16_t>(4 + tcp::opt::kSackBlockLen * blocks);
+}
+
+// Lays the blocks out as Linux's tcp_options_write() does, after the
+// timestamps: NOP NOP SACK (5, 2 + 8n, left, right, ...). Writes
+// sack_option_len(count) octets and returns that count, or writes nothing
+// and returns 0 when `out` is too short.
+inline std::size_t emit_sack_option(const SackBlocks& s, MutableByteSpan out) {
+  const std::size_t len = sack_option_len(s.count);
+  if (len == 0 || out.size() < len) return 0;
+  uint8_t* p = out.data();
+  p[0] = tcp::opt::kNop;
+  p[1] = tcp::opt::kNop;
+  p[2] = tcp::opt::kSack;
+  p[3] = static_cast<uint8_t>(len - 2);
+  for (uint8_t k = 0; k < s.count; ++k) {
+    set_be32(p, 4 + 8u * k, s.block[k].left);
+    set_be32(p, 8 + 8u * k, s.block[k].right);
+  }
+  return len;
+}
+
+// The blocks of the SACK option in an option area (the last one, if
+// several). None when the area is malformed (parse_tcp_options()'s rules)
+// or the SACK option's length is not 2 + 8n with n from 1 to 4.
+inline SackBlocks parse_sack_blocks(ByteSpan options) {
+  SackBlocks found;
+  const bool ok = walk_tcp_options(options, [&](uint8_t kind, uint8_t len, std::size_t i) {
+    if (kind != tcp::opt::kSack) return true;
+    const std::size_t body = len - 2u;
+    if (body == 0 || body % tcp::opt::kSackBlockLen != 0 ||
+        body / tcp::opt::kSackBlockLen > SackBlocks::kMax)
+      return false;
+    found = SackBlocks{};
+    for (std::size_t at = i + 2; at < i + len; at += tcp::opt::kSackBlockLen) {
+      // Copied out, as parse_tcp_options() does, so that the reads are
+      // visibly in bounds.
+      std::array<uint8_t, tcp::opt::kSackBlockLen> edges{};
+      const ByteSpan block = options.subspan(at, edges.size());  // slicing saturates
+      for (std::size_t k = 0; k < block.size() && k < edges.size(); ++k) edges[k] = block[k];
+      found.push({get_be32(edges.data(), 0), get_be32(edges.data(), 4)});
+    }
+    return true;
+  });
+  return ok ? found : SackBlocks{};
 }
 
 struct TcpRepr {

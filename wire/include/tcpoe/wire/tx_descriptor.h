@@ -42,8 +42,12 @@ constexpr Field kTos{51, 1};  // DSCP (high 6 bits) and ECN (low 2), as in the I
 constexpr Field kTcpFlags{52, 1};  // tcp::flag bits, FIN = bit 0 ... CWR = bit 7
 constexpr Field kOptFlags{53, 1};  // the opt_bit bits below
 constexpr Field kWindowScale{54, 1};  // shift count, 0..14 (tcp::opt::kMaxWindowScale)
-// Octets 55..63 are reserved: the builder ignores them; write zero.
-constexpr uint16_t kReservedOffset = 55;
+// Option octets (a multiple of 4) at the head of the payload packet, sent
+// after the options the flags ask for: SACK blocks. The builder counts them
+// in the data offset; kPayloadLen counts them with the payload.
+constexpr Field kStreamOptLen{55, 1};
+// Octets 56..63 are reserved: the builder ignores them; write zero.
+constexpr uint16_t kReservedOffset = 56;
 
 // Bit positions in kOptFlags.
 namespace opt_bit {
@@ -80,7 +84,14 @@ struct TxDescriptor {
   bool has_timestamps = false;
   uint32_t ts_val = 0;
   uint32_t ts_ecr = 0;
-  uint16_t payload_len = 0;
+  uint16_t payload_len = 0;  // the payload proper, without stream_opt_len
+  // Octets of options sent at the head of the payload packet (kStreamOptLen).
+  // The driver fills them from `sack` when it posts the descriptor.
+  uint8_t stream_opt_len = 0;
+  // The SACK blocks to send (RFC 2018), as emit_sack_option() lays them out
+  // at the head of the payload packet; not part of the record (its
+  // kStreamOptLen says how long they are).
+  SackBlocks sack;
 
   friend bool operator==(const TxDescriptor& a, const TxDescriptor& b) {
     return a.eth_dst == b.eth_dst && a.eth_src == b.eth_src && a.ip_src == b.ip_src &&
@@ -91,7 +102,8 @@ struct TxDescriptor {
            a.mss == b.mss && a.has_window_scale == b.has_window_scale &&
            a.window_scale == b.window_scale && a.sack_permitted == b.sack_permitted &&
            a.has_timestamps == b.has_timestamps && a.ts_val == b.ts_val &&
-           a.ts_ecr == b.ts_ecr && a.payload_len == b.payload_len;
+           a.ts_ecr == b.ts_ecr && a.payload_len == b.payload_len &&
+           a.stream_opt_len == b.stream_opt_len;
   }
   friend bool operator!=(const TxDescriptor& a, const TxDescriptor& b) { return !(a == b); }
 };
@@ -117,7 +129,8 @@ inline TxDescriptorBytes pack(const TxDescriptor& d) {
   set_field(p, t::kTsVal, d.ts_val);
   set_field(p, t::kTsEcr, d.ts_ecr);
   set_field(p, t::kMss, d.mss);
-  set_field(p, t::kPayloadLen, d.payload_len);
+  set_field(p, t::kPayloadLen, d.payload_len + d.stream_opt_len);
+  set_field(p, t::kStreamOptLen, d.stream_opt_len);
   set_field(p, t::kIdent, d.ident);
   set_field(p, t::kTtl, d.ttl);
   set_field(p, t::kTos, d.tos);
@@ -151,7 +164,8 @@ inline TxDescriptor unpack(const TxDescriptorBytes& b) {
   d.ts_val = get_field(p, t::kTsVal);
   d.ts_ecr = get_field(p, t::kTsEcr);
   d.mss = static_cast<uint16_t>(get_field(p, t::kMss));
-  d.payload_len = static_cast<uint16_t>(get_field(p, t::kPayloadLen));
+  d.stream_opt_len = static_cast<uint8_t>(get_field(p, t::kStreamOptLen));
+  d.payload_len = static_cast<uint16_t>(get_field(p, t::kPayloadLen) - d.stream_opt_len);
   d.ident = static_cast<uint16_t>(get_field(p, t::kIdent));
   d.ttl = static_cast<uint8_t>(get_field(p, t::kTtl));
   d.tos = static_cast<uint8_t>(get_field(p, t::kTos));

@@ -19,6 +19,7 @@
 #include "tcpoe/driver/tcp/options.h"
 #include "tcpoe/driver/tcp/receive_buffer.h"
 #include "tcpoe/driver/tcp/rtt.h"
+#include "tcpoe/driver/tcp/sack_scoreboard.h"
 #include "tcpoe/driver/tcp/send_buffer.h"
 #include "tcpoe/driver/tcp/seq_number.h"
 #include "tcpoe/driver/tcp/state.h"
@@ -73,6 +74,8 @@ struct ConnectionCounters : DropCounters {
   uint64_t retransmissions = 0;      // SYN, FIN and data segments sent again
   uint64_t timeouts = 0;             // retransmission timer expiries
   uint64_t fast_retransmits = 0;     // on the third duplicate ACK
+  uint64_t sack_retransmits = 0;     // holes the peer's SACK blocks showed, sent again in recovery
+  uint64_t octets_retransmitted = 0; // payload octets sent again (timeouts and recovery)
   uint64_t out_of_order_kept = 0;    // segments ahead of RCV.NXT kept for reassembly
   uint64_t out_of_order_dropped = 0; // ... dropped: the reassembly bound was reached
   uint64_t window_probes = 0;        // zero-window probes sent
@@ -106,8 +109,12 @@ class Connection {
 
   // A received segment of this connection and its payload (payload_len
   // octets). Malformed segments, those with a bad checksum and those whose
-  // payload is not all there are counted and never acted on.
-  Actions on_segment(const Segment& seg, Time now, wire::ByteSpan payload = {});
+  // payload is not all there are counted and never acted on. `tcp_options`
+  // is the segment's option area (the frame's octets from the TCP header's
+  // 20th to the data offset): the parser reports only the SYN options, so
+  // the SACK blocks of an ACK are read from there.
+  Actions on_segment(const Segment& seg, Time now, wire::ByteSpan payload = {},
+                     wire::ByteSpan tcp_options = {});
   // Retransmission, persist probes, delayed ACKs, give-up and TIME-WAIT
   // expiry, when deadline() has come.
   Actions on_timer(Time now);
@@ -159,13 +166,15 @@ class Connection {
   Time rto() const { return rto_; }  // the current timeout, backed off
   bool persisting() const { return timer_ == Timer::kPersist; }
   const SendBuffer& send_buffer() const { return send_buffer_; }
+  const SackScoreboard& scoreboard() const { return scoreboard_; }
 
  private:
   Actions on_syn_sent(const Segment& seg, Time now);
-  Actions on_synchronizing(const Segment& seg, wire::ByteSpan payload, Time now);  // SYN-RECEIVED and after
+  Actions on_synchronizing(const Segment& seg, wire::ByteSpan payload, wire::ByteSpan tcp_options,
+                           Time now);  // SYN-RECEIVED and after
   bool acceptable(const Segment& seg) const;               // RFC 9293's four cases
   bool paws_rejects(const Segment& seg) const;             // RFC 7323 5.3
-  bool process_ack(const Segment& seg, Time now, Actions& out);
+  bool process_ack(const Segment& seg, wire::ByteSpan tcp_options, Time now, Actions& out);
   void process_new_ack(const Segment& seg, SeqNumber ack, Time now, Actions& out);
   void process_text(const Segment& seg, wire::ByteSpan payload, Time now, Actions& out);
   void process_fin(Time now, Actions& out);
@@ -188,6 +197,10 @@ class Connection {
   void arm_transmit_timer(Time now, bool restart_rto);
   bool loss_probe_allowed() const;
   void send_loss_probe(Time now, Actions& out);
+  // Loss recovery's next retransmission: with SACK information, the next
+  // hole not yet sent again in this recovery (RFC 6675's NextSeg rule 1);
+  // without, the first unacknowledged segment (NewReno).
+  void retransmit_lost(Time now, Actions& out);
   void on_retransmission_timeout(Time now, Actions& out);
   void reset_to_closed(EventKind why, Actions& out);  // passive SYN-RECEIVED: back to LISTEN
   void enter(State s) { state_ = s; }
@@ -253,6 +266,8 @@ class Connection {
   std::optional<SeqNumber> loss_high_;        // after a timeout: SND.MAX then (no probes before it)
   std::optional<Time> challenge_second_;  // when the current second of challenge ACKs began
   uint32_t challenge_acks_this_second_ = 0;
+  SackScoreboard scoreboard_;
+  SeqNumber high_rxt_;  // RFC 6675's HighRxt: retransmitted in this recovery up to here
   ConnectionCounters counters_;
 };
 

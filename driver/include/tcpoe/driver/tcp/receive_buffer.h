@@ -11,6 +11,7 @@
 
 #include "tcpoe/driver/tcp/byte_ring.h"
 #include "tcpoe/driver/tcp/seq_number.h"
+#include "tcpoe/wire/tcp.h"
 
 namespace tcpoe::driver::tcp {
 
@@ -38,18 +39,25 @@ class ReceiveBuffer {
   Drained drain(SeqNumber rcv_nxt);
 
   std::size_t out_of_order_segments() const { return kept_.size(); }
+  // RFC 2018 section 4: the SACK blocks of what is kept, at most `max`:
+  // first the block holding the most recently received segment, then the
+  // others, most recently received first. Contiguous or overlapping kept
+  // segments make one block.
+  wire::SackBlocks sack_blocks(uint8_t max) const;
 
  private:
   struct Kept {
     SeqNumber seq;
     std::vector<uint8_t> data;
     bool fin = false;
+    uint64_t arrival = 0;  // when it (or a copy of it) last came: a count of keep() calls
     SeqNumber end() const { return seq + static_cast<uint32_t>(data.size()); }
   };
 
   ByteRing ring_;
   std::size_t max_out_of_order_;
   std::vector<Kept> kept_;  // by seq (all inside one window: SeqNumber's order holds)
+  uint64_t arrivals_ = 0;
 };
 
 }  // namespace tcpoe::driver::tcp

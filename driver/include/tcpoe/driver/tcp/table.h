@@ -81,8 +81,10 @@ class ConnectionTable {
   // The oldest connection the listener on port completed, not yet accepted.
   std::optional<FourTuple> accept(uint16_t port);
 
-  // A received segment and its payload (payload_len octets).
-  Actions on_segment(const Segment& seg, Time now, wire::ByteSpan payload = {});
+  // A received segment, its payload (payload_len octets) and its option
+  // area (Connection::on_segment()).
+  Actions on_segment(const Segment& seg, Time now, wire::ByteSpan payload = {},
+                     wire::ByteSpan tcp_options = {});
   // Runs every connection whose deadline has come; drops the closed ones.
   Actions on_timer(Time now);
   std::optional<Time> next_deadline() const;
