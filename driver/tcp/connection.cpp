@@ -747,25 +747,23 @@ void Connection::output(Time now, Actions& out) {
       break;  // all sent
     }
     if (!data_allowed) return;
-    // Sending again after a timeout: what the peer SACKed since is skipped
-    // (the scoreboard was cleared at the timeout; these are new reports).
-    uint32_t before_sacked = mss;
+    // Sending again after a timeout: a segment whose start the peer SACKed
+    // since is skipped (the scoreboard was cleared at the timeout; these
+    // are new reports). One SACKed only in part goes whole, as Linux's.
     if (snd_nxt_ < snd_max_ && !scoreboard_.empty()) {
       const SeqNumber skip = scoreboard_.sacked_end(snd_nxt_);
       if (skip != snd_nxt_) {
         snd_nxt_ = skip;
         continue;
       }
-      if (const auto hole = scoreboard_.next_hole(snd_nxt_, mss)) before_sacked = hole->length;
     }
     const auto in_flight = static_cast<uint32_t>(snd_nxt_ - snd_una_);
     const uint32_t window = std::min(congestion_.cwnd(), snd_wnd_);
     const uint32_t usable = window > in_flight ? window - in_flight : 0;
-    const uint32_t length = std::min({mss, unsent, usable, before_sacked});
+    const uint32_t length = std::min({mss, unsent, usable});
     if (length == 0) break;
     if (length < mss) {
-      if (length < unsent && length < max_snd_wnd_ / 2 && length != before_sacked)
-        break;  // sender-side SWS avoidance (a hole before SACKed data goes as it is)
+      if (length < unsent && length < max_snd_wnd_ / 2) break;  // sender-side SWS avoidance
       // Nagle, in Minshall's form as Linux has it: a small segment waits
       // while an earlier small one is unacknowledged.
       // (Retransmissions go regardless.)
