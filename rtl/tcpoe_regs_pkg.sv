@@ -164,10 +164,15 @@ package tcpoe_regs_pkg;
   localparam int unsigned CNT_RX_COMPLETIONS_IDX    = 10;
   localparam int unsigned CNT_INTERRUPTS_IDX        = 11;
 
-  // TX_DESC ring entry: the TX descriptor, the payload address in its reserved octets
-  localparam int unsigned TX_RING_ENTRY_LEN        = 64;
-  localparam int unsigned TX_RING_PAYLOAD_ADDR_OFF = 56;
-  localparam int unsigned TX_RING_PAYLOAD_ADDR_LEN = 8;
+  // TX_DESC ring entry: the TX descriptor, then the gather list at TX_RING_PARTS_OFF, part k at TX_RING_PARTS_OFF + k * TX_RING_PART_SIZE (fields relative to the part)
+  localparam int unsigned TX_RING_ENTRY_LEN     = 128;
+  localparam int unsigned TX_RING_PARTS_OFF     = 64;
+  localparam int unsigned TX_RING_PART_SIZE     = 16;
+  localparam int unsigned TX_RING_MAX_PARTS     = 4;
+  localparam int unsigned TX_RING_PART_ADDR_OFF = 0;
+  localparam int unsigned TX_RING_PART_ADDR_LEN = 8;
+  localparam int unsigned TX_RING_PART_LEN_OFF  = 8;
+  localparam int unsigned TX_RING_PART_LEN_LEN  = 2;
 
   // RX_BUF ring entry
   localparam int unsigned RX_BUF_ENTRY_LEN = 16;

@@ -322,9 +322,14 @@ std::vector<Section> device_sections() {
       Section("Ring blocks: RING_BASE + ring * RING_STRIDE + RING_<reg>_OFF", {ring_rows}),
       Section("Interrupt moderation and the MSI-X table, per vector", {irq_rows}),
       Section("Counters: CNT_BASE + 4 * index", {counter_rows}),
-      Section("TX_DESC ring entry: the TX descriptor, the payload address in its reserved octets",
+      Section("TX_DESC ring entry: the TX descriptor, then the gather list at TX_RING_PARTS_OFF, "
+              "part k at TX_RING_PARTS_OFF + k * TX_RING_PART_SIZE (fields relative to the part)",
               {value("TX_RING_ENTRY_LEN", d::tx_ring::kEntrySize),
-               field("TX_RING_PAYLOAD_ADDR", d::tx_ring::kPayloadAddr)}),
+               value("TX_RING_PARTS_OFF", d::tx_ring::kPartsOffset),
+               value("TX_RING_PART_SIZE", d::tx_ring::kPartSize),
+               value("TX_RING_MAX_PARTS", d::tx_ring::kMaxParts),
+               field("TX_RING_PART_ADDR", d::tx_ring::kPartAddr),
+               field("TX_RING_PART_LEN", d::tx_ring::kPartLen)}),
       Section("RX_BUF ring entry",
               {value("RX_BUF_ENTRY_LEN", d::rx_buf::kEntrySize),
                field("RX_BUF_ADDR", d::rx_buf::kAddr), field("RX_BUF_LEN", d::rx_buf::kLen)}),
@@ -473,12 +478,22 @@ bool generate_device_doc(std::ostream& out) {
   field_table(
       out, "TX_DESC entry", d::tx_ring::kEntrySize,
       {{"the TX descriptor (docs/descriptors.md), octets 0..55", Field{0, txdesc::kReservedOffset}},
-       {"payload address in host memory", d::tx_ring::kPayloadAddr}},
-      "The builder ignores the descriptor's reserved octets; the DMA engine reads "
-      "`payload_len` octets of payload from the payload address, which must be aligned to 64 "
-      "octets when `payload_len` is not zero (otherwise the completion says DESC_REJECTED). A "
-      "`payload_len` above the device's largest payload completes with PAYLOAD_TOO_LONG. "
-      "Neither is read or sent.");
+       {"reserved, zero", Field{txdesc::kReservedOffset, 8}},
+       {"part 0: host address of its first octet", d::tx_ring::part_addr(0)},
+       {"part 0: length in octets", d::tx_ring::part_len(0)},
+       {"part 1: host address", d::tx_ring::part_addr(1)},
+       {"part 1: length", d::tx_ring::part_len(1)},
+       {"part 2: host address", d::tx_ring::part_addr(2)},
+       {"part 2: length", d::tx_ring::part_len(2)},
+       {"part 3: host address", d::tx_ring::part_addr(3)},
+       {"part 3: length", d::tx_ring::part_len(3)}},
+      "The builder ignores octets 56..127. The gather list says where the descriptor's "
+      "`payload_len` octets (its stream options, then its payload) are in host memory: the DMA "
+      "engine reads the parts in order, each from any octet address, skipping parts of length "
+      "0, and joins them into one packet for the builder. Octets 10..15 of each part are "
+      "reserved (zero). Lengths that do not add up to `payload_len` complete with "
+      "DESC_REJECTED; a `payload_len` above the device's largest payload with "
+      "PAYLOAD_TOO_LONG. Neither is read or sent.");
   field_table(out, "RX_BUF entry", d::rx_buf::kEntrySize,
               {{"buffer address", d::rx_buf::kAddr}, {"buffer length", d::rx_buf::kLen}},
               "Octets 12..15 are reserved (zero). A frame longer than its buffer is dropped and "

@@ -3,6 +3,7 @@
 // overlapping, and the helpers that compute offsets agree with the map the
 // generator, the docs and the model read.
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <map>
@@ -103,7 +104,9 @@ TEST_CASE("each side of a ring owns one index: the other side's is read-only", "
 TEST_CASE("ring entries and completions: fields fit their record and never overlap",
           "[wire][device]") {
   check_record("TX_DESC entry", d::tx_ring::kEntrySize,
-               {Field{0, txdesc::kReservedOffset}, d::tx_ring::kPayloadAddr});
+               {Field{0, txdesc::kReservedOffset}, d::tx_ring::part_addr(0), d::tx_ring::part_len(0),
+                d::tx_ring::part_addr(1), d::tx_ring::part_len(1), d::tx_ring::part_addr(2),
+                d::tx_ring::part_len(2), d::tx_ring::part_addr(3), d::tx_ring::part_len(3)});
   check_record("RX_BUF entry", d::rx_buf::kEntrySize, {d::rx_buf::kAddr, d::rx_buf::kLen});
   check_record("TX completion", d::tx_compl::kEntrySize,
                {d::tx_compl::kDescIndex, d::tx_compl::kStatus, d::tx_compl::kTimestamp,
@@ -114,9 +117,13 @@ TEST_CASE("ring entries and completions: fields fit their record and never overl
   // The phase bit sits in the record's last octet, which the device writes last.
   CHECK(d::tx_compl::kFlags.end() == d::tx_compl::kEntrySize);
   CHECK(d::rx_compl::kFlags.end() == d::rx_compl::kEntrySize);
-  // The RX descriptor is carried whole; the TX ring entry is the TX descriptor.
+  // The RX descriptor is carried whole; the TX ring entry starts with the TX
+  // descriptor, its gather list after it.
   CHECK(d::rx_compl::kRxDesc.size == rx_desc::kSize);
-  CHECK(d::tx_ring::kEntrySize == txdesc::kSize);
+  CHECK(d::tx_ring::kPartsOffset == txdesc::kSize);
+  CHECK(d::tx_ring::part_len(d::tx_ring::kMaxParts - 1).end() <= d::tx_ring::kEntrySize);
+  // A part's length field holds the largest payload_len.
+  CHECK(d::tx_ring::kPartLen.size == txdesc::kPayloadLen.size);
   // Every entry size is a power of two that divides a 4 KiB page, so no entry
   // straddles a page and ring bases aligned to 64 octets align every entry.
   for (uint16_t size : {d::tx_ring::kEntrySize, d::rx_buf::kEntrySize, d::tx_compl::kEntrySize,
@@ -126,7 +133,7 @@ TEST_CASE("ring entries and completions: fields fit their record and never overl
   }
 }
 
-TEST_CASE("a payload address in the TX ring entry leaves the descriptor's fields as they were",
+TEST_CASE("the TX ring entry's gather list leaves the descriptor's fields as they were",
           "[wire][device]") {
   TxDescriptor desc;
   desc.seq = 0x01020304;
@@ -134,11 +141,23 @@ TEST_CASE("a payload address in the TX ring entry leaves the descriptor's fields
   desc.payload_len = 1460;
   desc.window_scale = 7;
   desc.has_window_scale = true;
-  TxDescriptorBytes entry = pack(desc);
+  const TxDescriptorBytes packed = pack(desc);
+  std::array<uint8_t, d::tx_ring::kEntrySize> entry{};
+  std::copy(packed.begin(), packed.end(), entry.begin());
   const uint64_t addr = 0x0011223344556677ull;
-  for (int i = 0; i < 8; ++i)
-    entry[d::tx_ring::kPayloadAddr.offset + i] = static_cast<uint8_t>(addr >> (56 - 8 * i));
-  CHECK(unpack(entry) == desc);
-  CHECK(entry[d::tx_ring::kPayloadAddr.offset] == 0x00);  // big-endian, like every record
-  CHECK(entry[d::tx_ring::kPayloadAddr.end() - 1] == 0x77);
+  for (unsigned k = 0; k < d::tx_ring::kMaxParts; ++k) {
+    for (int i = 0; i < 8; ++i)
+      entry[d::tx_ring::part_addr(k).offset + i] = static_cast<uint8_t>((addr + k) >> (56 - 8 * i));
+    entry[d::tx_ring::part_len(k).offset] = 0x05;
+    entry[d::tx_ring::part_len(k).offset + 1] = static_cast<uint8_t>(0xb4 + k);
+  }
+  TxDescriptorBytes back{};
+  std::copy(entry.begin(), entry.begin() + txdesc::kSize, back.begin());
+  CHECK(unpack(back) == desc);
+  CHECK(entry[d::tx_ring::part_addr(0).offset] == 0x00);  // big-endian, like every record
+  CHECK(entry[d::tx_ring::part_addr(0).end() - 1] == 0x77);
+  CHECK(entry[d::tx_ring::part_addr(3).end() - 1] == 0x7a);
+  CHECK(d::tx_ring::part_len(2).offset == 64 + 2 * 16 + 8);
+  // Nothing of the gather list lands in the descriptor's octets.
+  CHECK(d::tx_ring::part_addr(0).offset >= txdesc::kSize);
 }

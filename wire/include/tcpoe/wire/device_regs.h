@@ -335,14 +335,31 @@ static_assert(sizeof(kDmaSourceNames) / sizeof(kDmaSourceNames[0]) ==
 // ---------------------------------------------------------------------------
 // Ring entries in host memory (big-endian fields, see the top of this file)
 
-// TX_DESC ring: the 64-octet TX descriptor (tx_descriptor.h) as the builder
-// takes it, with the payload's host address in octets the builder ignores.
+// TX_DESC ring: 128 octets per entry. Octets 0..55 are the TX descriptor
+// (tx_descriptor.h) as the builder takes it; 56..63 are reserved (zero);
+// 64..127 are the gather list: kMaxParts parts, each a host address (any
+// octet address) and a length. The device reads the parts in order, skipping
+// those of length 0, and their octets, one after the other, are the
+// descriptor's `payload_len` octets (the stream options, then the payload):
+// the driver sends a segment straight from its send buffer, in two parts
+// across the buffer's wrap, after a part holding its SACK blocks. The lengths
+// must add up to `payload_len`, else the descriptor is rejected.
 namespace tx_ring {
-constexpr uint16_t kEntrySize = txdesc::kSize;
-constexpr Field kPayloadAddr{56, 8};  // where payload_len octets of payload are read; aligned to
-                                      // 64 octets, else the descriptor is rejected
-static_assert(kPayloadAddr.offset >= txdesc::kReservedOffset && kPayloadAddr.end() == kEntrySize,
-              "the payload address lives in the descriptor's reserved octets");
+constexpr uint16_t kEntrySize = 128;
+constexpr uint16_t kPartsOffset = 64;
+constexpr uint16_t kPartSize = 16;
+constexpr unsigned kMaxParts = 4;
+constexpr Field kPartAddr{0, 8};  // within a part: its first octet's host address, any alignment
+constexpr Field kPartLen{8, 2};   // within a part: octets; 10..15 reserved, zero
+// Part k's fields within the entry.
+constexpr Field part_addr(unsigned k) {
+  return Field{static_cast<uint16_t>(kPartsOffset + k * kPartSize + kPartAddr.offset), kPartAddr.size};
+}
+constexpr Field part_len(unsigned k) {
+  return Field{static_cast<uint16_t>(kPartsOffset + k * kPartSize + kPartLen.offset), kPartLen.size};
+}
+static_assert(kPartsOffset >= txdesc::kSize && kPartsOffset + kMaxParts * kPartSize == kEntrySize,
+              "the gather list fills the entry after the descriptor");
 }  // namespace tx_ring
 
 // RX_BUF ring: one empty buffer per entry.
