@@ -1,8 +1,9 @@
 // The DMA engine's command checker and burst cutter, shared by its read and
 // write masters. A command (host address, length in octets) is fine when the
-// address is aligned to DATA_W/8 octets and the length is 1..MAX_LEN; `ok`
-// and `beats` (full beats it covers) say so, combinationally, for the command
-// on the inputs. Loaded (`load`, fine commands only), it is cut into INCR
+// length is 1..MAX_LEN and the address is aligned to DATA_W/8 octets (any
+// address with ANY_ADDR: the read master, which reads from the address
+// rounded down to the beat); `ok` and `beats` (the full beats its octets
+// touch) say so, combinationally, for the command on the inputs. Loaded (`load`, fine commands only), it is cut into INCR
 // bursts of at most MAX_BURST beats, none crossing a 4 KB boundary, each the
 // longest the rules allow: `busy` while bursts are left, the next one on
 // addr/len (AXI's AxADDR/AxLEN) and `last` for the command's last; `take`
@@ -10,7 +11,8 @@
 module tcpoe_dma_bursts #(
   parameter int DATA_W    = 64,
   parameter int MAX_LEN   = 9216 + 64,
-  parameter int MAX_BURST = 64
+  parameter int MAX_BURST = 64,
+  parameter bit ANY_ADDR  = 1'b0
 ) (
   input  logic                              clk,
   input  logic                              rst,  // synchronous, active high
@@ -39,8 +41,9 @@ module tcpoe_dma_bursts #(
   logic [BEATS_W-1:0]               burst;
 
   always_comb begin
-    ok = cmd_addr[LANE_W-1:0] == '0 && cmd_len != '0 && cmd_len <= LEN_W'(MAX_LEN);
-    beats = BEATS_W'(({1'b0, cmd_len} + (LEN_W + 1)'(BYTES - 1)) >> LANE_W);
+    ok = (ANY_ADDR || cmd_addr[LANE_W-1:0] == '0) && cmd_len != '0 && cmd_len <= LEN_W'(MAX_LEN);
+    beats = BEATS_W'(({1'b0, cmd_len} + (LEN_W + 1)'(cmd_addr[LANE_W-1:0]) +
+                      (LEN_W + 1)'(BYTES - 1)) >> LANE_W);
   end
 
   // The next burst: what is left, up to MAX_BURST and the 4 KB boundary.
@@ -63,7 +66,7 @@ module tcpoe_dma_bursts #(
       left_q <= '0;
     end else if (load) begin
       busy_q <= 1'b1;
-      addr_q <= cmd_addr;
+      addr_q <= {cmd_addr[tcpoe_dev_pkg::ADDR_W-1:LANE_W], LANE_W'(0)};
       left_q <= beats;
     end else if (take) begin
       busy_q <= !last;

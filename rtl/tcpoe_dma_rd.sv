@@ -1,16 +1,21 @@
 // The DMA engine's read side: an AXI4 read master that fetches host memory
 // for its clients. A command (host address, length in octets, tag) in; the
-// octets out on m_axis in command order, packed from lane 0, every beat but
-// the command's last keeping all lanes, tlast on its last beat, tuser = its
-// tag; then one status per command, in the same order (tag, error).
+// octets out on m_axis in command order, each in its memory lane (octet a on
+// lane a mod DATA_W/8): the first beat keeps the lanes from the address's
+// lane up, the last beat the lanes up to the lane of the command's last
+// octet, every beat between all lanes; tlast on its last beat, tuser = its
+// tag; then one status per command, in the same order (tag, error). A
+// command aligned to DATA_W/8 octets is thus packed from lane 0.
 //
-// Commands: the address must be aligned to DATA_W/8 octets and the length be
-// 1..MAX_LEN; any other command is refused: its status says error, it reads
-// nothing and sends no beat. A command is cut into INCR bursts of full beats
-// (ARSIZE = DATA_W/8 octets) of at most MAX_BURST beats, none crossing a 4 KB
-// boundary (AXI forbids it); the octets past the length in the last beat are
-// read but not kept. An RRESP of SLVERR or DECERR on any beat makes the
-// command's status an error; its beats are still sent as they came.
+// Commands: any address, a length of 1..MAX_LEN; a longer or empty command is
+// refused: its status says error, it reads nothing and sends no beat. A
+// command reads from its address rounded down to the beat, the
+// ceil((address mod DATA_W/8 + length) / (DATA_W/8)) beats its octets touch,
+// cut into INCR bursts of full beats (ARSIZE = DATA_W/8 octets) of at most
+// MAX_BURST beats, none crossing a 4 KB boundary (AXI forbids it); the octets
+// of those beats outside the command are read but not kept. An RRESP of
+// SLVERR or DECERR on any beat makes the command's status an error; its beats
+// are still sent as they came.
 //
 // IDs: every burst carries the same ARID (0), so the slave returns the bursts
 // in the order they were asked for (AXI keeps one ID's responses in order)
@@ -85,8 +90,8 @@ module tcpoe_dma_rd #(
   localparam int BEATS_W  = LEN_W;  // a command's beats, never more than its octets
   localparam int OUT_W    = $clog2(OUTSTANDING + 1);
   localparam int DEPTH    = OUTSTANDING;  // commands waiting for their data
-  // A command waiting for its data: refused, tag, beats, octets in its last beat (0: all).
-  localparam int REC_W    = 1 + TAG_W + BEATS_W + LANE_W;
+  // A command waiting for its data: refused, tag, beats, its first and last octets' lanes.
+  localparam int REC_W    = 1 + TAG_W + BEATS_W + 2 * LANE_W;
 
   // ---- Commands taken: checked, queued for the R side, cut into bursts.
   logic                     cmd_ok, cmd_take, ar_busy, rec_full, rec_pop;
@@ -100,7 +105,7 @@ module tcpoe_dma_rd #(
   assign cmd_take = cmd_valid && cmd_ready;
 
   /* verilator lint_off PINCONNECTEMPTY */  // the last burst needs no mark here
-  tcpoe_dma_bursts #(.DATA_W(DATA_W), .MAX_LEN(MAX_LEN), .MAX_BURST(MAX_BURST)) u_bursts (
+  tcpoe_dma_bursts #(.DATA_W(DATA_W), .MAX_LEN(MAX_LEN), .MAX_BURST(MAX_BURST), .ANY_ADDR(1'b1)) u_bursts (
     .clk, .rst, .cmd_addr, .cmd_len, .ok(cmd_ok), .beats(cmd_beats),
     .load(cmd_take && cmd_ok), .busy(ar_busy), .addr(m_axi_araddr), .len(m_axi_arlen),
     .last(), .take(ar_take));
@@ -120,21 +125,25 @@ module tcpoe_dma_rd #(
   end
 
   // ---- The commands waiting for their data, oldest first.
+  logic [LANE_W-1:0] cmd_end_lane;
+  assign cmd_end_lane = cmd_addr[LANE_W-1:0] + cmd_len[LANE_W-1:0] - LANE_W'(1);
+
   tcpoe_fifo #(.W(REC_W), .DEPTH(DEPTH)) u_waiting (
-    .clk, .rst, .push(cmd_take), .push_data({!cmd_ok, cmd_tag, cmd_beats, cmd_len[LANE_W-1:0]}),
+    .clk, .rst, .push(cmd_take),
+    .push_data({!cmd_ok, cmd_tag, cmd_beats, cmd_addr[LANE_W-1:0], cmd_end_lane}),
     .pop(rec_pop), .head(rec_head), .count(rec_count), .full(rec_full));
 
   // ---- R to m_axis: the oldest command's beats, then its status.
   logic                     head_valid, head_refused;
   logic [TAG_W-1:0]         head_tag;
   logic [BEATS_W-1:0]       head_beats;
-  logic [LANE_W-1:0]        head_last_octets;
+  logic [LANE_W-1:0]        head_first_lane, head_end_lane;
   logic [BEATS_W-1:0]       r_beat_q;       // beats of the head sent
   logic                     r_error_q;      // an error response among them
   logic                     head_last_beat, sts_free, beat_take, status_set;
 
   assign head_valid = rec_count != '0;
-  assign {head_refused, head_tag, head_beats, head_last_octets} = rec_head;
+  assign {head_refused, head_tag, head_beats, head_first_lane, head_end_lane} = rec_head;
   assign head_last_beat = r_beat_q == head_beats - BEATS_W'(1);
   // sts_free is registered only, so m_axis_tvalid never falls before its handshake.
 
@@ -143,8 +152,9 @@ module tcpoe_dma_rd #(
   assign m_axis_tdata  = m_axi_rdata;
   assign m_axis_tlast  = head_last_beat;
   assign m_axis_tuser  = head_tag;
-  assign m_axis_tkeep  = head_last_beat && head_last_octets != '0 ?
-                         ~({BYTES{1'b1}} << head_last_octets) : {BYTES{1'b1}};
+  assign m_axis_tkeep  = (r_beat_q == '0 ? {BYTES{1'b1}} << head_first_lane : {BYTES{1'b1}}) &
+                         (head_last_beat ? {BYTES{1'b1}} >> (LANE_W'(BYTES - 1) - head_end_lane)
+                                         : {BYTES{1'b1}});
   assign beat_take = m_axis_tvalid && m_axis_tready;
   assign r_burst_done = beat_take && m_axi_rlast;
 

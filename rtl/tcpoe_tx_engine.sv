@@ -7,18 +7,26 @@
 // channel's responses come back in order.
 //
 // The path, in descriptor order throughout:
-//   fetch    (tcpoe_tx_fetch) batches of up to FETCH_BATCH TXD entries, room
-//            claimed before the read; TXD CONS moves when a batch's read is
-//            answered (the entries are then the engine's).
+//   fetch    (tcpoe_tx_fetch) batches of up to FETCH_BATCH 128-octet TXD
+//            entries (the descriptor, then a gather list of 4 parts: host
+//            address, length), room claimed before the read; TXD CONS moves
+//            when a batch's read is answered (the entries are then the
+//            engine's).
 //   check    each descriptor: payload_len > MAX_PAYLOAD: PAYLOAD_TOO_LONG;
-//            payload_len > 0 and its payload address (octets 56..63) not
-//            64-aligned: DESC_REJECTED; its fetch failed: DMA_ERROR; none of
-//            these are read or sent. Otherwise its payload (payload_len > 0)
-//            is read into the payload queue, room for all of it claimed
-//            before the read, so no read data ever waits on AXI.
-//   release  once its payload read is answered: OK, the descriptor goes to
-//            the builder and its payload follows from the queue; failed
-//            (SLVERR/DECERR): its payload is dropped, DMA_ERROR, not sent.
+//            the parts' lengths not adding up to payload_len: DESC_REJECTED;
+//            its fetch failed: DMA_ERROR; none of these are read or sent.
+//            Otherwise each part of nonzero length is read, in order, one
+//            read each from any octet address (a tag bit marks the last),
+//            room for the packed payload (ceil(payload_len / (DATA_W/8))
+//            beats) claimed in the payload queue with the first read, so no
+//            read data ever waits long on AXI.
+//   gather   (tcpoe_tx_gather) the parts' beats, octets in their memory
+//            lanes, joined into one packet packed from lane 0, into the
+//            payload queue.
+//   release  once its reads are answered: all OK, the descriptor goes to the
+//            builder and its payload follows from the queue; one failed
+//            (SLVERR/DECERR): the whole payload is dropped, DMA_ERROR (the
+//            error register: the first failed part's address), not sent.
 //   outcome  the builder, for each descriptor it took, in order: the frame's
 //            last beat left (OK), or stat_bad_desc or stat_bad_payload moved
 //            (DESC_REJECTED: e.g. window scale above 14).
@@ -45,14 +53,17 @@
 // m_axis_tx; cnt_desc_rejected per completion with DESC_REJECTED or
 // PAYLOAD_TOO_LONG, as it is taken for writing; cnt_tx_completions with
 // compl_event, per completion answered OK. dma_err_*: one pulse per failed
-// command (a TXD fetch, a payload read, a completion write, a write-back)
-// with its host address; a failed completion write still moves TXC PROD (its
+// command (a TXD fetch, a descriptor's part reads, a completion write, a
+// write-back) with its host address; a failed completion write still moves TXC PROD (its
 // entry is lost, the error register says where).
 //
 // Timing: m_axis_tx is the builder's port (3 cycles from a descriptor to its
-// first beat), gated only while stopping; read data is always taken (rready
-// follows the slave, no wait states from the engine); a descriptor reaches
-// the builder at the earliest the cycle after its payload read's status, its
+// first beat), gated only while stopping; read data is taken as it comes
+// (rready follows the slave) but for one clock at the end of a payload whose
+// last octets need one more packed beat (the gather holds its input); a
+// packed beat reaches the payload queue one clock after its last octets; a
+// descriptor reaches the builder at the earliest the cycle after its last
+// part read's status, its
 // payload from the payload queue (a block RAM with a registered read) behind
 // it; a completion's write
 // is asked for 3 cycles after its frame's last beat when the writer is free,
@@ -61,7 +72,8 @@
 // write-backs alike.
 //
 // Limits: at most 2 * FETCH_BATCH descriptors fetched and not yet released,
-// DMA_OUTSTANDING payload reads between check and release, room for two
+// DMA_OUTSTANDING descriptors with part reads between check and release,
+// DMA_OUTSTANDING + 2 part reads asked for and not answered, room for two
 // largest payloads in the payload queue (block RAM), 8 descriptors in the
 // builder or waiting for their completion.
 module tcpoe_tx_engine #(
@@ -177,21 +189,23 @@ module tcpoe_tx_engine #(
   end
 
   // ================================================================ DMA read master
-  logic                  rd_cmd_valid, rd_cmd_ready, rd_cmd_tag;
+  logic                  rd_cmd_valid, rd_cmd_ready;
   logic [ADDR_W-1:0]     rd_cmd_addr;
   logic [RD_LEN_W-1:0]   rd_cmd_len;
-  logic                  rd_valid, rd_last, rd_tag, rd_sts_valid, rd_sts_tag, rd_sts_error;
+  // A read's tag: {the descriptor's last payload read, a fetch}.
+  logic [1:0]            rd_cmd_tag, rd_tag, rd_sts_tag;
+  logic                  rd_valid, rd_ready, rd_last, rd_sts_valid, rd_sts_error;
   logic [DATA_W-1:0]     rd_data;
   logic [BYTES-1:0]      rd_keep;
   logic [RD_OPEN_W-1:0]  rd_open_q;  // commands taken, status not back
-  localparam logic TAG_FETCH = 1'b1, TAG_PAYLOAD = 1'b0;
+  logic                  rd_fetch, rd_pay_sts, gather_ready;
 
   tcpoe_dma_rd #(.DATA_W(DATA_W), .MAX_LEN(RD_MAX_LEN), .MAX_BURST(DMA_MAX_BURST),
-                 .OUTSTANDING(DMA_OUTSTANDING), .TAG_W(1), .ID_W(ID_W)) u_rd (
+                 .OUTSTANDING(DMA_OUTSTANDING), .TAG_W(2), .ID_W(ID_W)) u_rd (
     .clk, .rst(rst_int),
     .cmd_valid(rd_cmd_valid), .cmd_ready(rd_cmd_ready), .cmd_addr(rd_cmd_addr),
     .cmd_len(rd_cmd_len), .cmd_tag(rd_cmd_tag),
-    .m_axis_tvalid(rd_valid), .m_axis_tready(1'b1), .m_axis_tdata(rd_data),
+    .m_axis_tvalid(rd_valid), .m_axis_tready(rd_ready), .m_axis_tdata(rd_data),
     .m_axis_tkeep(rd_keep), .m_axis_tlast(rd_last), .m_axis_tuser(rd_tag),
     .sts_valid(rd_sts_valid), .sts_ready(1'b1), .sts_tag(rd_sts_tag), .sts_error(rd_sts_error),
     .m_axi_arvalid, .m_axi_arready, .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize,
@@ -200,14 +214,18 @@ module tcpoe_tx_engine #(
 
   // Fetches first (they claim room for a whole batch, so they cannot take
   // every turn), then payload reads.
-  logic                fetch_valid, fetch_take, pay_valid, pay_take;
+  logic                fetch_valid, fetch_take, pay_valid, pay_take, pay_final;
   logic [ADDR_W-1:0]   fetch_addr, pay_addr;
   logic [RD_LEN_W-1:0] fetch_len, pay_len;
 
   assign rd_cmd_valid = fetch_valid || pay_valid;
   assign rd_cmd_addr  = fetch_valid ? fetch_addr : pay_addr;
   assign rd_cmd_len   = fetch_valid ? fetch_len : pay_len;
-  assign rd_cmd_tag   = fetch_valid ? TAG_FETCH : TAG_PAYLOAD;
+  assign rd_cmd_tag   = fetch_valid ? 2'b01 : {pay_final, 1'b0};
+  // Fetch beats are always taken; payload beats when the gather takes them.
+  assign rd_fetch     = rd_tag[0];
+  assign rd_ready     = rd_fetch || gather_ready;
+  assign rd_pay_sts   = rd_sts_valid && !rd_sts_tag[0];
   assign fetch_take   = fetch_valid && rd_cmd_ready;
   assign pay_take     = pay_valid && !fetch_valid && rd_cmd_ready;
   assign rd_busy      = rd_open_q != '0;
@@ -220,7 +238,8 @@ module tcpoe_tx_engine #(
   // ================================================================ fetch
   logic                 ent_valid, ent_bad, ent_take, desc_valid, desc_release;
   logic [15:0]          ent_plen;
-  logic [ADDR_W-1:0]    ent_paddr, fetch_err_addr;
+  logic [ADDR_W-1:0]    fetch_err_addr;
+  logic [4*(ADDR_W+16)-1:0] ent_parts;
   logic [DESC_BITS-1:0] desc;
   logic                 fetch_err, txd_cons_moved;
   logic [tcpoe_dev_pkg::INDEX_W-1:0] txd_cons_q;
@@ -230,9 +249,9 @@ module tcpoe_tx_engine #(
     .clk, .rst(rst_int), .run(!halt), .base(txd.base), .size_log2(txd.size_log2),
     .prod(txd.host_idx), .cons(txd_cons_q), .cons_moved(txd_cons_moved),
     .cmd_valid(fetch_valid), .cmd_take(fetch_take), .cmd_addr(fetch_addr), .cmd_len(fetch_len),
-    .beat_valid(rd_valid && rd_tag == TAG_FETCH), .beat_data(rd_data),
-    .sts_valid(rd_sts_valid && rd_sts_tag == TAG_FETCH), .sts_error(rd_sts_error),
-    .entry_valid(ent_valid), .entry_plen(ent_plen), .entry_paddr(ent_paddr), .entry_bad(ent_bad),
+    .beat_valid(rd_valid && rd_fetch), .beat_data(rd_data),
+    .sts_valid(rd_sts_valid && rd_sts_tag[0]), .sts_error(rd_sts_error),
+    .entry_valid(ent_valid), .entry_plen(ent_plen), .entry_parts(ent_parts), .entry_bad(ent_bad),
     .entry_take(ent_take),
     .desc_valid(desc_valid), .desc(desc), .desc_release(desc_release),
     .err_valid(fetch_err), .err_addr(fetch_err_addr));
@@ -240,62 +259,129 @@ module tcpoe_tx_engine #(
   assign txd_cons = txd.enable ? txd_cons_q : '0;
 
   // ================================================================ check
-  // Each entry in turn: refused, or its payload read asked for.
-  logic             chk_too_long, chk_misaligned, chk_read, chk_refused, chk_full;
+  // Each entry in turn: refused, or its parts read, one read per part of
+  // nonzero length, in order (part_q: the next part to look at).
+  localparam int PARTS = tcpoe_regs_pkg::TX_RING_MAX_PARTS;
+  localparam int PART_W = ADDR_W + 16;
+  logic             chk_too_long, chk_mismatch, chk_read, chk_refused, chk_full;
   logic [1:0]       chk_status;
   logic [PQ_W-1:0]  pq_claimed_q;
-  logic [31:0]      chk_beats;
+  logic [31:0]      chk_beats, parts_sum;
+  logic [1:0]       part_q, part_cur;
+  logic             part_more, part_any, claimed_entry_q, pa_full;
+  logic [ADDR_W-1:0] part_addr [PARTS];
+  logic [15:0]      part_len [PARTS];
 
   always_comb begin
-    chk_too_long   = 32'(ent_plen) > MAX_PAYLOAD;
-    chk_misaligned = ent_plen != '0 && ent_paddr[5:0] != '0;
-    chk_refused    = ent_bad || chk_too_long || chk_misaligned;
-    chk_read       = !chk_refused && ent_plen != '0;
-    chk_status     = ent_bad ? ST_DMA_ERROR : chk_too_long ? ST_TOO_LONG :
-                     chk_misaligned ? ST_REJECTED : ST_OK;
-    chk_beats      = (32'(ent_plen) + BYTES - 1) / BYTES;
+    parts_sum = '0;
+    for (int k = 0; k < PARTS; k++) begin
+      part_addr[k] = ent_parts[k*PART_W +: ADDR_W];
+      part_len[k]  = ent_parts[k*PART_W + ADDR_W +: 16];
+      parts_sum    = parts_sum + 32'(part_len[k]);
+    end
+    chk_too_long = 32'(ent_plen) > MAX_PAYLOAD;
+    chk_mismatch = parts_sum != 32'(ent_plen);
+    chk_refused  = ent_bad || chk_too_long || chk_mismatch;
+    chk_read     = !chk_refused && ent_plen != '0;
+    chk_status   = ent_bad ? ST_DMA_ERROR : chk_too_long ? ST_TOO_LONG :
+                   chk_mismatch ? ST_REJECTED : ST_OK;
+    chk_beats    = (32'(ent_plen) + BYTES - 1) / BYTES;
+    // The part to read now: the first nonzero one from part_q; any after it?
+    // (Walked down: a part found when one was found already has one after it.)
+    part_cur  = part_q;
+    part_more = 1'b0;
+    part_any  = 1'b0;
+    for (int k = PARTS - 1; k >= 0; k--)
+      if (2'(k) >= part_q && part_len[k] != '0) begin
+        part_more = part_any;
+        part_any = 1'b1;
+        part_cur = 2'(k);
+      end
   end
 
-  assign pay_valid = !halt && ent_valid && !chk_full && chk_read &&
-                     32'(pq_claimed_q) + chk_beats <= PQ_DEPTH;
-  assign pay_addr  = ent_paddr;
-  assign pay_len   = RD_LEN_W'(ent_plen);
-  assign ent_take  = !halt && ent_valid && !chk_full && (chk_read ? pay_take : 1'b1);
+  // The payload queue's room for all the packed beats is claimed with the
+  // entry's first read.
+  assign pay_valid = !halt && ent_valid && !chk_full && chk_read && !pa_full &&
+                     (claimed_entry_q || 32'(pq_claimed_q) + chk_beats <= PQ_DEPTH);
+  assign pay_addr  = part_addr[part_cur];
+  assign pay_len   = RD_LEN_W'(part_len[part_cur]);
+  assign pay_final = !part_more;
+  assign ent_take  = !halt && ent_valid && !chk_full && (chk_read ? pay_take && pay_final : 1'b1);
 
-  // Checked descriptors: refused (and why), or with a payload read, or with none.
+  always_ff @(posedge clk) begin
+    if (rst_int) begin
+      part_q <= '0;
+      claimed_entry_q <= 1'b0;
+    end else if (pay_take) begin
+      part_q <= pay_final ? '0 : part_cur + 2'd1;
+      claimed_entry_q <= !pay_final;
+    end
+  end
+
+  // Checked descriptors: refused (and why), or with payload reads, or with none.
   logic              rel_refused, rel_read;
   logic [1:0]        rel_status;
-  logic [ADDR_W-1:0] rel_paddr;
   logic [$clog2(CHECKED + 1)-1:0] chk_count;
 
-  tcpoe_fifo #(.W(1 + 2 + 1 + ADDR_W), .DEPTH(CHECKED)) u_checked (
-    .clk, .rst(rst_int), .push(ent_take), .push_data({chk_refused, chk_status, chk_read, ent_paddr}),
-    .pop(desc_release), .head({rel_refused, rel_status, rel_read, rel_paddr}), .count(chk_count),
+  tcpoe_fifo #(.W(1 + 2 + 1), .DEPTH(CHECKED)) u_checked (
+    .clk, .rst(rst_int), .push(ent_take), .push_data({chk_refused, chk_status, chk_read}),
+    .pop(desc_release), .head({rel_refused, rel_status, rel_read}), .count(chk_count),
     .full(chk_full));
 
   // ================================================================ payload queue
-  logic                        pq_pop, pq_valid, pq_last;
-  logic [DATA_W-1:0]           pq_data;
-  logic [BYTES-1:0]            pq_keep;
+  // The parts' beats, joined and packed from lane 0 (tcpoe_tx_gather), one
+  // packet per descriptor.
+  logic                        pq_pop, pq_valid, pq_last, g_valid, g_last;
+  logic [DATA_W-1:0]           pq_data, g_data;
+  logic [BYTES-1:0]            pq_keep, g_keep;
   logic [$clog2(PQ_DEPTH+1)-1:0] pq_count;
 
+  tcpoe_tx_gather #(.DATA_W(DATA_W)) u_gather (
+    .clk, .rst(rst_int),
+    .s_valid(rd_valid && !rd_fetch), .s_ready(gather_ready), .s_data(rd_data), .s_keep(rd_keep),
+    .s_last(rd_last && rd_tag[1]),
+    .m_valid(g_valid), .m_ready(1'b1), .m_data(g_data), .m_keep(g_keep), .m_last(g_last));
+
   tcpoe_ram_fifo #(.W(DATA_W + BYTES + 1), .DEPTH(PQ_DEPTH)) u_payload (
-    .clk, .rst(rst_int), .push(rd_valid && rd_tag == TAG_PAYLOAD), .push_data({rd_last, rd_keep, rd_data}),
+    .clk, .rst(rst_int), .push(g_valid), .push_data({g_last, g_keep, g_data}),
     .pop(pq_pop), .head({pq_last, pq_keep, pq_data}), .head_valid(pq_valid), .count(pq_count));
 
   always_ff @(posedge clk) begin
     if (rst_int) pq_claimed_q <= '0;
-    else pq_claimed_q <= pq_claimed_q + (pay_take ? PQ_W'(chk_beats) : '0) - PQ_W'(pq_pop);
+    else pq_claimed_q <= pq_claimed_q + (pay_take && !claimed_entry_q ? PQ_W'(chk_beats) : '0) -
+                         PQ_W'(pq_pop);
   end
 
-  // Payload reads' statuses, in order.
-  logic ps_error;
+  // The payload reads' addresses, in order, for the error register.
+  localparam int READS = DMA_OUTSTANDING + 2;  // more than the read master holds
+  logic [ADDR_W-1:0] pa_head;
+  /* verilator lint_off PINCONNECTEMPTY */
+  tcpoe_fifo #(.W(ADDR_W), .DEPTH(READS)) u_pay_addrs (
+    .clk, .rst(rst_int), .push(pay_take), .push_data(pay_addr), .pop(rd_pay_sts),
+    .head(pa_head), .count(), .full(pa_full));
+  /* verilator lint_on PINCONNECTEMPTY */
+
+  // The statuses of one descriptor's reads combined, in order: failed if any
+  // failed, with the first failed part's address.
+  logic              ps_error, acc_err_q, ps_push, ps_push_err;
+  logic [ADDR_W-1:0] ps_addr, acc_addr_q, ps_push_addr;
   logic [$clog2(CHECKED + 1)-1:0] ps_count;
   logic ps_pop;
+
+  assign ps_push      = rd_pay_sts && rd_sts_tag[1];
+  assign ps_push_err  = acc_err_q || rd_sts_error;
+  assign ps_push_addr = acc_err_q ? acc_addr_q : pa_head;
+
+  always_ff @(posedge clk) begin
+    if (rst_int) acc_err_q <= 1'b0;
+    else if (rd_pay_sts) acc_err_q <= !rd_sts_tag[1] && ps_push_err;
+    if (rd_pay_sts) acc_addr_q <= ps_push_addr;
+  end
+
   /* verilator lint_off PINCONNECTEMPTY */
-  tcpoe_fifo #(.W(1), .DEPTH(CHECKED)) u_pay_status (
-    .clk, .rst(rst_int), .push(rd_sts_valid && rd_sts_tag == TAG_PAYLOAD), .push_data(rd_sts_error),
-    .pop(ps_pop), .head(ps_error), .count(ps_count), .full());
+  tcpoe_fifo #(.W(1 + ADDR_W), .DEPTH(CHECKED)) u_pay_status (
+    .clk, .rst(rst_int), .push(ps_push), .push_data({ps_push_err, ps_push_addr}),
+    .pop(ps_pop), .head({ps_error, ps_addr}), .count(ps_count), .full());
   /* verilator lint_on PINCONNECTEMPTY */
 
   // ================================================================ release
@@ -487,7 +573,7 @@ module tcpoe_tx_engine #(
       dma_err_write <= 1'b0;
       dma_err_source <= tcpoe_regs_pkg::DMA_SRC_TX_DESC_FETCH;
     end else if (rel_err) begin
-      dma_err_addr <= rel_paddr;
+      dma_err_addr <= ps_addr;
       dma_err_write <= 1'b0;
       dma_err_source <= tcpoe_regs_pkg::DMA_SRC_TX_PAYLOAD_READ;
     end else begin

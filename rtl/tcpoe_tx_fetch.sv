@@ -1,12 +1,14 @@
 // The TX engine's descriptor fetch (rtl/tcpoe_tx_engine.sv): reads TX_DESC
 // ring entries (docs/register-map.md) in batches and hands them on in ring
-// order, twice: a narrow view (payload length and address, and whether the
-// fetch failed) for the stage that reads payloads, and the descriptor itself
-// (octets 0..55) for the stage that releases it to the header builder.
+// order, twice: a narrow view (payload length, the gather list's four parts,
+// each a host address and a length, and whether the fetch failed) for the
+// stage that reads payloads, and the descriptor itself (octets 0..55) for the
+// stage that releases it to the header builder.
 //
 // Fetches: while `run`, a batch of n = min(FETCH_BATCH, PROD - fetched,
 // entries to the ring's end) contiguous entries is asked for (one read of
-// n * 64 octets at BASE + (fetched mod size) * 64) once the queues have room
+// n * ENTRY octets at BASE + (fetched mod size) * ENTRY, ENTRY = 128, the
+// regs package's TX_RING_ENTRY_LEN) once the queues have room
 // for all n and fewer than FETCHES fetches are open; PROD is the host's index
 // (txd host_idx). The room is claimed when the read is asked for, so the read
 // data never waits. CONS (`cons`) moves past a batch when its read's status
@@ -27,7 +29,9 @@ module tcpoe_tx_fetch #(
   parameter int QUEUE       = 16,  // entries fetched and not yet released
   parameter int FETCHES     = 4,   // fetches asked for and not yet all handed on
   parameter int LEN_W       = 10,  // the read command's length field
-  localparam int DESC_BITS  = 8 * (tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF + 1)
+  localparam int DESC_BITS  = 8 * (tcpoe_wire_pkg::TX_DESC_STREAM_OPT_LEN_OFF + 1),
+  localparam int PARTS      = tcpoe_regs_pkg::TX_RING_MAX_PARTS,
+  localparam int PART_W     = tcpoe_dev_pkg::ADDR_W + 16  // a part: {length, address}
 ) (
   input  logic                                clk,
   input  logic                                rst,  // synchronous, active high
@@ -46,10 +50,11 @@ module tcpoe_tx_fetch #(
   input  logic [DATA_W-1:0]                   beat_data,
   input  logic                                sts_valid,
   input  logic                                sts_error,
-  // The entries, narrow view: payload length and address, fetch failed.
+  // The entries, narrow view: payload length, the parts (part k at
+  // [k*PART_W +: PART_W], {length, address}), fetch failed.
   output logic                                entry_valid,
   output logic [15:0]                         entry_plen,
-  output logic [tcpoe_dev_pkg::ADDR_W-1:0]    entry_paddr,
+  output logic [PARTS*PART_W-1:0]             entry_parts,
   output logic                                entry_bad,
   input  logic                                entry_take,
   // The same entries' descriptors, released separately (same order).
@@ -61,7 +66,7 @@ module tcpoe_tx_fetch #(
   output logic [tcpoe_dev_pkg::ADDR_W-1:0]    err_addr
 );
   localparam int BYTES       = DATA_W / 8;
-  localparam int ENTRY       = tcpoe_regs_pkg::TX_RING_ENTRY_LEN;  // 64 octets
+  localparam int ENTRY       = tcpoe_regs_pkg::TX_RING_ENTRY_LEN;  // 128 octets
   localparam int ENTRY_BITS  = 8 * ENTRY;
   localparam int ENTRY_BEATS = ENTRY / BYTES;
   localparam int N_W         = $clog2(FETCH_BATCH + 1);
@@ -70,8 +75,11 @@ module tcpoe_tx_fetch #(
   localparam int IDX_W       = tcpoe_dev_pkg::INDEX_W;
   localparam int RAM_DEPTH   = 1 << $clog2(QUEUE);
   localparam int PLEN_OFF    = tcpoe_wire_pkg::TX_DESC_PAYLOAD_LEN_OFF;
-  localparam int PADDR_OFF   = tcpoe_regs_pkg::TX_RING_PAYLOAD_ADDR_OFF;
-  localparam int NARROW_W    = 16 + tcpoe_dev_pkg::ADDR_W;
+  localparam int PARTS_OFF   = tcpoe_regs_pkg::TX_RING_PARTS_OFF;
+  localparam int PART_SIZE   = tcpoe_regs_pkg::TX_RING_PART_SIZE;
+  localparam int PADDR_OFF   = tcpoe_regs_pkg::TX_RING_PART_ADDR_OFF;
+  localparam int PLEN2_OFF   = tcpoe_regs_pkg::TX_RING_PART_LEN_OFF;
+  localparam int NARROW_W    = 16 + PARTS * PART_W;
 
   // ---- The next batch.
   logic [IDX_W-1:0] fetched_q, mask, slot, avail, to_end;
@@ -146,23 +154,31 @@ module tcpoe_tx_fetch #(
   end
 
   // Big-endian fields of the entry.
-  logic [15:0]                      in_plen;
-  logic [tcpoe_dev_pkg::ADDR_W-1:0] in_paddr;
+  logic [15:0]             in_plen;
+  logic [PARTS*PART_W-1:0] in_parts;
   always_comb begin
     in_plen = {entry_in[8*PLEN_OFF +: 8], entry_in[8*(PLEN_OFF+1) +: 8]};
-    for (int i = 0; i < 8; i++) in_paddr[8*(7-i) +: 8] = entry_in[8*(PADDR_OFF+i) +: 8];
+    for (int k = 0; k < PARTS; k++) begin
+      for (int i = 0; i < 8; i++)
+        in_parts[k*PART_W + 8*(7-i) +: 8] = entry_in[8*(PARTS_OFF + k*PART_SIZE + PADDR_OFF + i) +: 8];
+      for (int i = 0; i < 2; i++)
+        in_parts[k*PART_W + tcpoe_dev_pkg::ADDR_W + 8*(1-i) +: 8] =
+          entry_in[8*(PARTS_OFF + k*PART_SIZE + PLEN2_OFF + i) +: 8];
+    end
   end
 
   // ---- The narrow view, taken once its fetch's verdict is in.
-  logic [Q_W-1:0]  narrow_count;
+  logic [$clog2(RAM_DEPTH + 1)-1:0] narrow_count;
+  logic            narrow_valid;
   logic [N_W-1:0]  verdict_n, taken_q;
   logic            verdict_err;
   logic [F_W-1:0]  verdict_count;
 
+  // In block RAM: NARROW_W is wide (four 80-bit parts).
+  tcpoe_ram_fifo #(.W(NARROW_W), .DEPTH(RAM_DEPTH)) u_narrow (
+    .clk, .rst, .push(entry_done), .push_data({in_plen, in_parts}), .pop(entry_take),
+    .head({entry_plen, entry_parts}), .head_valid(narrow_valid), .count(narrow_count));
   /* verilator lint_off PINCONNECTEMPTY */
-  tcpoe_fifo #(.W(NARROW_W), .DEPTH(QUEUE)) u_narrow (
-    .clk, .rst, .push(entry_done), .push_data({in_plen, in_paddr}), .pop(entry_take),
-    .head({entry_plen, entry_paddr}), .count(narrow_count), .full());
   // Each fetch's verdict (entries, failed), from its status until its
   // entries are all taken.
   tcpoe_fifo #(.W(N_W + 1), .DEPTH(FETCHES)) u_verdicts (
@@ -170,7 +186,7 @@ module tcpoe_tx_fetch #(
     .head({verdict_n, verdict_err}), .count(verdict_count), .full());
   /* verilator lint_on PINCONNECTEMPTY */
 
-  assign entry_valid = narrow_count != '0 && verdict_count != '0;
+  assign entry_valid = narrow_valid && verdict_count != '0;
   assign entry_bad = verdict_err;
   assign verdict_pop = entry_take && taken_q + 1'b1 == verdict_n;
 
@@ -185,13 +201,14 @@ module tcpoe_tx_fetch #(
     .clk, .rst, .push(entry_done), .push_data(entry_in[DESC_BITS-1:0]), .pop(desc_release),
     .head(desc), .head_valid(desc_valid), .count(desc_count));
 
-  // Not needed: the base's low bits (see above), the
-  // descriptor queue's count (claimed_q bounds it).
+  // Not needed: the base's low bits (see above), the queues' counts
+  // (claimed_q bounds them), the entry's octets past the descriptor but for
+  // the parts' fields (read above from entry_in).
   logic unused;
-  assign unused = ^{base[5:0], desc_count, entry_in[ENTRY_BITS-1:DESC_BITS]};
+  assign unused = ^{base[5:0], desc_count, narrow_count, entry_in[ENTRY_BITS-1:DESC_BITS]};
 
   if (ENTRY % BYTES != 0) begin : g_bad_width
-    $error("tcpoe_tx_fetch: DATA_W/8 must divide the 64-octet entry");
+    $error("tcpoe_tx_fetch: DATA_W/8 must divide the 128-octet entry");
   end
   if (QUEUE < FETCH_BATCH) begin : g_bad_queue
     $error("tcpoe_tx_fetch: QUEUE must hold a batch");

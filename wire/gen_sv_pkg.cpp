@@ -465,7 +465,8 @@ bool generate_device_doc(std::ostream& out) {
          "consumer index of TXD and RXB, the producer index of TXC and RXC) to that host "
          "address after each change, 4 octets big-endian, so the driver's fast path reads no "
          "register. Ring bases and write-back addresses are aligned to 64 octets, so every "
-         "DMA the device makes starts on a bus beat.\n\n## Codes\n\n| CFG_ERROR[7:0] | |\n|---|---|\n";
+         "ring access and write-back starts on a bus beat (only TX payload parts may start "
+         "anywhere).\n\n## Codes\n\n| CFG_ERROR[7:0] | |\n|---|---|\n";
   for (unsigned i = 0; i < d::kCfgErrorCount; ++i)
     out << "| " << i << " | " << d::kCfgErrorNames[i] << " |\n";
   out << "\n| DMA_ERROR_INFO[7:4] | |\n|---|---|\n";

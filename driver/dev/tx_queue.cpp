@@ -45,10 +45,9 @@ bool TxQueue::post(wire::TxDescriptor d, wire::ByteSpan first, wire::ByteSpan se
   const std::size_t slot_offset = std::size_t(slot) * slot_bytes_;
   d.stream_opt_len = std::uint8_t(options_len);
   d.payload_len = std::uint16_t(length);
-  std::array<std::uint8_t, regs::tx_ring::kEntrySize> entry{};
-  const wire::TxDescriptorBytes packed = wire::pack(d);
-  std::copy(packed.begin(), packed.begin() + wire::txdesc::kReservedOffset, entry.begin());
-  put_be64(entry.data() + regs::tx_ring::kPayloadAddr.offset, slots_.device_address() + slot_offset);
+  // The gather list: the slot, one part.
+  const regs::tx_ring::EntryBytes entry =
+      regs::tx_ring::entry(d, {{slots_.device_address() + slot_offset, std::uint16_t(options_len + length)}});
   descriptors_.write(std::size_t(slot) * entry.size(), entry.data(), entry.size());
   ++produced_;
   return true;

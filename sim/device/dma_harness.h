@@ -3,6 +3,7 @@
 // and status watch.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
@@ -35,6 +36,20 @@ inline const DmaParams& dma_params(int data_width) {
 // Whether a master takes the command (tcpoe_dma_bursts' rule) or refuses it.
 inline bool dma_cmd_ok(const DmaParams& p, uint64_t addr, uint32_t len) {
   return addr % uint64_t(p.data_width / 8) == 0 && len >= 1 && len <= uint32_t(p.max_len);
+}
+// The read master takes any address (it reads the beats the octets touch).
+inline bool dma_read_ok(const DmaParams& p, uint32_t len) {
+  return len >= 1 && len <= uint32_t(p.max_len);
+}
+// The lanes beat `beat` of a read of [addr, addr + len) keeps: each octet in
+// its memory lane (octet a on lane a mod DATA_W/8).
+inline uint64_t dma_read_keep(const DmaParams& p, uint64_t addr, uint32_t len, uint64_t beat) {
+  const uint64_t bytes = uint64_t(p.data_width / 8);
+  const uint64_t first = addr / bytes * bytes + beat * bytes;  // the beat's first octet
+  const uint64_t begin = std::max(first, addr), end = std::min(first + bytes, addr + len);
+  if (begin >= end) return 0;
+  const uint64_t ones = end - begin == 64 ? ~uint64_t{0} : (uint64_t{1} << (end - begin)) - 1;
+  return ones << (begin - first);
 }
 
 struct DmaStatus {

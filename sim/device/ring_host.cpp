@@ -130,10 +130,7 @@ bool RingHost::post_tx_entry(const wire::TxDescriptor& d, uint64_t payload_addre
                             ? writeback_index(Ring::kTxDesc)
                             : uint16_t(read(dev::ring_offset(Ring::kTxDesc, dev::ring_reg::kConsDevice)));
   if (uint16_t(txd_prod_ - cons) >= (1u << config_.txd_log2)) return false;
-  std::array<uint8_t, dev::tx_ring::kEntrySize> entry{};
-  const wire::TxDescriptorBytes packed = wire::pack(d);
-  std::copy(packed.begin(), packed.begin() + wire::txdesc::kReservedOffset, entry.begin());
-  set_be64(entry.data() + dev::tx_ring::kPayloadAddr.offset, payload_address);
+  const dev::tx_ring::EntryBytes entry = dev::tx_ring::entry(d, {{payload_address, uint16_t(d.payload_len + d.stream_opt_len)}});
   const uint16_t slot = txd_prod_ & ((1u << config_.txd_log2) - 1);
   host_.memory_write(txd_.buffer, std::size_t(slot) * entry.size(), entry.data(), entry.size());
   ++txd_prod_;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "axis.h"
@@ -26,7 +27,10 @@ namespace {
 
 namespace dev = wire::dev;
 
-constexpr uint64_t kDescEntry = 64;   // TX_DESC ring entry
+constexpr uint64_t kDescEntry = dev::tx_ring::kEntrySize;  // TX_DESC ring entry
+struct PartRead {
+  uint64_t addr, beats;  // the beats a part's read covers
+};
 constexpr uint64_t kComplEntry = 16;  // TX completion
 
 // What the engine drives, and the AXI inputs of the cycle, once settled.
@@ -86,17 +90,23 @@ class TxEngineBench::Impl {
     if (opt.host.post_batch > 0) n = std::min<uint32_t>(n, uint32_t(opt.host.post_batch));
     for (uint32_t i = 0; i < n; ++i) {
       const TxPost& q = queue.front();
-      for (size_t k = 0; k < q.payload.size(); ++k) mem.write(q.payload_addr + k, q.payload[k]);
+      const auto parts = q.gather();
+      size_t at = 0;  // the payload, part after part
+      for (const auto& part : parts)
+        for (uint32_t k = 0; k < part.len && at < q.payload.size(); ++k) mem.write(part.addr + k, q.payload[at++]);
       const uint64_t slot = txd.base + (host_prod & (size - 1)) * kDescEntry;
-      const wire::TxDescriptorBytes b = wire::pack(q.desc);
+      const dev::tx_ring::EntryBytes b = dev::tx_ring::entry(q.desc, parts);
       for (uint64_t k = 0; k < kDescEntry; ++k) mem.write(slot + k, b[k]);
-      for (int k = 0; k < 8; ++k)
-        mem.write(slot + dev::tx_ring::kPayloadAddr.offset + uint64_t(k), uint8_t(q.payload_addr >> (56 - 8 * k)));
       Posted p;
       p.post = q;
-      p.needs_read_by_rule = q.desc.payload_len > 0 && q.desc.payload_len <= prm.max_payload &&
-                             q.payload_addr % 64 == 0;
-      by_payload_addr[q.payload_addr] = posted.size();
+      const uint32_t len = uint32_t(q.desc.payload_len) + q.desc.stream_opt_len;
+      uint32_t sum = 0;
+      for (const auto& part : parts) {
+        sum += part.len;
+        if (part.len > 0) p.reads.push_back(beats_of(part.addr, part.len));
+      }
+      p.needs_read_by_rule = len > 0 && len <= uint32_t(prm.max_payload) && sum == len;
+      if (!p.reads.empty()) by_payload_addr[p.reads.front().addr] = posted.size();
       posted.push_back(std::move(p));
       queue.pop_front();
       ++host_prod;
@@ -114,6 +124,9 @@ class TxEngineBench::Impl {
     c.status = mem.read(slot + dev::tx_compl::kStatus.offset);
     c.timestamp = be_read(mem, slot + dev::tx_compl::kTimestamp.offset, 8);
     c.cycle = cycle;
+    if (skipped.count(completions_read) && c.status != uint8_t(dev::ComplStatus::kDmaError))
+      fail("payload " + std::to_string(completions_read) + " skipped");
+    ++completions_read;
     obs.completions.push_back(c);
     ++host_cons;
   }
@@ -195,15 +208,28 @@ class TxEngineBench::Impl {
     fetch_pos += entries;
   }
 
+  // The beats a read of [addr, addr + len) covers: from addr rounded down to
+  // the beat.
+  PartRead beats_of(uint64_t addr, uint32_t len) const {
+    const uint64_t b = uint64_t(bytes), from = addr / b * b;
+    return PartRead{from, (addr + len - from + b - 1) / b};
+  }
+
   void observe_payload_read(uint64_t addr, uint64_t beats) {
     reads.push_back({false, 0, 0});
-    if (payload_left > 0 && addr == payload_next) {  // the payload's next burst
+    if (payload_left > 0 && addr == payload_next) {  // the part's next burst
       payload_next += beats * uint64_t(bytes);
-      if (beats > payload_left) fail("a payload read past the payload's end at " + hex(addr));
+      if (beats > payload_left) fail("a payload read past the part's end at " + hex(addr));
       payload_left = beats > payload_left ? 0 : payload_left - beats;
       return;
     }
     if (payload_left > 0) fail("a payload read cut short before " + hex(addr));
+    if (!parts_left.empty()) {  // the descriptor's next part
+      if (addr != parts_left.front().addr)
+        fail("a read at " + hex(addr) + ", the descriptor's next part starts at " + hex(parts_left.front().addr));
+      start_part(addr, beats);
+      return;
+    }
     const auto it = by_payload_addr.find(addr);
     if (it == by_payload_addr.end()) {
       fail("a read at " + hex(addr) + ": neither the TXD ring nor a payload");
@@ -211,15 +237,25 @@ class TxEngineBench::Impl {
     }
     const uint64_t j = it->second;
     if (next_payload > j) fail("payload " + std::to_string(j) + " read again or out of order");
+    // Skipped: allowed only to an entry whose fetch failed, which the bench
+    // knows only of the failed fetch's burst (a fetch of several bursts
+    // fails whole): judged by its completion (consume_one).
     for (uint64_t k = next_payload; k < j && k < posted.size(); ++k)
-      if (needs_read(k)) fail("payload " + std::to_string(k) + " skipped");
+      if (needs_read(k)) skipped.insert(k);
     if (!needs_read(j)) fail("payload " + std::to_string(j) + " read, which must not be");
     next_payload = j + 1;
     ++obs.payload_reads;
     if (stopped) ++obs.reads_started_after_stop;
-    const uint64_t total = (uint64_t(posted[j].post.desc.payload_len) + bytes - 1) / bytes;
+    parts_left.assign(posted[j].reads.begin(), posted[j].reads.end());
+    start_part(addr, beats);
+  }
+
+  // The first burst of the next part in parts_left.
+  void start_part(uint64_t addr, uint64_t beats) {
+    const uint64_t total = parts_left.front().beats;
+    parts_left.pop_front();
     payload_next = addr + beats * uint64_t(bytes);
-    if (beats > total) fail("a payload read past the payload's end at " + hex(addr));
+    if (beats > total) fail("a payload read past the part's end at " + hex(addr));
     payload_left = beats > total ? 0 : total - beats;
   }
 
@@ -315,6 +351,9 @@ class TxEngineBench::Impl {
     queue.clear();
     posted.clear();
     by_payload_addr.clear();
+    parts_left.clear();
+    skipped.clear();
+    completions_read = 0;
     reads.clear();
     w_kinds.clear();
     b_kinds.clear();
@@ -346,6 +385,7 @@ class TxEngineBench::Impl {
   };
   struct Posted {
     TxPost post;
+    std::vector<PartRead> reads;  // its parts of nonzero length
     bool needs_read_by_rule = false;
     bool fetch_failed = false;
   };
@@ -365,7 +405,10 @@ class TxEngineBench::Impl {
   uint16_t host_prod = 0, host_cons = 0;
   std::deque<TxPost> queue;
   std::vector<Posted> posted;
-  std::map<uint64_t, uint64_t> by_payload_addr;
+  std::map<uint64_t, uint64_t> by_payload_addr;  // a first part's read address: its descriptor
+  std::deque<PartRead> parts_left;                // the reading descriptor's parts not begun
+  std::set<uint64_t> skipped;                     // posted, payload not read: fetch failed?
+  uint64_t completions_read = 0;
 
   std::deque<Read> reads;
   std::deque<Write> w_kinds, b_kinds;

@@ -9,13 +9,14 @@
 // Clock by clock, besides the AXI rules, the bench checks what only the
 // engine's job explains: a descriptor fetch reads the ring from where the
 // last one ended, entries the host has posted, at most FETCH_BATCH of them; a
-// payload read is the next descriptor's that needs one, whole; a write is the
+// payload read is the next part's (of nonzero length) of the next descriptor
+// that needs its parts read, whole; a write is the
 // next completion's (its aligned block) or a write-back; a write-back of TXC
 // PROD never counts a completion whose write is not answered, nor TXD CONS
 // an entry not yet read; compl_event never runs ahead of the answered
 // completion writes; m_axis_tx holds a beat until taken. Rings must not cross
-// a 4 KB boundary (a fetch is then one burst) and payload addresses must be
-// distinct.
+// a 4 KB boundary (a fetch is then one burst) and the descriptors' first
+// parts' beats must be distinct.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@
 
 #include "axi_slave.h"
 #include "dev_structs.h"
+#include "tcpoe/wire/device_regs.h"
 #include "tcpoe/wire/tx_descriptor.h"
 
 namespace tcpoe::sim {
@@ -39,12 +41,20 @@ constexpr TxEngineParams kTxEngine512{512, 2048, 8, 16, 8};
 // Throws std::invalid_argument for a width not verilated.
 const TxEngineParams& tx_engine_params(int data_width);
 
-// One TX_DESC ring entry as the host writes it, and the payload it writes at
-// payload_addr first (payload.size() octets; normally desc.payload_len).
+// One TX_DESC ring entry as the host writes it, and the payload it writes
+// first, spread over the gather list's parts in order (payload.size()
+// octets; normally the descriptor's payload_len + stream_opt_len). No parts:
+// one, at payload_addr, of that length.
 struct TxPost {
   wire::TxDescriptor desc;
   uint64_t payload_addr = 0;
   std::vector<uint8_t> payload;
+  std::vector<wire::dev::tx_ring::Part> parts;
+  // The gather list the entry carries.
+  std::vector<wire::dev::tx_ring::Part> gather() const {
+    if (!parts.empty()) return parts;
+    return {{payload_addr, uint16_t(desc.payload_len + desc.stream_opt_len)}};
+  }
 };
 
 // A TX completion as the host read it from the TXC ring.

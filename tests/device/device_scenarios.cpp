@@ -238,6 +238,10 @@ void loopback(const Options& o) {
     }
     say("b_counter_frames_rx", host.counter(dev::Counter::kFramesRx));
     say("b_counter_rx_completions", host.counter(dev::Counter::kRxCompletions));
+    // RXB CONS is written back after the last completion's write is answered,
+    // between frames: it may land after the completion is seen. Up to 20 us.
+    for (int i = 0; i < 200 && host.writeback_index(dev::Ring::kRxBuf) != got.size(); ++i)
+      sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
     say("b_rxb_cons_writeback", host.writeback_index(dev::Ring::kRxBuf));
     device_report("b_", *p.b);
   });

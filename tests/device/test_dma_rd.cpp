@@ -1,8 +1,10 @@
 // The DMA engine's AXI4 read master (rtl/tcpoe_dma_rd.sv) at DATA_W 64 and
 // 512 against the AXI4 slave memory of sim/device/axi_slave.h: every octet
-// compared with the memory, statuses, the AXI and stream rules checked on
+// compared with the memory and each octet in its memory lane (tkeep checked
+// beat by beat in the harness), statuses, the AXI and stream rules checked on
 // every cycle, slave stalls and latencies, client back-pressure, error
-// ranges, refused commands, and the throughput of long reads.
+// ranges, reads from any octet address, refused commands, and the throughput
+// of long reads.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -21,13 +23,14 @@ using tcpoe::sim::DmaReadCmd;
 
 using tcpoe::test::kPage;
 
-bool refused(const DmaParams& p, const DmaReadCmd& c) { return !tcpoe::sim::dma_cmd_ok(p, c.addr, c.len); }
+bool refused(const DmaParams& p, const DmaReadCmd& c) { return !tcpoe::sim::dma_read_ok(p, c.len); }
 
 // Whether the beats a command reads touch [begin, end).
 bool touches(const DmaParams& p, const DmaReadCmd& c, uint64_t begin, uint64_t end) {
   const uint64_t bytes = p.data_width / 8;
-  const uint64_t read_end = c.addr + (c.len + bytes - 1) / bytes * bytes;
-  return c.addr < end && begin < read_end;
+  const uint64_t read_begin = c.addr / bytes * bytes;
+  const uint64_t read_end = (c.addr + c.len + bytes - 1) / bytes * bytes;
+  return read_begin < end && begin < read_end;
 }
 
 // The run finished without breaking a rule; every command has its status, in
@@ -56,10 +59,13 @@ void check_run(const DmaParams& p, const AxiMemory& mem, const std::vector<DmaRe
   CHECK(packet == r.packets.size());
 }
 
+// Random ranges, every other one moved by a random octet offset into its beat.
 std::vector<DmaReadCmd> random_cmds(const DmaParams& p, std::mt19937_64& rng, int n) {
   std::vector<DmaReadCmd> cmds;
-  for (const auto& r : tcpoe::test::random_dma_ranges(p, rng, n))
-    cmds.push_back({r.addr, r.len, uint8_t(cmds.size())});
+  for (const auto& r : tcpoe::test::random_dma_ranges(p, rng, n)) {
+    const uint64_t offset = cmds.size() % 2 ? rng() % uint64_t(p.data_width / 8) : 0;
+    cmds.push_back({r.addr + offset, r.len, uint8_t(cmds.size())});
+  }
   return cmds;
 }
 
@@ -161,8 +167,39 @@ TEST_CASE("an error response makes the command's status an error, its data still
   }
 }
 
-TEST_CASE("unaligned addresses and bad lengths are refused without touching AXI",
+TEST_CASE("reads from any octet address: every offset in a beat, lengths from 1, across 4 KB, "
+          "each octet in its memory lane",
           "[device][dma]") {
+  for (int w : {64, 512}) {
+    INFO("DATA_W " << w);
+    const auto& p = tcpoe::sim::dma_params(w);
+    const uint32_t bytes = uint32_t(p.data_width / 8);
+    std::mt19937_64 rng(tcpoe::test::test_seed(23));
+    AxiMemory mem;
+    std::vector<DmaReadCmd> cmds;
+    const uint32_t lens[] = {1, 2, bytes - 1, bytes, bytes + 1, 3 * bytes + 5, 700};
+    for (uint32_t offset = 0; offset < bytes; ++offset)
+      for (uint32_t len : lens) {
+        // Every other one ends past a 4 KB boundary: it starts just before one.
+        const uint64_t page = 0x7000'0000 + uint64_t(cmds.size()) * 2 * kPage;
+        const uint64_t addr = cmds.size() % 2 ? page + kPage - bytes * (1 + len / (2 * bytes)) + offset
+                                              : page + 5 * bytes + offset;
+        cmds.push_back({addr, len, uint8_t(cmds.size())});
+      }
+    size_t crossing = 0;
+    for (const auto& c : cmds) crossing += c.addr / kPage != (c.addr + c.len - 1) / kPage;
+    REQUIRE(crossing > cmds.size() / 4);
+    DmaRdRun run;
+    run.slave.seed = uint32_t(rng());
+    run.slave.latency_max = 30;
+    run.slave.rvalid_prob = 0.8;
+    run.tready_prob = 0.7;
+    const auto r = tcpoe::sim::run_dma_rd(w, mem, cmds, run);
+    check_run(p, mem, cmds, r, std::vector<bool>(cmds.size(), false));
+  }
+}
+
+TEST_CASE("empty and too long commands are refused without touching AXI", "[device][dma]") {
   for (int w : {64, 512}) {
     INFO("DATA_W " << w);
     const auto& p = tcpoe::sim::dma_params(w);
@@ -170,12 +207,12 @@ TEST_CASE("unaligned addresses and bad lengths are refused without touching AXI"
     AxiMemory mem;
     std::vector<DmaReadCmd> cmds{
         {0x1000, 100, 1},
-        {0x1001, 100, 2},                          // unaligned by one octet
-        {0x2000 + bytes / 2, 8, 3},                // by half a beat
+        {0x1001, 0, 2},                            // empty, unaligned
+        {0x2000 + bytes / 2, 8, 3},                // half a beat in: read
         {0x3000, 0, 4},                            // empty
         {0x4000, uint32_t(p.max_len) + 1, 5},      // too long
-        {0x5000, uint32_t(p.max_len), 6},
-        {0x6000 - 4, 4, 7},                        // unaligned, near a boundary
+        {0x5003, uint32_t(p.max_len) + 1, 6},      // too long, unaligned
+        {0x6000 - 4, 4, 7},                        // unaligned, up to a boundary: read
         {0x6000 - bytes, 1, 8},
     };
     std::vector<bool> expect;
@@ -186,7 +223,7 @@ TEST_CASE("unaligned addresses and bad lengths are refused without touching AXI"
       const auto r = tcpoe::sim::run_dma_rd(w, mem, cmds, run);
       // The checker takes any burst outside the accepted commands' reads as a violation.
       check_run(p, mem, cmds, r, expect);
-      CHECK(r.packets.size() == 3);
+      CHECK(r.packets.size() == 4);
     }
   }
 }

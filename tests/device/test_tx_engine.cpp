@@ -3,13 +3,15 @@
 // wire layer's frames for the descriptors and payloads the host posted, in
 // order, none lost or duplicated; one completion per descriptor, in order,
 // with its index, status, timestamp and phase; ring wrap-around, doorbell
-// batching, a full completion ring, index write-backs, bad descriptors and
+// batching, a full completion ring, index write-backs, gather lists (1..4
+// parts at any octet address, joined into one payload), bad descriptors and
 // DMA errors, and a stop with work in flight; random back-pressure and AXI
 // timing throughout, every AXI rule checked on every clock.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "../builder/builder_test_util.h"
 #include "../support/test_seed.h"
@@ -32,6 +34,8 @@ constexpr uint64_t kTxdWb = 0x1'0003'0000ull;
 constexpr uint64_t kTxcWb = 0x1'0003'0040ull;
 constexpr uint64_t kPayloadBase = 0x2'0000'0000ull;
 constexpr uint64_t kPayloadStride = 0x1000;  // one 4 KB page each
+constexpr uint64_t kEntry = dev::tx_ring::kEntrySize;  // a TXD ring entry
+constexpr uint64_t kPage = 4096;
 
 RingCfg ring(uint64_t base, uint8_t size_log2, uint64_t wb) {
   RingCfg c;
@@ -62,7 +66,9 @@ std::vector<uint8_t> frame_of(const TxPost& p) {
 Status expected_status(const TxPost& p, int max_payload, bool payload_fails = false) {
   const auto& d = p.desc;
   if (d.payload_len > max_payload) return Status::kPayloadTooLong;
-  if (d.payload_len > 0 && p.payload_addr % 64 != 0) return Status::kDescRejected;
+  uint32_t parts_len = 0;
+  for (const auto& part : p.gather()) parts_len += part.len;
+  if (parts_len != d.payload_len) return Status::kDescRejected;
   if (d.has_window_scale && d.window_scale > tcpoe::wire::tcp::opt::kMaxWindowScale)
     return Status::kDescRejected;
   if (payload_fails && d.payload_len > 0) return Status::kDmaError;
@@ -230,7 +236,12 @@ TEST_CASE("TX engine: a doorbell of many descriptors is fetched in batches of FE
     const int w = GENERATE(64, 512);  // SECTIONs: not in a loop
     INFO("DATA_W " << w);
     std::mt19937_64 rng(tcpoe::test::test_seed(400 + uint32_t(w)));
-    const int batch = tcpoe::sim::tx_engine_params(w).fetch_batch;
+    const auto& prm = tcpoe::sim::tx_engine_params(w);
+    const int batch = prm.fetch_batch;
+    // A whole batch's read is cut into bursts of max_burst beats (2 at DATA_W 64).
+    const uint64_t bursts_per_batch =
+        (uint64_t(batch) * kEntry + uint64_t(prm.max_burst) * uint64_t(w / 8) - 1) /
+        (uint64_t(prm.max_burst) * uint64_t(w / 8));
     SECTION("one doorbell for 64, a ring of 64") {
       AxiMemory mem;
       TxBenchOptions o;
@@ -239,7 +250,7 @@ TEST_CASE("TX engine: a doorbell of many descriptors is fetched in batches of FE
       const auto posts = random_posts(rng, 64, 0, 64);
       const RingCfg txd = ring(kTxdBase, 6, kTxdWb), txc = ring(kTxcBase, 6, kTxcWb);
       run_and_check(b, mem, posts, txd, txc);
-      CHECK(b.seen().fetch_bursts <= uint64_t((64 + batch - 1) / batch));
+      CHECK(b.seen().fetch_bursts <= uint64_t((64 + batch - 1) / batch) * bursts_per_batch);
       CHECK(b.seen().fetched_entries == 64);
     }
     SECTION("doorbells of 1, far apart, 200 over a ring of 64 (three wraps)") {
@@ -267,7 +278,7 @@ TEST_CASE("TX engine: a doorbell of many descriptors is fetched in batches of FE
       b.post({posts.begin() + 20, posts.end()});
       run_to_completion(b, posts.size());
       check_run(b, mem, posts, expected_statuses(posts, b.params().max_payload), txd, txc);
-      CHECK(b.seen().fetch_bursts - before <= uint64_t((60 + batch - 1) / batch + 1));
+      CHECK(b.seen().fetch_bursts - before <= uint64_t((60 + batch - 1) / batch + 1) * bursts_per_batch);
     }
   }
 }
@@ -328,10 +339,12 @@ TEST_CASE("TX engine: bad descriptors are completed with the reason, counted, no
     for (size_t i = 0; i < posts.size(); ++i) {
       auto& p = posts[i];
       switch (i % 6) {
-        case 1:  // payload address not 64-aligned
-          p.desc.payload_len = std::max<uint16_t>(p.desc.payload_len, 1);
+        case 1:  // the parts' lengths do not add up to payload_len (one octet more or less)
+          p.desc.payload_len = std::max<uint16_t>(p.desc.payload_len, 2);
           p.payload.resize(p.desc.payload_len, 0x5a);
-          p.payload_addr += 8 * (1 + i % 7);
+          p.parts = {{p.payload_addr + 8 * (1 + i % 7), uint16_t(p.desc.payload_len / 2)},
+                     {p.payload_addr + 0x800, uint16_t(p.desc.payload_len - p.desc.payload_len / 2 +
+                                                       (i % 12 == 1 ? 1 : -1))}};
           break;
         case 2:  // longer than MAX_PAYLOAD (the host writes no payload)
           p.desc.payload_len = uint16_t(max_payload + 1 + int(rng() % 3000));
@@ -375,6 +388,100 @@ TEST_CASE("TX engine: bad descriptors are completed with the reason, counted, no
   }
 }
 
+// Posts whose payloads are gather lists: `parts` parts (1..4) each, the
+// payload (0..max_payload octets) cut at random (parts of 0 and 1 octet
+// among them), each part at a random octet offset; every third descriptor has
+// a part crossing a 4 KB page. Post i's parts in pages 2k, 2k + 1 of its own
+// 8-page area (so part k never meets another).
+std::vector<TxPost> gather_posts(std::mt19937_64& rng, int n, uint16_t max_payload) {
+  auto posts = random_posts(rng, n, 0, max_payload);
+  for (size_t i = 0; i < posts.size(); ++i) {
+    auto& p = posts[i];
+    const unsigned parts = 1 + unsigned(i % dev::tx_ring::kMaxParts);
+    const uint64_t area = 0x3'0000'0000ull + uint64_t(i) * 8 * kPage;
+    std::vector<uint16_t> cuts{0, p.desc.payload_len};
+    for (unsigned k = 1; k < parts; ++k) {
+      switch (rng() % 4) {
+        case 0: cuts.push_back(cuts.back()); break;  // a part of length 0 after it
+        case 1: cuts.push_back(std::min<uint16_t>(p.desc.payload_len, 1)); break;
+        default: cuts.push_back(uint16_t(rng() % (p.desc.payload_len + 1u))); break;
+      }
+    }
+    std::sort(cuts.begin(), cuts.end());
+    const unsigned crossing = i % 3 == 0 ? unsigned(rng() % parts) : parts;
+    for (unsigned k = 0; k < parts; ++k) {
+      const uint16_t len = uint16_t(cuts[k + 1] - cuts[k]);
+      const uint64_t page = area + 2 * k * kPage;
+      const uint64_t addr = k == crossing ? page + kPage - std::max<uint64_t>(1, len / 2)
+                                          : page + rng() % 64 + 64 * (rng() % 8);
+      p.parts.push_back({addr, len});
+    }
+  }
+  return posts;
+}
+
+TEST_CASE("TX engine: a gather list of 1..4 parts at any octet address (parts of 0 and 1 "
+          "octet, across 4 KB) is sent as one frame of the parts' octets joined",
+          "[device][tx_engine]") {
+  for (int w : kWidths) {
+    INFO("DATA_W " << w);
+    std::mt19937_64 rng(tcpoe::test::test_seed(1100 + uint32_t(w)));
+    AxiMemory mem;
+    TxEngineBench b(w, mem, rough_options(19));
+    const auto posts = gather_posts(rng, 48, 1460);
+    std::set<uint64_t> offsets;  // in a 64-octet beat
+    size_t crossing = 0, ones = 0, zeros = 0;
+    for (const auto& p : posts)
+      for (const auto& part : p.parts) {
+        offsets.insert(part.addr % 64);
+        crossing += part.len > 0 && part.addr / kPage != (part.addr + part.len - 1) / kPage;
+        ones += part.len == 1;
+        zeros += part.len == 0;
+      }
+    REQUIRE(crossing >= 5);
+    REQUIRE(ones >= 3);
+    REQUIRE(zeros >= 3);
+    REQUIRE(offsets.size() >= 24);  // many offsets in a beat, at both widths
+    const RingCfg txd = ring(kTxdBase, 4, kTxdWb), txc = ring(kTxcBase, 4, kTxcWb);
+    run_and_check(b, mem, posts, txd, txc);
+    CHECK(b.seen().dma_errors.empty());
+  }
+}
+
+TEST_CASE("TX engine: a part in a region answering DECERR: DMA_ERROR with that part's "
+          "address, the descriptor's other parts dropped, the next descriptors sent intact",
+          "[device][tx_engine]") {
+  for (int w : kWidths) {
+    INFO("DATA_W " << w);
+    std::mt19937_64 rng(tcpoe::test::test_seed(1200 + uint32_t(w)));
+    AxiMemory mem;
+    TxEngineBench b(w, mem, rough_options(23));
+    auto posts = gather_posts(rng, 24, 1460);
+    std::vector<Status> want = expected_statuses(posts, b.params().max_payload);
+    std::vector<uint64_t> failed_addrs;
+    for (size_t i = 3; i < posts.size(); i += 5) {
+      auto& p = posts[i];
+      p.desc.payload_len = 600;  // four parts of 150, the failing one chosen at random
+      p.payload.assign(600, 0x77);
+      p.parts.resize(dev::tx_ring::kMaxParts);
+      for (auto& part : p.parts) part.len = 150;
+      const auto& bad = p.parts[rng() % p.parts.size()];
+      mem.add_error_range({bad.addr, bad.addr + bad.len, tcpoe::sim::kAxiDecErr});
+      failed_addrs.push_back(bad.addr);
+      want[i] = Status::kDmaError;
+    }
+    const RingCfg txd = ring(kTxdBase, 4, kTxdWb), txc = ring(kTxcBase, 4, kTxcWb);
+    run_and_check(b, mem, posts, txd, txc, want);
+    const auto& errs = b.seen().dma_errors;
+    REQUIRE(errs.size() == failed_addrs.size());
+    for (size_t k = 0; k < errs.size(); ++k) {
+      CHECK(errs[k].addr == failed_addrs[k]);
+      CHECK_FALSE(errs[k].write);
+      CHECK(errs[k].source == int(dev::DmaSource::kTxPayloadRead));
+    }
+  }
+}
+
 TEST_CASE("TX engine: a descriptor fetch that fails completes its batch with DMA_ERROR, "
           "moves CONS past it and reports it once",
           "[device][tx_engine]") {
@@ -389,7 +496,8 @@ TEST_CASE("TX engine: a descriptor fetch that fails completes its batch with DMA
     const auto posts = random_posts(rng, 16, 0, 100);
     const RingCfg txd = ring(kTxdBase, 4, kTxdWb), txc = ring(kTxcBase, 4, kTxcWb);
     const uint64_t bad_entry = 5;
-    mem.add_error_range({kTxdBase + bad_entry * 64, kTxdBase + bad_entry * 64 + 64, tcpoe::sim::kAxiSlvErr});
+    mem.add_error_range({kTxdBase + bad_entry * kEntry, kTxdBase + bad_entry * kEntry + kEntry,
+                         tcpoe::sim::kAxiSlvErr});
     b.start(txd, txc);
     b.post(posts);
     run_to_completion(b, posts.size());
@@ -410,7 +518,7 @@ TEST_CASE("TX engine: a descriptor fetch that fails completes its batch with DMA
     check_run(b, mem, posts, want, txd, txc);
     const auto& errs = b.seen().dma_errors;
     REQUIRE(errs.size() == 1);
-    CHECK(errs[0].addr == kTxdBase + first * 64);
+    CHECK(errs[0].addr == kTxdBase + first * kEntry);
     CHECK_FALSE(errs[0].write);
     CHECK(errs[0].source == int(dev::DmaSource::kTxDescFetch));
   }

@@ -113,10 +113,8 @@ class TopHost {
     const uint16_t index = txd_prod_++;
     const uint64_t addr = payload_addr.value_or(kPayloadArea + uint64_t(index % 1024) * kSlot);
     h_.write_memory(addr, payload);
-    const auto packed = wire::pack(d);
-    Octets entry(packed.begin(), packed.end());
-    put_be(entry, dev::tx_ring::kPayloadAddr.offset, dev::tx_ring::kPayloadAddr.size, addr);
-    h_.write_memory(entry_addr(dev::Ring::kTxDesc, index), entry);
+    const auto entry = dev::tx_ring::entry(d, {{addr, uint16_t(d.payload_len + d.stream_opt_len)}});
+    h_.write_memory(entry_addr(dev::Ring::kTxDesc, index), Octets(entry.begin(), entry.end()));
     return index;
   }
   void ring_tx() { h_.doorbell(int(dev::Ring::kTxDesc), txd_prod_); }

@@ -17,9 +17,12 @@
 //     device and the host share.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -360,6 +363,28 @@ constexpr Field part_len(unsigned k) {
 }
 static_assert(kPartsOffset >= txdesc::kSize && kPartsOffset + kMaxParts * kPartSize == kEntrySize,
               "the gather list fills the entry after the descriptor");
+
+// One part of the gather list.
+struct Part {
+  uint64_t addr = 0;
+  uint16_t len = 0;
+};
+using EntryBytes = std::array<uint8_t, kEntrySize>;
+// A whole ring entry as the host writes it: the descriptor (octets 0..55 of
+// pack(d): its payload_len field counts the stream options), then `parts` (at most kMaxParts, the rest
+// of the list zero), every reserved octet zero.
+inline EntryBytes entry(const TxDescriptor& d, const std::vector<Part>& parts) {
+  if (parts.size() > kMaxParts) throw std::invalid_argument("tx_ring::entry: more than 4 parts");
+  EntryBytes e{};
+  const TxDescriptorBytes packed = pack(d);
+  std::copy(packed.begin(), packed.begin() + txdesc::kReservedOffset, e.begin());
+  for (unsigned k = 0; k < parts.size(); ++k) {
+    for (unsigned i = 0; i < part_addr(k).size; ++i)
+      e[part_addr(k).offset + i] = uint8_t(parts[k].addr >> (8 * (part_addr(k).size - 1 - i)));
+    set_be16(e.data(), part_len(k).offset, parts[k].len);
+  }
+  return e;
+}
 }  // namespace tx_ring
 
 // RX_BUF ring: one empty buffer per entry.
