@@ -170,7 +170,7 @@ std::vector<Limit> limits(const Options& o, const Results& r) {
   const tcpoe::pcie::LinkConfig link = tcpoe::sim::DeviceNode::link_for(pc.node);
   const auto ns_reading = [&](double octets) { return octets * 8 / tcpoe::pcie::read_limit_gbps(link, uint64_t(octets)); };
   const auto ns_writing = [&](double octets) { return octets * 8 / tcpoe::pcie::write_limit_gbps(link, uint64_t(octets)); };
-  const double read_gbps = mss * 8 / (ns_reading(layout::txdesc::kSize) + ns_reading(mss));
+  const double read_gbps = mss * 8 / (ns_reading(layout::dev::tx_ring::kEntrySize) + ns_reading(mss));
   const double write_gbps = mss * 8 / (ns_writing(frame) + ns_writing(layout::dev::rx_compl::kEntrySize));
   const bool read_binds = read_gbps <= write_gbps;
 
@@ -183,7 +183,7 @@ std::vector<Limit> limits(const Options& o, const Results& r) {
        std::to_string(o.data_width) + " bits x " + fixed(clock_mhz, 0) + " MHz, a " + std::to_string(frame) +
            "-octet frame in " + fixed(beats, 0) + " beats"},
       {"PCIe DMA", std::min(read_gbps, write_gbps),
-       read_binds ? "A reads a " + std::to_string(layout::txdesc::kSize) + "-octet TX descriptor and the payload ("
+       read_binds ? "A reads a " + std::to_string(layout::dev::tx_ring::kEntrySize) + "-octet TX ring entry and the payload ("
                         "writes at B: " + fixed(write_gbps, 2) + " Gb/s)"
                   : "B writes the " + std::to_string(frame) + "-octet frame and a " +
                         std::to_string(layout::dev::rx_compl::kEntrySize) + "-octet RX completion (reads at A: " +

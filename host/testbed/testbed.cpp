@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "tcpoe/pcie/link.h"
+#include "tcpoe/wire/device_regs.h"
 
 namespace tcpoe::testbed {
 
@@ -108,7 +109,7 @@ HostPair::HostPair(const PairConfig& config) : config_(config) {
 uint64_t connect_lower_bound_ns(const pcie::LinkConfig& link, const sim::EthernetWireConfig& wire,
                                 unsigned pcie_round_trips) {
   pcie::Link idle_link(link);
-  const double pcie_round_trip_ps = idle_link.dma_read(0, 0x1000, 64);
+  const double pcie_round_trip_ps = idle_link.dma_read(0, 0x1000, wire::dev::tx_ring::kEntrySize);
   sim::EthernetWireConfig clean;
   clean.rate_bps = wire.rate_bps;
   clean.propagation_ps = wire.propagation_ps;

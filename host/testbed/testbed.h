@@ -160,7 +160,8 @@ class HostPair {
 // `pcie_round_trips` 1 for a peer that has no PCIe link of its own on the
 // path, the scripted peer or the Linux kernel). Measured on
 // the models themselves, idle, each alone:
-//  - a PCIe round trip is a 64-octet DMA read on pcie::Link with `link`
+//  - a PCIe round trip is a DMA read of a TX ring entry (128 octets) on
+//    pcie::Link with `link`
 //    (DeviceNode::link_for of the node's settings): the read request TLP to
 //    the host, the host's read latency, the completion back to the device.
 //    One is our device fetching the SYN's TX descriptor; the other the
