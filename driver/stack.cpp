@@ -71,8 +71,21 @@ const std::error_category& stack_category() {
 
 std::error_code make_error_code(StackError e) { return {int(e), stack_category()}; }
 
+namespace {
+
+tcp::StackConfig with_send_chunks(tcp::StackConfig config, std::shared_ptr<tcp::ChunkPool> pool) {
+  config.connection.send_chunks = std::move(pool);
+  return config;
+}
+
+}  // namespace
+
 Stack::Stack(dev::Device& device, const StackConfig& config, Clock clock)
-    : device_(device), config_(config), clock_(std::move(clock)), table_(config.tcp) {
+    : device_(device),
+      config_(config),
+      clock_(std::move(clock)),
+      send_chunks_(std::make_shared<DmaChunkPool>(device.host(), config.send_chunk_bytes, config.send_pool_chunks)),
+      table_(with_send_chunks(config.tcp, send_chunks_)) {
   if (!device.up()) throw std::logic_error("Stack: the device is not up");
   if (!clock_) throw std::invalid_argument("Stack: no clock");
   if (config.poll_interval_ns == 0) throw std::invalid_argument("Stack: poll_interval_ns is 0");
@@ -301,13 +314,13 @@ void Stack::apply(tcp::Actions&& actions, std::vector<PollEvent>& events) {
 }
 
 // Posts what waits, while the TX ring has room. A data segment's payload
-// is copied from its connection's send buffer into the slot (the TX engine
-// reads payloads from 64-aligned addresses: this one copy stays).
+// is given by reference, where it lies in its connection's send buffer
+// (one or two chunks of DMA memory); the TX entry holds the chunks until
+// its completion is reaped. Only the SACK option goes into the slot.
 void Stack::post_pending() {
-  dev::TxQueue& tx = device_.tx();
   while (!pending_tx_.empty()) {
     const wire::TxDescriptor& d = pending_tx_.front();
-    tcp::ByteRing::Pieces payload;
+    tcp::SendBuffer::Parts payload;
     if (d.payload_len != 0) {
       const tcp::Connection* c = table_.find(tcp::FourTuple{d.ip_src, d.src_port, d.ip_dst, d.dst_port});
       if (c) payload = c->payload(d);
@@ -317,11 +330,30 @@ void Stack::post_pending() {
         continue;
       }
     }
-    if (!tx.post(d, payload.first, payload.second)) return;
+    if (!post_segment(d, payload)) return;
     pending_tx_.pop_front();
     ++counters_.frames_posted;
-    counters_.tx_payload_copied += payload.size();
   }
+}
+
+bool Stack::post_segment(const wire::TxDescriptor& d, const tcp::SendBuffer::Parts& payload) {
+  dev::TxQueue& tx = device_.tx();
+  std::array<dev::PayloadRef, 2> refs;
+  for (std::size_t k = 0; k < payload.count; ++k) {
+    const tcp::SendBuffer::Part& part = payload.part[k];
+    const auto* chunk = dynamic_cast<const DmaChunk*>(part.chunk.get());
+    if (!chunk) {  // not this Stack's DMA memory: copied into the slot
+      if (!tx.post(d, payload.part[0].octets(), payload.part[1].octets())) return false;
+      counters_.tx_payload_copied += payload.size();
+      return true;
+    }
+    refs[k] = dev::PayloadRef{chunk->device_address() + part.offset, std::uint16_t(part.length), part.chunk};
+  }
+  const bool posted = payload.count == 0   ? tx.post(d)
+                      : payload.count == 1 ? tx.post(d, {refs[0]})
+                                           : tx.post(d, {refs[0], refs[1]});
+  if (posted) counters_.tx_payload_by_reference += payload.size();
+  return posted;
 }
 
 void Stack::pump(std::vector<PollEvent>& events) {

@@ -20,6 +20,9 @@ std::string ConnectionConfig::problem() const {
   if (timestamp_tick <= Time(0)) return "timestamp_tick must be positive";
   if (min_rto <= Time(0) || initial_rto <= Time(0)) return "min_rto and initial_rto must be positive";
   if (max_rto < min_rto) return "max_rto is below min_rto";
+  // A segment (at most the MSS we advertise, so also the one we send) spans two chunks at most.
+  if (send_chunks && send_chunks->chunk_bytes() < options.advertised_mss())
+    return "send_chunks' chunks (" + std::to_string(send_chunks->chunk_bytes()) + " octets) are smaller than the MSS";
   if (fin_timeout <= Time(0) || time_wait <= Time(0)) return "fin_timeout and time_wait must be positive";
   if (delayed_ack < Time(0) || delayed_ack > std::chrono::milliseconds(200))
     return "delayed_ack must lie within 0 to 200 ms";
@@ -40,7 +43,7 @@ Connection::Connection(const ConnectionConfig& config, const FourTuple& tuple, S
       snd_small_(iss),
       nagle_(config.nagle),
       rcv_window_limit_(config.options.initial_receive_window(config.options.advertised_mss())),
-      send_buffer_(config.send_buffer),
+      send_buffer_(config.send_buffer, config.send_chunks ? *config.send_chunks : heap_chunk_pool()),
       receive_buffer_(config.options.receive_buffer, config.max_out_of_order),
       rto_(config.initial_rto),
       rtt_(config.initial_rto, config.min_rto, config.max_rto, config.timestamp_tick) {
@@ -632,7 +635,7 @@ Transfer Connection::recv(wire::MutableByteSpan into, Time now) {
   return t;
 }
 
-ByteRing::Pieces Connection::payload(const wire::TxDescriptor& d) const {
+SendBuffer::Parts Connection::payload(const wire::TxDescriptor& d) const {
   return send_buffer_.view(SeqNumber(d.seq), d.payload_len);
 }
 

@@ -199,10 +199,13 @@ struct Fixture {
 // The payload a connection sent with `d`, from its send buffer.
 inline std::vector<uint8_t> payload_of(const tcp::Connection& c, const wire::TxDescriptor& d) {
   if (d.payload_len == 0) return {};
-  const auto pieces = c.payload(d);
-  REQUIRE(pieces.size() == d.payload_len);
-  std::vector<uint8_t> out(pieces.first.begin(), pieces.first.end());
-  out.insert(out.end(), pieces.second.begin(), pieces.second.end());
+  const tcp::SendBuffer::Parts parts = c.payload(d);
+  REQUIRE(parts.size() == d.payload_len);
+  std::vector<uint8_t> out;
+  for (std::size_t k = 0; k < parts.count; ++k) {
+    const wire::ByteSpan octets = parts.part[k].octets();
+    out.insert(out.end(), octets.begin(), octets.end());
+  }
   return out;
 }
 inline std::vector<uint8_t> payload_of(const tcp::ConnectionTable& from, const wire::TxDescriptor& d) {

@@ -63,6 +63,14 @@ class ScriptedHost : public tcpoe::pcie::HostInterface {
     e[tx ? regs::tx_compl::kFlags.offset : regs::rx_compl::kFlags.offset] = regs::compl_flag::kPhase;
     device_write(ring_address(r, regs::ring_reg::kBaseLo) + uint64_t(index) * e.size(), e.data(), e.size());
   }
+  // The device's side: a DMA read at a device address.
+  void device_read(uint64_t address, void* data, std::size_t n) {
+    auto it = memory.upper_bound(address);
+    REQUIRE(it != memory.begin());
+    --it;
+    REQUIRE(address + n <= it->first + it->second.size());
+    std::memcpy(data, it->second.data() + (address - it->first), n);
+  }
   // The device's index of ring `r` in the write-back block (big-endian word).
   void write_back(regs::Ring r, uint16_t index) {
     const uint8_t word[4] = {0, 0, uint8_t(index >> 8), uint8_t(index)};
@@ -218,6 +226,54 @@ TEST_CASE("the TX queue batches posts behind one doorbell and frees a slot only 
   CHECK(d.tx().reap().empty());  // no completion written: phase bits all 0
   CHECK(d.tx().in_flight() == 4);
   CHECK_THROWS_AS(d.tx().post(desc, payload.data(), 4096), std::invalid_argument);
+}
+
+// The gather list (docs/register-map.md, TX_DESC entry): part 0 the slot
+// (here the SACK option alone), the payload's parts after it where they
+// lie; their references held until the entry's completion is reaped.
+TEST_CASE("a TX entry posted by reference lists its parts after the slot and holds them until reaped",
+          "[stack]") {
+  ScriptedHost host;
+  dev::Device d(host);
+  d.bring_up();
+  tcpoe::wire::TxDescriptor desc;
+  desc.sack.count = 1;
+  desc.sack.block[0] = {1000, 2000};
+  auto first = std::make_shared<int>(1), second = std::make_shared<int>(2);
+  REQUIRE(d.tx().post(desc, {dev::PayloadRef{0x123457, 100, first}, dev::PayloadRef{0xabcdef01, 1360, second}}));
+  const std::size_t option_len = tcpoe::wire::sack_option_len(1);
+  std::vector<uint8_t> entry(regs::tx_ring::kEntrySize);
+  const uint64_t ring = host.ring_address(regs::Ring::kTxDesc, regs::ring_reg::kBaseLo);
+  host.device_read(ring, entry.data(), entry.size());
+  const auto part_addr = [&](unsigned k) { return dev::get_be64(entry.data() + regs::tx_ring::part_addr(k).offset); };
+  const auto part_len = [&](unsigned k) { return tcpoe::wire::get_field(entry.data(), regs::tx_ring::part_len(k)); };
+  CHECK(part_len(0) == option_len);
+  CHECK(part_addr(1) == 0x123457);  // any octet address
+  CHECK(part_len(1) == 100);
+  CHECK(part_addr(2) == 0xabcdef01);
+  CHECK(part_len(2) == 1360);
+  CHECK(part_len(3) == 0);
+  tcpoe::wire::TxDescriptorBytes bytes{};
+  std::copy(entry.begin(), entry.begin() + bytes.size(), bytes.begin());
+  const tcpoe::wire::TxDescriptor packed = tcpoe::wire::unpack(bytes);
+  CHECK(packed.payload_len == option_len + 100 + 1360);
+  CHECK(packed.stream_opt_len == option_len);
+  std::vector<uint8_t> slot(option_len);
+  host.device_read(part_addr(0), slot.data(), slot.size());
+  CHECK(slot[option_len - 10] == 5);  // TCP option kind 5 (SACK), one block of 8 octets, after NOPs
+  CHECK(d.tx().references_held() == 2);
+  CHECK(first.use_count() == 2);
+  d.tx().doorbell();
+  host.write_completion(regs::Ring::kTxCompl, 0);
+  host.write_back(regs::Ring::kTxCompl, 1);
+  REQUIRE(d.tx().reap().size() == 1);
+  CHECK(d.tx().references_held() == 0);
+  CHECK(first.use_count() == 1);
+  CHECK(second.use_count() == 1);
+  // More parts than the list has after the slot: refused, nothing posted.
+  const dev::PayloadRef r{0x1000, 1, nullptr};
+  CHECK_THROWS_AS(d.tx().post(desc, {r, r, r, r}), std::invalid_argument);
+  CHECK(d.tx().in_flight() == 0);
 }
 
 // docs/device.md: a completion is in memory before the device's PROD covers

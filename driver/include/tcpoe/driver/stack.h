@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "tcpoe/driver/dev/device.h"
+#include "tcpoe/driver/dma_chunk_pool.h"
 #include "tcpoe/driver/tcp/table.h"
 
 namespace tcpoe::driver {
@@ -83,6 +84,12 @@ struct StackConfig {
   // memory only (no MMIO), so it costs the CPU, not the device; a frame
   // waits for the next look, up to this long (bench/bench_connect).
   std::uint64_t poll_interval_ns = 100;
+  // Send buffers live in DMA memory, in chunks of this many octets (a power
+  // of two, at least the MSS) taken on demand, at most send_pool_chunks
+  // alive at once over all connections (and posted segments not completed
+  // yet); at the bound send() takes less, as with a full buffer.
+  std::size_t send_chunk_bytes = tcp::kDefaultChunkBytes;
+  std::size_t send_pool_chunks = 4096;  // 256 MB of 64 kB chunks
 };
 
 struct StackCounters {
@@ -92,12 +99,14 @@ struct StackCounters {
   // Data segments not posted: their octets were acknowledged (or the
   // connection went) while they waited for room on the TX ring.
   std::uint64_t tx_payload_gone = 0;
-  // Payload octets copied from connections' send buffers into TX slots
-  // (every transmission: a retransmission is copied again, from the send
-  // buffer), and received payload octets handed to connections in place,
-  // as views of the RX buffers (no copy by the Stack; the connection copies
-  // what it keeps into its receive buffer, once).
-  std::uint64_t tx_payload_copied = 0, rx_payload_in_place = 0;
+  // Payload octets of segments posted by reference: the device reads them
+  // from the send buffer's chunks in place (every transmission, first or
+  // again); payload octets copied into TX slots instead (only a send
+  // buffer not in this Stack's DMA chunks would be: 0); and received
+  // payload octets handed to connections in place, as views of the RX
+  // buffers (no copy by the Stack; the connection copies what it keeps
+  // into its receive buffer, once).
+  std::uint64_t tx_payload_by_reference = 0, tx_payload_copied = 0, rx_payload_in_place = 0;
 };
 
 class Stack {
@@ -167,6 +176,9 @@ class Stack {
   std::size_t frames_waiting() const { return pending_tx_.size(); }
   const tcp::ConnectionTable& table() const { return table_; }
   dev::Device& device() { return device_; }
+  // The send buffers' chunks: live() counts those still held by a
+  // connection or by a posted TX entry whose completion is not reaped yet.
+  const tcp::ChunkPool& send_chunks() const { return *send_chunks_; }
 
  private:
   struct Socket {
@@ -188,6 +200,8 @@ class Stack {
   void pump(std::vector<PollEvent>& events);
   void apply(tcp::Actions&& actions, std::vector<PollEvent>& events);
   void post_pending();
+  // One segment on the TX ring, its payload by reference; false when the ring is full.
+  bool post_segment(const wire::TxDescriptor& d, const tcp::SendBuffer::Parts& payload);
   // Waits through the device until `end`, the next timer or, while a
   // completion or frame is held back (or in poll mode), the next look.
   void idle(tcp::Time end);
@@ -203,6 +217,7 @@ class Stack {
   dev::Device& device_;
   StackConfig config_;
   Clock clock_;
+  std::shared_ptr<DmaChunkPool> send_chunks_;  // shared with every connection's config
   tcp::ConnectionTable table_;
   std::unordered_map<std::uint32_t, Mac> neighbours_;
   std::map<SocketId, Socket> sockets_;

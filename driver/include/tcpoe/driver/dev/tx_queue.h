@@ -1,6 +1,11 @@
-// The TX side of the device: the TX descriptor ring (TXD), one payload slot
-// per descriptor entry (64-aligned, so the device's payload read starts on a
-// beat), and the TX completion ring (TXC).
+// The TX side of the device: the TX descriptor ring (TXD, 128-octet entries
+// with a gather list of up to 4 parts), one slot per descriptor entry for
+// what is not referenced in place (a segment's SACK option, or a payload
+// given to be copied), always part 0, and the TX completion ring (TXC).
+// Payload given by reference (PayloadRef) is read by the device where it
+// lies; the queue holds each entry's references (`keep`) until that
+// entry's completion is reaped, so the memory is not reused before the
+// device has read it, whatever its owner did meanwhile.
 //
 // Lifecycle: constructed by Device::bring_up() (rings allocated and mapped),
 // program() writes its registers, post() fills entries (no register), and
@@ -14,6 +19,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <vector>
 
 #include "tcpoe/driver/dev/dma_region.h"
@@ -27,6 +34,14 @@ struct TxCompletion {
   std::uint16_t desc_index = 0;
   wire::dev::ComplStatus status{};
   std::uint64_t timestamp = 0;  // device cycle of the outcome
+};
+
+// Payload octets the device reads in place: their device address, how
+// many, and what keeps that memory alive until the entry completes.
+struct PayloadRef {
+  std::uint64_t device_address = 0;
+  std::uint16_t length = 0;
+  std::shared_ptr<const void> keep;
 };
 
 class TxQueue {
@@ -43,9 +58,14 @@ class TxQueue {
   bool post(wire::TxDescriptor d, const std::uint8_t* payload = nullptr, std::size_t length = 0) {
     return post(d, wire::ByteSpan(payload, length));
   }
-  // The same with the payload in two pieces (a send buffer's range across
-  // its wrap), copied one after the other into the slot.
+  // The same with the payload in two pieces, copied one after the other into the slot.
   bool post(wire::TxDescriptor d, wire::ByteSpan first, wire::ByteSpan second = {});
+  // The payload by reference: the parts (at most kMaxParts - 1) follow the
+  // slot's SACK option in the gather list, nothing of them is copied, and
+  // each part's `keep` is held until this entry's completion is reaped.
+  bool post(const wire::TxDescriptor& d, std::initializer_list<PayloadRef> payload);
+  // References held for posted entries whose completion is not reaped yet.
+  std::size_t references_held() const;
   // TXD PROD, when something was posted since the last doorbell.
   void doorbell();
   // The new completions, at most `max`; TXC CONS written once, up to them
@@ -65,8 +85,15 @@ class TxQueue {
   std::uint8_t log2_;
   std::uint32_t slot_bytes_;
   const IndexWriteback& writeback_;
+  // Fills the entry: the descriptor, the slot (the SACK option, then
+  // `copied`) as part 0 and `referenced` after it.
+  bool post_entry(wire::TxDescriptor d, wire::ByteSpan copied_first, wire::ByteSpan copied_second,
+                  const PayloadRef* referenced, std::size_t referenced_count);
+
   DmaRegion descriptors_, completions_, slots_;
   CompletionHandback handback_;
+  // Per entry, the references its parts hold until its completion is reaped.
+  std::vector<std::vector<std::shared_ptr<const void>>> held_;
   std::uint16_t produced_ = 0, announced_ = 0, completed_ = 0;
   std::uint64_t doorbells_ = 0;
 };

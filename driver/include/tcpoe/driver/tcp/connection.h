@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -47,6 +48,8 @@ struct ConnectionConfig {
   Time min_rto = std::chrono::milliseconds(200);     // Linux TCP_RTO_MIN (RFC 6298 says 1 s)
   int data_retries = 15;                             // net.ipv4.tcp_retries2
   std::size_t send_buffer = 4194304;                 // net.ipv4.tcp_wmem[2]: 4 MB
+  // Where send buffers keep their octets (SendBuffer); none: heap_chunk_pool().
+  std::shared_ptr<ChunkPool> send_chunks;
   uint32_t initial_window_segments = 10;             // RFC 6928; Linux TCP_INIT_CWND
   Time delayed_ack = std::chrono::milliseconds(40);  // Linux TCP_DELACK_MIN; at most 200 ms
   int quick_acks = 16;                               // Linux TCP_MAX_QUICKACKS: first segments ACKed at once
@@ -127,9 +130,9 @@ class Connection {
   Transfer send(wire::ByteSpan data, Time now);
   Transfer recv(wire::MutableByteSpan into, Time now);
   // The payload of a data segment this connection sent (its seq and
-  // payload_len): what the device layer copies into the TX slot. Empty once
-  // acknowledged (no longer needed).
-  ByteRing::Pieces payload(const wire::TxDescriptor& d) const;
+  // payload_len), where it lies in the send buffer: what the device reads.
+  // Empty once acknowledged (no longer needed).
+  SendBuffer::Parts payload(const wire::TxDescriptor& d) const;
   std::size_t readable() const { return receive_buffer_.size(); }
   std::size_t send_space() const;  // 0 once shut down for sending
 
