@@ -357,6 +357,68 @@ struct StackOnScriptedHost {
     stack->add_neighbour(kPeer, {2, 0, 0, 0, 0, 2});
     host.writes.clear();
   }
+
+  // A segment from the peer to `tuple`'s local end, as the parser
+  // describes it: no options, checksums checked and good.
+  static tcpoe::wire::RxDescriptor from_peer(const tcpoe::driver::tcp::FourTuple& tuple, uint8_t flags,
+                                             uint32_t seq, uint32_t ack) {
+    tcpoe::wire::RxDescriptor d;
+    d.ethertype = 0x0800;
+    d.ip_protocol = 6;
+    d.ip_src = tuple.remote_ip;
+    d.ip_dst = tuple.local_ip;
+    d.tcp_src_port = tuple.remote_port;
+    d.tcp_dst_port = tuple.local_port;
+    d.tcp_data_offset = 5;
+    d.tcp_flags = flags;
+    d.tcp_seq = seq;
+    d.tcp_ack = ack;
+    d.tcp_window = 65535;
+    d.ip_csum_checked = d.ip_csum_ok = d.tcp_csum_checked = d.tcp_csum_ok = true;
+    return d;
+  }
+  // The device's side: `d` received, then one look at the rings.
+  std::vector<tcpoe::driver::PollEvent> deliver(const tcpoe::wire::RxDescriptor& d) {
+    host.write_completion(regs::Ring::kRxCompl, rx_written, d);
+    host.write_back(regs::Ring::kRxCompl, ++rx_written);
+    return stack->poll(std::chrono::microseconds(1));
+  }
+  // The device's side: every TX entry posted so far sent and completed
+  // (then one look at the rings reaps them).
+  void complete_tx() {
+    const auto posted = uint16_t(stack->counters().frames_posted);
+    for (; tx_completed != posted; ++tx_completed) host.write_completion(regs::Ring::kTxCompl, tx_completed);
+    host.write_back(regs::Ring::kTxCompl, tx_completed);
+    stack->poll(std::chrono::microseconds(1));
+  }
+  // An active open to kPeer completed by its SYN-ACK (ISN 7000, no options: MSS 536).
+  tcpoe::driver::SocketId establish() {
+    tcpoe::driver::SocketId id = 0;
+    REQUIRE_FALSE(stack->connect(kPeer, 5201, id));
+    const tcpoe::driver::tcp::FourTuple tuple = *stack->tuple(id);
+    deliver(from_peer(tuple, tcpoe::wire::tcp::flag::kSyn | tcpoe::wire::tcp::flag::kAck, 7000,
+                      (stack->connection(id)->iss() + 1).raw()));
+    REQUIRE(stack->state(id) == tcpoe::driver::tcp::State::kEstablished);
+    return id;
+  }
+  // The payload the device would read for TX entry `index`: its gather
+  // list's parts after the slot, from memory as it is now.
+  std::vector<uint8_t> referenced_payload(uint16_t index) {
+    std::vector<uint8_t> entry(regs::tx_ring::kEntrySize);
+    host.device_read(host.ring_address(regs::Ring::kTxDesc, regs::ring_reg::kBaseLo) + uint64_t(index) * entry.size(),
+                     entry.data(), entry.size());
+    std::vector<uint8_t> out;
+    for (unsigned k = 1; k < regs::tx_ring::kMaxParts; ++k) {
+      const std::size_t n = tcpoe::wire::get_field(entry.data(), regs::tx_ring::part_len(k));
+      if (n == 0) continue;
+      const std::size_t at = out.size();
+      out.resize(at + n);
+      host.device_read(dev::get_be64(entry.data() + regs::tx_ring::part_addr(k).offset), out.data() + at, n);
+    }
+    return out;
+  }
+
+  uint16_t rx_written = 0, tx_completed = 0;
 };
 
 TEST_CASE("the stack's calls refuse what cannot be done, with error codes and messages", "[stack]") {
@@ -456,25 +518,10 @@ TEST_CASE("a segment the parser judged bad is counted and never acted on, the sa
   drv::SocketId id = 0;
   REQUIRE_FALSE(s.connect(StackOnScriptedHost::kPeer, 5201, id));
   const drv::tcp::FourTuple tuple = *s.tuple(id);
-  wire::RxDescriptor syn_ack;  // the peer's answer, as the parser describes it
-  syn_ack.ethertype = 0x0800;
-  syn_ack.ip_protocol = 6;
-  syn_ack.ip_src = tuple.remote_ip;
-  syn_ack.ip_dst = tuple.local_ip;
-  syn_ack.tcp_src_port = tuple.remote_port;
-  syn_ack.tcp_dst_port = tuple.local_port;
-  syn_ack.tcp_data_offset = 5;
-  syn_ack.tcp_flags = wire::tcp::flag::kSyn | wire::tcp::flag::kAck;
-  syn_ack.tcp_seq = 7000;
-  syn_ack.tcp_ack = (s.connection(id)->iss() + 1).raw();
-  syn_ack.tcp_window = 65535;
-  syn_ack.ip_csum_checked = syn_ack.ip_csum_ok = syn_ack.tcp_csum_checked = syn_ack.tcp_csum_ok = true;
-  uint16_t next = 0;
-  const auto deliver = [&](const wire::RxDescriptor& d) {
-    t.host.write_completion(regs::Ring::kRxCompl, next, d);
-    t.host.write_back(regs::Ring::kRxCompl, ++next);
-    return s.poll(std::chrono::microseconds(1));
-  };
+  // The peer's answer, as the parser describes it.
+  const wire::RxDescriptor syn_ack = StackOnScriptedHost::from_peer(
+      tuple, wire::tcp::flag::kSyn | wire::tcp::flag::kAck, 7000, (s.connection(id)->iss() + 1).raw());
+  const auto deliver = [&](const wire::RxDescriptor& d) { return t.deliver(d); };
 
   wire::RxDescriptor bad_checksum = syn_ack;
   bad_checksum.tcp_csum_ok = false;
@@ -502,6 +549,85 @@ TEST_CASE("a segment the parser judged bad is counted and never acted on, the sa
   CHECK(s.counters().frames_posted == 2);  // the handshake's ACK
   CHECK(s.table().counters().bad_checksum == 2);
   CHECK(s.table().counters().malformed == 1);
+}
+
+// Zero-copy TX's hazard (docs/driver.md, "Copies"): the device reads a
+// segment's payload from the send buffer some time after it was posted.
+// The ACK for those octets arriving first, and send() bringing new data,
+// must not change what the device reads: the posted entry holds its chunk.
+TEST_CASE("a posted segment's octets stay as sent when its ACK comes before its completion and send() brings new "
+          "data", "[stack]") {
+  namespace drv = tcpoe::driver;
+  StackOnScriptedHost t;
+  drv::Stack& s = *t.stack;
+  const drv::SocketId id = t.establish();
+  t.complete_tx();  // the SYN and the handshake's ACK
+  const std::size_t chunks_before = s.send_chunks().live();
+  std::vector<uint8_t> original(536);
+  for (std::size_t i = 0; i < original.size(); ++i) original[i] = uint8_t(i * 7 + 1);
+  std::size_t sent = 0;
+  REQUIRE_FALSE(s.send(id, tcpoe::wire::ByteSpan(original.data(), original.size()), sent));
+  REQUIRE(sent == original.size());
+  const uint16_t entry = uint16_t(s.counters().frames_posted - 1);
+  CHECK(s.counters().tx_payload_by_reference == original.size());
+  CHECK(s.counters().tx_payload_copied == 0);
+  CHECK(t.referenced_payload(entry) == original);
+  // The peer's ACK of all of it, before the device completed the entry.
+  const drv::tcp::FourTuple tuple = *s.tuple(id);
+  t.deliver(StackOnScriptedHost::from_peer(tuple, tcpoe::wire::tcp::flag::kAck, 7001,
+                                           (s.connection(id)->iss() + 1 + uint32_t(original.size())).raw()));
+  REQUIRE(s.connection(id)->send_buffer().size() == 0);
+  CHECK(s.connection(id)->send_buffer().chunks() == 0);  // the connection gave its chunk back
+  CHECK(s.send_chunks().live() == chunks_before + 1);     // ... the TX entry still holds it
+  // New data, more than a chunk's worth: the send buffer takes fresh chunks.
+  const std::vector<uint8_t> fresh(s.send_chunks().chunk_bytes() + 1000, 0xee);
+  REQUIRE_FALSE(s.send(id, tcpoe::wire::ByteSpan(fresh.data(), fresh.size()), sent));
+  CHECK(sent == fresh.size());
+  CHECK(t.referenced_payload(entry) == original);  // what the device reads now: the original octets
+  // The completion releases it; then only the new data's chunks are held.
+  t.complete_tx();
+  CHECK(s.device().tx().references_held() == 0);
+  CHECK(s.send_chunks().live() == chunks_before + s.connection(id)->send_buffer().chunks());
+}
+
+// A connection reset (or aborted) with segments in flight: its send
+// buffer goes with it, but the chunks its posted entries read stay mapped
+// until their completions are reaped; then nothing is left.
+TEST_CASE("segments in flight keep their chunks past the connection's reset until their completions are reaped",
+          "[stack]") {
+  namespace drv = tcpoe::driver;
+  StackOnScriptedHost t;
+  drv::Stack& s = *t.stack;
+  const int64_t mapped_by_device = t.host.mapped;
+  for (const bool peer_reset : {true, false}) {
+    INFO((peer_reset ? "reset by the peer" : "aborted by the user"));
+    const drv::SocketId id = t.establish();
+    REQUIRE_FALSE(s.set_option(id, drv::SocketOption::kNoDelay, 1));
+    const std::vector<uint8_t> data(3 * 536, 0x42);
+    std::size_t sent = 0;
+    REQUIRE_FALSE(s.send(id, tcpoe::wire::ByteSpan(data.data(), data.size()), sent));
+    REQUIRE(sent == data.size());
+    REQUIRE(s.device().tx().references_held() >= 3);  // three segments, none completed
+    const uint16_t last = uint16_t(s.counters().frames_posted - 1);
+    CHECK(s.send_chunks().live() == 1);
+    CHECK(t.host.mapped == mapped_by_device + 1);
+    if (peer_reset) {
+      const drv::tcp::FourTuple tuple = *s.tuple(id);
+      t.deliver(StackOnScriptedHost::from_peer(tuple, tcpoe::wire::tcp::flag::kRst, 7001, 0));
+      REQUIRE(s.state(id) == drv::tcp::State::kClosed);
+      REQUIRE_FALSE(s.close(id));
+    } else {
+      REQUIRE_FALSE(s.abort(id));  // our RST: one more entry, no payload
+    }
+    CHECK(s.table().size() == 0);
+    CHECK(s.send_chunks().live() == 1);  // the connection is gone; its chunk is not
+    CHECK(t.referenced_payload(last) == std::vector<uint8_t>(536, 0x42));
+    t.complete_tx();
+    CHECK(s.device().tx().in_flight() == 0);
+    CHECK(s.device().tx().references_held() == 0);
+    CHECK(s.send_chunks().live() == 0);
+    CHECK(t.host.mapped == mapped_by_device);
+  }
 }
 
 }  // namespace
