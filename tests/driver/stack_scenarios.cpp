@@ -378,6 +378,8 @@ void leak_report(const std::string& who, SimHost& h) {
   say(who + "_rx_posted", d.rx().posted());
   say(who + "_rx_capacity", d.rx().capacity());
   say(who + "_mmio_reads_fast_path", h.mmio_reads_fast_path());
+  say(who + "_send_chunks_live", h.stack().send_chunks().live());
+  say(who + "_tx_references_held", d.tx().references_held());
   fault_report(who, h);
   say(who + "_counter_rx_drop_no_buffer", d.counter(regs::Counter::kRxDropNoBuffer));
   device_report(who, h.node());
@@ -474,6 +476,10 @@ void copy_report(const std::string& who, SimHost& h) {
   say(who + "_host_octets_written", h.host().octets_written);
   say(who + "_host_octets_read", h.host().octets_read);
   say(who + "_tx_payload_copied", h.stack().counters().tx_payload_copied);
+  say(who + "_tx_payload_by_reference", h.stack().counters().tx_payload_by_reference);
+  say(who + "_frames_posted", h.stack().counters().frames_posted);
+  say(who + "_rx_completions", h.stack().counters().rx_completions);
+  say(who + "_send_chunks_taken", h.stack().send_chunks().taken());
   say(who + "_rx_payload_in_place", h.stack().counters().rx_payload_in_place);
 }
 

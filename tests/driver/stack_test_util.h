@@ -80,7 +80,8 @@ inline void check_established_and_closed(const Seen& s) {
 }
 
 // What a scenario's leak_report says is left on each host after its
-// connections ended: table, rings and buffers empty, CFG_ERROR 0, every
+// connections ended: table, rings and buffers empty, no send-buffer chunk
+// left (docs/driver.md, "Copies"), CFG_ERROR 0, every
 // buffer freed and window unmapped after teardown, no RTL assertion, no
 // frame sent unasked, no frame dropped by a MAC (the only loss is the wire's).
 inline void check_left_empty(const Seen& s) {
@@ -92,6 +93,9 @@ inline void check_left_empty(const Seen& s) {
     CHECK(number(s, who + "_handback_pending") == 0);
     CHECK(number(s, who + "_rx_posted") == number(s, who + "_rx_capacity"));
     CHECK(number(s, who + "_mmio_reads_fast_path") == 0);
+    // Every send-buffer chunk given back: no connection, no TX entry holds one.
+    CHECK(number(s, who + "_send_chunks_live") == 0);
+    CHECK(number(s, who + "_tx_references_held") == 0);
     CHECK(number(s, who + "_cfg_error") == 0);
     CHECK(number(s, who + "_allocated_after_teardown") == 0);
     CHECK(number(s, who + "_mapped_after_teardown") == 0);
