@@ -62,7 +62,7 @@ bool TxQueue::post_entry(wire::TxDescriptor d, wire::ByteSpan copied_first, wire
     at += piece.size();
   }
   d.stream_opt_len = std::uint8_t(options_len);
-  d.payload_len = std::uint16_t(length);
+  d.payload_len = std::uint16_t(length - options_len);  // the payload proper (pack() adds the options)
   // The gather list: the slot, then the payload's parts where they lie.
   std::vector<regs::tx_ring::Part> parts{{slots_.device_address() + slot_offset, std::uint16_t(in_slot)}};
   std::vector<std::shared_ptr<const void>>& held = held_[slot];
