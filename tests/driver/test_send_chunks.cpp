@@ -73,7 +73,7 @@ TEST_CASE("a chunk outlives its pool while referenced", "[send_chunks]") {
   CHECK(std::vector<uint8_t>(kept.begin(), kept.end()) == counting(10));
 }
 
-TEST_CASE("an idle send buffer holds no chunk; writing takes them one at a time", "[send_chunks]") {
+TEST_CASE("an idle send buffer holds no chunk, and writing takes them one at a time", "[send_chunks]") {
   HeapChunkPool pool(kChunk, 8);
   SendBuffer b(4 * kChunk, pool);
   b.start_at(SeqNumber(1000));
@@ -120,7 +120,7 @@ TEST_CASE("a send buffer refuses a range it does not hold or longer than a chunk
   CHECK(b.view(SeqNumber(1) + 1u, kChunk).count == 2);              // a chunk's length: two parts
 }
 
-TEST_CASE("acknowledged chunks go back to the pool; an emptied buffer gives back every chunk", "[send_chunks]") {
+TEST_CASE("acknowledged chunks go back to the pool, and an emptied buffer gives back every chunk", "[send_chunks]") {
   HeapChunkPool pool(kChunk, 8);
   SendBuffer b(4 * kChunk, pool);
   b.start_at(SeqNumber(1));
