@@ -1,6 +1,7 @@
 // A bounded FIFO of octets in one circular block, allocated at the first
-// write (a table of idle connections costs no buffer memory). The send and
-// receive buffers of a connection are each one ByteRing.
+// write (a table of idle connections costs no buffer memory). A
+// connection's receive buffer is one ByteRing (its send buffer is chunks:
+// send_buffer.h).
 #pragma once
 
 #include <cstddef>
