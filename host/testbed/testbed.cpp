@@ -1,5 +1,6 @@
 #include "testbed.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
@@ -30,20 +31,26 @@ void CountingHost::dma_unmap(uint64_t device_address) {
   --mapped;
 }
 
+std::chrono::nanoseconds time_wait_outlasting_fins(const tcp::ConnectionConfig& connection) {
+  return 2 * connection.max_rto;
+}
+
 drv::StackConfig stack_config(const HostAddress& self, uint64_t seed, std::chrono::nanoseconds initial_rto,
-                              std::chrono::nanoseconds time_wait) {
+                              std::optional<std::chrono::nanoseconds> time_wait) {
   drv::StackConfig c;
   c.local_ip = self.ip;
   c.local_mac = self.mac;
   c.tcp.connection.initial_rto = initial_rto;
-  c.tcp.connection.time_wait = time_wait;
   // The data path's timers, scaled to the simulated round trip of a few
   // microseconds as Linux's are to a LAN's: the RTO measured after the
-  // handshake at least 100 us, delayed ACKs at most 20 us late, and a
-  // timestamp clock (the RTT's granularity) of 1 us.
+  // handshake at least 100 us and, backed off, at most kMaxRto (or the first
+  // RTO, if that is longer; it bounds TIME-WAIT below), delayed ACKs at most 20 us late, and a timestamp
+  // clock (the RTT's granularity) of 1 us.
   c.tcp.connection.min_rto = std::chrono::microseconds(100);
+  c.tcp.connection.max_rto = std::max<std::chrono::nanoseconds>(kMaxRto, initial_rto);
   c.tcp.connection.delayed_ack = std::chrono::microseconds(20);
   c.tcp.connection.timestamp_tick = std::chrono::microseconds(1);
+  c.tcp.connection.time_wait = time_wait.value_or(time_wait_outlasting_fins(c.tcp.connection));
   std::array<uint8_t, 16> secret{};
   for (std::size_t i = 0; i < secret.size(); ++i) secret[i] = uint8_t(seed * 13 + i + self.ip);
   c.tcp.secret = secret;

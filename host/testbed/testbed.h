@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "device_node.h"
@@ -79,13 +80,27 @@ inline constexpr HostAddress kHostA{"a", 0x0a580001, {0x02, 0, 0, 0, 0, 0x0a}}; 
 inline constexpr HostAddress kHostB{"b", 0x0a580002, {0x02, 0, 0, 0, 0, 0x0b}};  // 10.88.0.2
 
 // The stack's settings for simulated time, which is dear (every device
-// clock cycle is evaluated): a first RTO of `initial_rto` (Linux: 1 s) and
-// a TIME-WAIT of `time_wait` (Linux: 60 s), the data path's timers scaled
-// alike (minimum RTO 100 us, delayed ACK 20 us, a 1 us timestamp tick);
+// clock cycle is evaluated): a first RTO of `initial_rto` (Linux: 1 s), the
+// data path's timers scaled alike (RTO from 100 us to at most kMaxRto,
+// delayed ACK 20 us, a 1 us timestamp tick), and a TIME-WAIT of `time_wait`,
+// by default time_wait_outlasting_fins() of those settings (Linux: 60 s);
 // the secret (ISNs, ports, cookies) derived from `seed`, so a run repeats.
 drv::StackConfig stack_config(const HostAddress& self, uint64_t seed,
                               std::chrono::nanoseconds initial_rto = std::chrono::microseconds(30),
-                              std::chrono::nanoseconds time_wait = std::chrono::microseconds(100));
+                              std::optional<std::chrono::nanoseconds> time_wait = std::nullopt);
+
+// The testbed's largest RTO (Linux's TCP_RTO_MAX is 120 s, 600 times its
+// least RTO; here 10 times the 100 us least): the longest any segment, a
+// FIN among them, waits before it is sent again, whatever the back-off.
+inline constexpr std::chrono::nanoseconds kMaxRto = std::chrono::milliseconds(1);
+
+// A TIME-WAIT (2MSL) that outlasts the peer's FIN retransmissions, which is
+// what TIME-WAIT is for (RFC 9293 3.6.1): when our ACK of the peer's FIN is
+// lost, the peer sends the FIN again one RTO later, at most `max_rto` later
+// however far it backed off, and each FIN restarts our TIME-WAIT; twice
+// `max_rto` leaves the FIN's and our ACK's trips (microseconds) ample room.
+// With the testbed's settings, 2 ms of simulated time.
+std::chrono::nanoseconds time_wait_outlasting_fins(const tcp::ConnectionConfig& connection);
 
 // One simulated host: its driver over its node. Construct it in an SC
 // thread: bring-up reads registers, which takes simulated time.

@@ -193,6 +193,32 @@ struct Fixture {
   }
 };
 
+// Runs the connection's timer at each deadline until it gives up; returns
+// the times (after `start`) at which it sent something, and in `gave_up`
+// when it stopped.
+inline std::vector<tcp::Time> retransmission_times(tcp::Connection& c, tcp::Time start,
+                                            tcp::Actions& last, uint8_t expect_flags,
+                                            tcp::Time* gave_up = nullptr) {
+  std::vector<tcp::Time> times;
+  while (c.deadline()) {
+    const tcp::Time at = *c.deadline();
+    // One nanosecond early: nothing happens.
+    const tcp::Actions early = c.on_timer(at - 1ns);
+    REQUIRE(early.send.empty());
+    REQUIRE(early.events.empty());
+    last = c.on_timer(at);
+    if (last.send.empty()) {
+      if (gave_up) *gave_up = at - start;
+      break;
+    }
+    REQUIRE(last.send.size() == 1);
+    CHECK(last.send[0].tcp_flags == expect_flags);
+    times.push_back(at - start);
+    REQUIRE(times.size() < 100);
+  }
+  return times;
+}
+
 // Two stacks joined by a perfect wire: what one sends, the other receives
 // (through the frame emitter and the parser's model). The events each end
 // reports are kept.

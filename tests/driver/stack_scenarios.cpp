@@ -40,6 +40,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <optional>
 #include <stdexcept>
 #include <memory>
 #include <string>
@@ -72,7 +73,7 @@ struct Options {
   uint64_t seed = 1;
   unsigned connections = 100, concurrent = 100;  // many
   double limit_ms = 50;                          // many: simulated time, at most
-  double time_wait_us = 100;                     // TIME-WAIT (testbed::stack_config's default)
+  std::optional<double> time_wait_us;            // TIME-WAIT; none: testbed::stack_config's default
   bool capture = false;                          // many: write DIR/many.pcap too
   uint64_t bytes = 1 << 20;                      // transfer
   uint64_t payload_seed = 1;                     // transfer: the payload's octets
@@ -139,10 +140,22 @@ tcpoe::testbed::PairConfig pair_config(const Options& o) {
 
 // A host of the pair, its driver up, the other host its neighbour.
 // `send_buffer`: the connections' send buffer (0: the default, 4 MB).
+// The stack's settings of a host: the testbed's, with --time-wait-us and --seed.
+drv::StackConfig host_stack_config(const Options& o, const HostAddress& self) {
+  std::optional<std::chrono::nanoseconds> time_wait;
+  if (o.time_wait_us) time_wait = std::chrono::nanoseconds(int64_t(*o.time_wait_us * 1000));
+  return tcpoe::testbed::stack_config(self, o.seed, std::chrono::microseconds(30), time_wait);
+}
+
+// How long the side that closes first may wait for its connection to be
+// gone: TIME-WAIT, and `rest` for the FINs and ACKs before it.
+std::chrono::nanoseconds close_limit(const Options& o, std::chrono::nanoseconds rest) {
+  return host_stack_config(o, kHostA).tcp.connection.time_wait + rest;
+}
+
 std::unique_ptr<SimHost> make_host(DeviceNode& node, const Options& o, const HostAddress& self,
                                    const HostAddress& peer, std::size_t send_buffer = 0) {
-  drv::StackConfig config = tcpoe::testbed::stack_config(self, o.seed, std::chrono::microseconds(30),
-                                                         std::chrono::nanoseconds(int64_t(o.time_wait_us * 1000)));
+  drv::StackConfig config = host_stack_config(o, self);
   if (send_buffer) config.tcp.connection.send_buffer = send_buffer;
   config.tcp.connection.options.sack = o.sack;
   auto h = std::make_unique<SimHost>(node, config, device_config(o));
@@ -285,7 +298,7 @@ void connect(const Options& o) {
     while (!b_accepted) s.poll(std::chrono::microseconds(1));
     say("a_close", s.close(conn).message());
     say("a_state_after_close", h->state_name(conn));
-    const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, std::chrono::milliseconds(2), "a");
+    const uint32_t closed = wait_for(*h, conn, drv::ready::kClosed, close_limit(o, std::chrono::milliseconds(2)), "a");
     say("a_closed", closed & drv::ready::kClosed ? "1" : "0");
     say("a_state_closed", h->state_name(conn));
     while (!b_done) s.poll(std::chrono::microseconds(10));  // answers B's last segments
@@ -1015,7 +1028,7 @@ Options parse(int argc, char** argv) {
                                 "[--no-sack]");
   if (o.scenario == "garbage" && !std::set<std::string>{"checksum", "options", "window", "rst", "syn"}.count(o.garbage))
     throw std::invalid_argument("--garbage must be checksum, options, window, rst or syn, not " + o.garbage);
-  if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0) || !(o.time_wait_us > 0))
+  if (o.connections == 0 || o.concurrent == 0 || !(o.limit_ms > 0) || !(o.time_wait_us.value_or(1) > 0))
     throw std::invalid_argument("--connections, --concurrent, --limit-ms and --time-wait-us must be above 0");
   return o;
 }

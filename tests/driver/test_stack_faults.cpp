@@ -80,8 +80,9 @@ TEST_CASE("corrupted frames are dropped by the hardware's verdict, counted, and 
   }
   CHECK(damaged >= 1);
   CHECK(verdict_drops(s) == damaged);  // each damaged frame dropped and counted, once
-  // Nothing a damaged frame said was answered with RST (with this seed no
-  // retransmission outlasts the testbed's 100 us TIME-WAIT, so none at all).
+  // Nothing a damaged frame said was answered with RST (and no FIN sent
+  // again outlasts the testbed's TIME-WAIT, twice its largest RTO: none at
+  // all).
   CHECK(resets == 0);
 }
 
