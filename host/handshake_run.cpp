@@ -41,10 +41,6 @@ constexpr auto kKernelAnswerWait = 10ms;    // wall clock: the kernel's first an
 // say) have no answer, and one not waited for is put on the wire by the
 // pump, within 2 us of simulated time (about a millisecond of wall clock).
 constexpr auto kKernelDataAnswerWait = 1ms;
-// The kernel's RTO floor with data (its route's rto_min; Linux's default
-// 200 ms): a round trip through the simulation takes a few ms of wall clock.
-constexpr auto kKernelRtoMin = 10ms;
-constexpr auto kKernelDataDelayedAck = 2us;  // simulated: our delayed ACKs with the kernel sending
 constexpr auto kKernelSideWait = 2000ms;    // wall clock: its sockets to show what happened
 constexpr auto kPumpInterval = 2us;         // simulated: frames the kernel sends by itself
 constexpr auto kDataPumpInterval = 200ns;   // ... while data moves (a look costs a read() that finds nothing)
@@ -156,11 +152,8 @@ struct Host : SimHost {
     drv::StackConfig c =
         testbed::stack_config({"", ip, mac}, seed, std::chrono::nanoseconds(g_run->o.initial_rto_ns), time_wait);
     c.tcp.connection.syn_retries = g_run->o.syn_retries;
-    // The kernel's clock is the wall clock, on which a simulated microsecond
-    // lasts about a millisecond: an ACK delayed by the testbed's 20 us would
-    // reach it 20 ms late and inflate the RTT its congestion control and RTO
-    // go by. With the kernel as the data's sender, ours are delayed 2 us at most.
-    if (g_run->o.data && g_run->o.peer == PeerKind::kLinux) c.tcp.connection.delayed_ack = kKernelDataDelayedAck;
+    // Data with the kernel, which runs on the wall clock: the testbed's profile for it.
+    if (g_run->o.data && g_run->o.peer == PeerKind::kLinux) testbed::kWallClockPeerData.apply_to(c);
     return c;
   }
   static drv::dev::DeviceConfig device_config() {
@@ -582,10 +575,12 @@ bool elaborate(Run& r) {
     tc.our_ip = o.local_ip;
     tc.peer_ip = o.peer_ip;
     tc.listen_port = o.listen || o.data ? 0 : kPeerListenPort;  // with data, the application listens
-    // With data, the kernel ACKs every segment at once (so most frames we
-    // send have an answer to wait for) and resends a loss after kKernelRtoMin.
-    tc.quick_ack = o.data;
-    if (o.data) tc.rto_min = kKernelRtoMin;
+    // With data, the kernel's route to us as the testbed's wall-clock peer
+    // profile has it (ACKs at once, a loss resent after 10 ms).
+    if (o.data) {
+      tc.quick_ack = testbed::kWallClockPeerData.peer_quick_ack;
+      tc.rto_min = testbed::kWallClockPeerData.peer_rto_min;
+    }
     std::string why;
     r.tap = sim::TapPeer::open(tc, &why);
     if (interrupted) return false;  // the set-up's commands got the ^C too

@@ -102,6 +102,28 @@ inline constexpr std::chrono::nanoseconds kMaxRto = std::chrono::milliseconds(1)
 // With the testbed's settings, 2 ms of simulated time.
 std::chrono::nanoseconds time_wait_outlasting_fins(const tcp::ConnectionConfig& connection);
 
+// The settings for data with a peer that runs on the wall clock (the Linux
+// kernel through a TAP device) while we run on simulated time, in which a
+// simulated microsecond lasts about a millisecond of wall clock: each value
+// keeps the two clocks from inflating the other's timers.
+struct WallClockPeerProfile {
+  // Our delayed ACKs (simulated): the testbed's 20 us would reach the kernel
+  // 20 ms late and inflate the RTT its congestion control and RTO go by.
+  std::chrono::nanoseconds our_delayed_ack = std::chrono::microseconds(2);
+  // The kernel's route to us, `quickack 1`: it ACKs every segment at once,
+  // so most frames we send have an answer to wait for (its own delayed ACK
+  // would hold the simulation for up to 40 ms of wall clock).
+  bool peer_quick_ack = true;
+  // The route's `rto_min` (Linux's default 200 ms): a round trip through the
+  // simulation takes a few ms of wall clock, so a loss is sent again after
+  // 10 ms rather than 200.
+  std::chrono::milliseconds peer_rto_min{10};
+
+  // Our side of it: the stack's settings.
+  void apply_to(drv::StackConfig& ours) const { ours.tcp.connection.delayed_ack = our_delayed_ack; }
+};
+inline constexpr WallClockPeerProfile kWallClockPeerData{};
+
 // One simulated host: its driver over its node. Construct it in an SC
 // thread: bring-up reads registers, which takes simulated time.
 class SimHost {
