@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "../tests/support/live_heap.h"
+#include "bench_args.h"
 #include "connect_run.h"
 #include "tcpoe/driver/tcp/table.h"
 #include "tcpoe/wire/layout.h"
@@ -173,48 +174,21 @@ void usage_exit(int code) {
   std::exit(code);
 }
 
-unsigned count_arg(const char* v) {
-  char* end = nullptr;
-  const unsigned long n = std::strtoul(v, &end, 10);
-  if (!*v || *end || n == 0 || n > 50000) {
-    std::fprintf(stderr, "bench_connect: a count must be 1..50000, not '%s'\n", v);
-    std::exit(2);
-  }
-  return unsigned(n);
-}
-
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") usage_exit(0);
-    if (a == "--interrupts") {
-      o.interrupts = true;
-      continue;
-    }
-    if (i + 1 >= argc) usage_exit(2);
-    if (a == "--samples") o.samples = count_arg(argv[++i]);
-    else if (a == "--connections") o.connections = count_arg(argv[++i]);
-    else if (a == "--concurrent") o.concurrent = count_arg(argv[++i]);
-    else if (a == "--data-width") {
-      const std::string w = argv[++i];
-      if (w != "64" && w != "512") {
-        std::fprintf(stderr, "bench_connect: --data-width must be 64 or 512, not '%s'\n", w.c_str());
-        return 2;
-      }
-      o.data_width = std::stoi(w);
-    } else if (a == "--max-ratio") {
-      char* end = nullptr;
-      o.max_ratio = std::strtod(argv[++i], &end);
-      if (*end || !(o.max_ratio >= 1.0)) {
-        std::fprintf(stderr, "bench_connect: --max-ratio must be a number of at least 1, not '%s'\n", argv[i]);
-        return 2;
-      }
-    }
-    else usage_exit(2);
-  }
+  const tcpoe::bench::RunArgs args("bench_connect", usage_exit);
+  args.parse(argc, argv, {"--interrupts"}, [&](const std::string& a, const std::string& v) {
+    if (a == "--interrupts") o.interrupts = true;
+    else if (a == "--samples") o.samples = unsigned(args.count("a count", v, 50000));
+    else if (a == "--connections") o.connections = unsigned(args.count("a count", v, 50000));
+    else if (a == "--concurrent") o.concurrent = unsigned(args.count("a count", v, 50000));
+    else if (a == "--data-width") o.data_width = args.data_width(v);
+    else if (a == "--max-ratio") o.max_ratio = args.number(a, v, [](double r) { return r >= 1.0; }, "of at least 1");
+    else return false;
+    return true;
+  });
   const double heap_per_connection = table_octets_per_connection(o.connections);
 
   elaborate(o);

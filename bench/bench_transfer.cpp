@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.h"
 #include "device_node.h"
 #include "testbed.h"
 #include "tcpoe/pcie/link.h"
@@ -203,35 +204,14 @@ void usage_exit(int code) {
 
 int sc_main(int argc, char* argv[]) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") usage_exit(0);
-    if (i + 1 >= argc) usage_exit(2);
-    const std::string v = argv[++i];
-    char* end = nullptr;
-    if (a == "--bytes") {
-      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end || n == 0 || n > 1'000'000'000ull) {
-        std::fprintf(stderr, "bench_transfer: --bytes must be 1..1000000000, not '%s'\n", v.c_str());
-        return 2;
-      }
-      o.bytes = n;
-    } else if (a == "--data-width") {
-      if (v != "64" && v != "512") {
-        std::fprintf(stderr, "bench_transfer: --data-width must be 64 or 512, not '%s'\n", v.c_str());
-        return 2;
-      }
-      o.data_width = std::stoi(v);
-    } else if (a == "--min-ratio") {
-      o.min_ratio = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end || !(o.min_ratio > 0 && o.min_ratio <= 1)) {
-        std::fprintf(stderr, "bench_transfer: --min-ratio must be a number in (0, 1], not '%s'\n", v.c_str());
-        return 2;
-      }
-    } else {
-      usage_exit(2);
-    }
-  }
+  const tcpoe::bench::RunArgs args("bench_transfer", usage_exit);
+  args.parse(argc, argv, {}, [&](const std::string& a, const std::string& v) {
+    if (a == "--bytes") o.bytes = args.count(a, v, 1'000'000'000);
+    else if (a == "--data-width") o.data_width = args.data_width(v);
+    else if (a == "--min-ratio") o.min_ratio = args.number(a, v, [](double r) { return r > 0 && r <= 1; }, "in (0, 1]");
+    else return false;
+    return true;
+  });
 
   elaborate(o);
   sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));  // a bound: never a hang

@@ -219,6 +219,13 @@ inline std::vector<tcp::Time> retransmission_times(tcp::Connection& c, tcp::Time
   return times;
 }
 
+// A connection of ours with `config` (a test's own settings), ESTABLISHED.
+inline Fixture established(const tcp::ConnectionConfig& config) {
+  Fixture f(1000, config);
+  f.to_established();
+  return f;
+}
+
 // Two stacks joined by a perfect wire: what one sends, the other receives
 // (through the frame emitter and the parser's model). The events each end
 // reports are kept.

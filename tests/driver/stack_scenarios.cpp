@@ -38,12 +38,14 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
 #include <map>
-#include <random>
 #include <optional>
+#include <random>
 #include <stdexcept>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <random>
@@ -138,8 +140,6 @@ tcpoe::testbed::PairConfig pair_config(const Options& o) {
   return c;
 }
 
-// A host of the pair, its driver up, the other host its neighbour.
-// `send_buffer`: the connections' send buffer (0: the default, 4 MB).
 // The stack's settings of a host: the testbed's, with --time-wait-us and --seed.
 drv::StackConfig host_stack_config(const Options& o, const HostAddress& self) {
   std::optional<std::chrono::nanoseconds> time_wait;
@@ -153,6 +153,8 @@ std::chrono::nanoseconds close_limit(const Options& o, std::chrono::nanoseconds 
   return host_stack_config(o, kHostA).tcp.connection.time_wait + rest;
 }
 
+// A host of the pair, its driver up, the other host its neighbour.
+// `send_buffer`: the connections' send buffer (0: the default, 4 MB).
 std::unique_ptr<SimHost> make_host(DeviceNode& node, const Options& o, const HostAddress& self,
                                    const HostAddress& peer, std::size_t send_buffer = 0) {
   drv::StackConfig config = host_stack_config(o, self);
@@ -177,16 +179,21 @@ void settle(SimHost& h, std::chrono::nanoseconds limit = std::chrono::microsecon
 
 // What the hardware's verdict dropped and what a host sent unasked; the
 // device's CFG_ERROR (a register read: made last).
+// Counters said as WHO_NAME, one (NAME, member) pair each.
+template <typename Counters>
+void say_counters(const std::string& who, const Counters& counters,
+                  std::initializer_list<std::pair<const char*, uint64_t Counters::*>> fields) {
+  for (const auto& [name, member] : fields) say(who + "_" + name, counters.*member);
+}
+
 void fault_report(const std::string& who, SimHost& h) {
-  const tcp::TableCounters& t = h.stack().table().counters();
-  say(who + "_drops_malformed", t.malformed);
-  say(who + "_drops_bad_checksum", t.bad_checksum);
-  say(who + "_resets_sent", t.resets_sent);
-  say(who + "_syn_cookies_sent", t.syn_cookies_sent);
-  say(who + "_syn_cookies_accepted", t.syn_cookies_accepted);
-  say(who + "_syn_backlog_drops", t.syn_backlog_drops);
-  say(who + "_rx_failed", h.stack().counters().rx_failed);
-  say(who + "_tx_failed", h.stack().counters().tx_failed);
+  using T = tcp::TableCounters;
+  say_counters(who, h.stack().table().counters(),
+               {{"drops_malformed", &T::malformed}, {"drops_bad_checksum", &T::bad_checksum},
+                {"resets_sent", &T::resets_sent}, {"syn_cookies_sent", &T::syn_cookies_sent},
+                {"syn_cookies_accepted", &T::syn_cookies_accepted}, {"syn_backlog_drops", &T::syn_backlog_drops}});
+  say_counters(who, h.stack().counters(),
+               {{"rx_failed", &drv::StackCounters::rx_failed}, {"tx_failed", &drv::StackCounters::tx_failed}});
   say(who + "_cfg_error", hex(h.device().host().mmio_read32(regs::kCfgError.offset)));
 }
 
@@ -467,20 +474,16 @@ struct Received {
 };
 
 void connection_report(const std::string& who, const drv::Stack& s, drv::SocketId conn) {
-  if (const tcp::Connection* c = s.connection(conn)) {
-    const tcp::ConnectionCounters& k = c->counters();
-    say(who + "_retransmissions", k.retransmissions);
-    say(who + "_timeouts", k.timeouts);
-    say(who + "_fast_retransmits", k.fast_retransmits);
-    say(who + "_sack_retransmits", k.sack_retransmits);
-    say(who + "_octets_retransmitted", k.octets_retransmitted);
-    say(who + "_out_of_order_kept", k.out_of_order_kept);
-    say(who + "_paws_drops", k.paws_drops);
-    say(who + "_octets_sent", k.octets_sent);
-    say(who + "_octets_received", k.octets_received);
-  }
-  say(who + "_tx_payload_gone", s.counters().tx_payload_gone);
-  say(who + "_tx_failed", s.counters().tx_failed);
+  using C = tcp::ConnectionCounters;
+  if (const tcp::Connection* c = s.connection(conn))
+    say_counters(who, c->counters(),
+                 {{"retransmissions", &C::retransmissions}, {"timeouts", &C::timeouts},
+                  {"fast_retransmits", &C::fast_retransmits}, {"sack_retransmits", &C::sack_retransmits},
+                  {"octets_retransmitted", &C::octets_retransmitted}, {"out_of_order_kept", &C::out_of_order_kept},
+                  {"paws_drops", &C::paws_drops}, {"octets_sent", &C::octets_sent},
+                  {"octets_received", &C::octets_received}});
+  say_counters(who, s.counters(),
+               {{"tx_payload_gone", &drv::StackCounters::tx_payload_gone}, {"tx_failed", &drv::StackCounters::tx_failed}});
 }
 
 // The payload's copies: the CPU's copies into and out of DMA memory (the

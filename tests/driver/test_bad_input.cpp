@@ -204,8 +204,7 @@ TEST_CASE("bad input: challenge ACKs beyond 1000 a second are counted but not se
 TEST_CASE("bad input: challenge_ack_limit 0 sends every challenge ACK", "[driver][badinput]") {
   tcp::ConnectionConfig config;
   config.challenge_ack_limit = 0;
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established(config);
   uint64_t sent = 0;
   for (int i = 0; i < 1200; ++i) sent += f.recv(peer_rst(f.c.rcv_nxt().raw() + 1)).send.size();
   CHECK(sent == 1200);

@@ -52,8 +52,7 @@ template <typename Change>
 Fixture established_with(Change change) {
   tcp::ConnectionConfig config;
   change(config);
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established(config);
   return f;
 }
 

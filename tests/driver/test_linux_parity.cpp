@@ -17,14 +17,23 @@ std::vector<uint8_t> octets(std::size_t n) { return std::vector<uint8_t>(n, 0x42
 
 bool pushed(const wire::TxDescriptor& d) { return (d.tcp_flags & flag::kPsh) != 0; }
 
+// ESTABLISHED, 100 octets of the peer's received and not read yet.
+Fixture established_with_100_octets_received() {
+  Fixture f = established({});
+  PeerSegment data;
+  data.ack = 1001;
+  data.payload_len = 100;
+  f.recv(data);
+  return f;
+}
+
 }  // namespace
 
 TEST_CASE("PSH: every segment of a burst but the first, and the one that empties the buffer",
           "[driver][linux][psh]") {
   tcp::ConnectionConfig config;
   config.initial_window_segments = 1;  // bursts of 1, then 2 segments
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established(config);
   const tcp::Transfer t = f.c.send(octets(4 * kMss), f.now);
   REQUIRE(t.actions.send.size() == 1);
   CHECK_FALSE(pushed(t.actions.send[0]));  // a lone segment, the data not all sent
@@ -42,8 +51,7 @@ TEST_CASE("PSH: a retransmission keeps what the segment had", "[driver][linux][p
   tcp::ConnectionConfig config;
   config.initial_window_segments = 1;
   config.tail_loss_probe = false;  // the RTO's retransmission
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established(config);
   REQUIRE(f.c.send(octets(2 * kMss), f.now).actions.send.size() == 1);
   f.now = *f.c.deadline();
   const tcp::Actions again = f.c.on_timer(f.now);
@@ -71,12 +79,7 @@ TEST_CASE("TCP_NODELAY: a small segment goes at once while another is in flight"
 
 TEST_CASE("close() with unread data sends RST and the connection is gone (RFC 2525 2.17)",
           "[driver][linux][close]") {
-  Fixture f;
-  f.to_established();
-  PeerSegment data;
-  data.ack = 1001;
-  data.payload_len = 100;
-  f.recv(data);
+  Fixture f = established_with_100_octets_received();
   REQUIRE(f.c.readable() == 100);
   const tcp::Actions a = f.c.close(f.now);
   require_one(a, flag::kRst | flag::kAck, 1001, kPeerIsn + 101);
@@ -86,12 +89,7 @@ TEST_CASE("close() with unread data sends RST and the connection is gone (RFC 25
 }
 
 TEST_CASE("close() with every octet read sends FIN, not RST", "[driver][linux][close]") {
-  Fixture f;
-  f.to_established();
-  PeerSegment data;
-  data.ack = 1001;
-  data.payload_len = 100;
-  f.recv(data);
+  Fixture f = established_with_100_octets_received();
   std::vector<uint8_t> into(100);
   REQUIRE(f.c.recv(into, f.now).octets == 100);
   require_one(f.c.close(f.now), flag::kFin | flag::kAck, 1001, kPeerIsn + 101);

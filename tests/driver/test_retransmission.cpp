@@ -175,8 +175,7 @@ TEST_CASE("retransmission timeout: cwnd falls to one segment, ssthresh to half t
           "[driver][rto][congestion]") {
   tcp::ConnectionConfig config;
   config.tail_loss_probe = false;  // the RTO alone (tail loss probes: test_linux_parity.cpp)
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established(config);
   f.c.send(octets(10 * kMss), f.now);
   const tcp::Actions again = f.c.on_timer(*f.c.deadline());
   require_one(again, flag::kAck, 1001, kPeerIsn + 1);  // only the first: a window of one
@@ -218,8 +217,7 @@ TEST_CASE("data retransmissions give up after tcp_retries2: timed out", "[driver
   tcp::ConnectionConfig config;
   config.data_retries = 3;
   config.tail_loss_probe = false;  // the RTO alone (tail loss probes: test_linux_parity.cpp)
-  Fixture f(1000, config);
-  f.to_established();
+  Fixture f = established(config);
   f.c.send(octets(100), f.now);
   tcp::Actions last;
   for (int i = 0; i < 4; ++i) last = f.c.on_timer(*f.c.deadline());
@@ -231,8 +229,7 @@ TEST_CASE("RTT from the echoed timestamp: SRTT, RTTVAR and RTO (RFC 6298, RFC 73
           "[driver][rto][timestamps]") {
   tcp::ConnectionConfig config;
   config.min_rto = 1ms;
-  Fixture f(1000, config);
-  f.to_established();  // the handshake's sample: 0
+  Fixture f = established(config);  // the handshake's sample: 0
   const tcp::Transfer t = f.c.send(octets(100), f.now);
   const uint32_t ts_val = t.actions.send[0].ts_val;
   f.now += 30ms;
