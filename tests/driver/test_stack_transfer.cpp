@@ -22,11 +22,10 @@ using tcpoe::test::run_command;
 constexpr uint64_t kBytes = 1 << 20;
 constexpr uint64_t k10MB = 10'000'000;
 
-// The scenario's arguments for a transfer of `bytes`; the devices' clocks
-// stop while they are settled (the same run, sooner: hosts waiting for a
-// retransmission timer cost little).
+// The scenario's arguments for a transfer of `bytes` (scenario() skips the
+// devices' idle cycles: hosts waiting for a retransmission timer cost little).
 std::string transfer_of(uint64_t bytes, const std::string& more = "") {
-  return "--skip-idle --bytes " + std::to_string(bytes) + " " + more;
+  return "--bytes " + std::to_string(bytes) + " " + more;
 }
 
 void check_intact(const Seen& s, uint64_t bytes = kBytes) {
