@@ -118,9 +118,19 @@ struct WallClockPeerProfile {
   // simulation takes a few ms of wall clock, so a loss is sent again after
   // 10 ms rather than 200.
   std::chrono::milliseconds peer_rto_min{10};
+  // Our largest RTO (simulated): Linux's 120 s, not the testbed's kMaxRto.
+  // A loaded machine can hold the kernel's answers for seconds of wall
+  // clock, milliseconds of simulated time, and 15 retries backed off only to
+  // 1 ms would give up after about 12 ms of it. (TIME-WAIT stays the
+  // testbed's 2 ms, about 2 s of the kernel's wall clock: seven of its FIN
+  // retransmissions from rto_min 10 ms.)
+  std::chrono::nanoseconds our_max_rto = std::chrono::seconds(120);
 
   // Our side of it: the stack's settings.
-  void apply_to(drv::StackConfig& ours) const { ours.tcp.connection.delayed_ack = our_delayed_ack; }
+  void apply_to(drv::StackConfig& ours) const {
+    ours.tcp.connection.delayed_ack = our_delayed_ack;
+    ours.tcp.connection.max_rto = our_max_rto;
+  }
 };
 inline constexpr WallClockPeerProfile kWallClockPeerData{};
 
