@@ -122,8 +122,8 @@ struct WallClockPeerProfile {
   // A loaded machine can hold the kernel's answers for seconds of wall
   // clock, milliseconds of simulated time, and 15 retries backed off only to
   // 1 ms would give up after about 12 ms of it. (TIME-WAIT stays the
-  // testbed's 2 ms, about 2 s of the kernel's wall clock: seven of its FIN
-  // retransmissions from rto_min 10 ms.)
+  // testbed's 2 ms, about 2 s of the kernel's wall clock, longer than the
+  // gaps of its FIN retransmissions from rto_min 10 ms up to the 8th.)
   std::chrono::nanoseconds our_max_rto = std::chrono::seconds(120);
 
   // Our side of it: the stack's settings.
