@@ -238,12 +238,19 @@ void transfer(Host& h, drv::SocketId s) {
               (unsigned long long)k.fast_retransmits, (unsigned long long)k.out_of_order_kept,
               (unsigned long long)k.window_probes, (unsigned long long)d.peer_zero_windows,
               (unsigned long long)d.our_zero_windows);
+  // The kernel's FIN may come first: then ours ends the connection in
+  // LAST-ACK while the data moves, and close() only releases the socket.
   h.stack().close(s);
   drv::PollEvent seen;
-  const uint32_t closed = h.await(s, drv::ready::kClosed, &seen);
+  const uint32_t closed = d.closed ? drv::ready::kClosed | (d.close_error ? drv::ready::kError : 0u)
+                                   : h.await(s, drv::ready::kClosed, &seen);
   r.print_frames = true;
   std::printf("%12.3f us  a: %s (%llu frames of the transfer not printed: see --pcap)\n", now_us(),
-              closed & drv::ready::kClosed ? "closed" : "not closed in time", (unsigned long long)r.frames_not_printed);
+              !(closed & drv::ready::kClosed) ? "not closed in time"
+              : d.closed                      ? (d.close_error ? "closed during the transfer: " + d.close_error.message()
+                                                               : std::string("closed during the transfer (the kernel's FIN first)")).c_str()
+                                              : "closed",
+              (unsigned long long)r.frames_not_printed);
   if ((closed & drv::ready::kClosed) && !(closed & drv::ready::kError)) ++r.results.closed;
   kernel_shows(h, [&] { return r.tap->app_exit().has_value(); });
   read_kernel_app();

@@ -269,16 +269,13 @@ module tcpoe_tx_engine #(
   logic [31:0]      chk_beats, parts_sum;
   logic [1:0]       part_q, part_cur;
   logic             part_more, part_any, claimed_entry_q, pa_full;
-  logic [ADDR_W-1:0] part_addr [PARTS];
-  logic [15:0]      part_len [PARTS];
+  // Part k is ent_parts[k*PART_W +: PART_W]: its address, then its length
+  // (read by part-selects, not an array: yosys would take one for a memory).
 
   always_comb begin
     parts_sum = '0;
-    for (int k = 0; k < PARTS; k++) begin
-      part_addr[k] = ent_parts[k*PART_W +: ADDR_W];
-      part_len[k]  = ent_parts[k*PART_W + ADDR_W +: 16];
-      parts_sum    = parts_sum + 32'(part_len[k]);
-    end
+    for (int k = 0; k < PARTS; k++)
+      parts_sum = parts_sum + 32'(ent_parts[k*PART_W + ADDR_W +: 16]);
     chk_too_long = 32'(ent_plen) > MAX_PAYLOAD;
     chk_mismatch = parts_sum != 32'(ent_plen);
     chk_refused  = ent_bad || chk_too_long || chk_mismatch;
@@ -292,7 +289,7 @@ module tcpoe_tx_engine #(
     part_more = 1'b0;
     part_any  = 1'b0;
     for (int k = PARTS - 1; k >= 0; k--)
-      if (2'(k) >= part_q && part_len[k] != '0) begin
+      if (2'(k) >= part_q && ent_parts[k*PART_W + ADDR_W +: 16] != '0) begin
         part_more = part_any;
         part_any = 1'b1;
         part_cur = 2'(k);
@@ -303,8 +300,8 @@ module tcpoe_tx_engine #(
   // entry's first read.
   assign pay_valid = !halt && ent_valid && !chk_full && chk_read && !pa_full &&
                      (claimed_entry_q || 32'(pq_claimed_q) + chk_beats <= PQ_DEPTH);
-  assign pay_addr  = part_addr[part_cur];
-  assign pay_len   = RD_LEN_W'(part_len[part_cur]);
+  assign pay_addr  = ent_parts[32'(part_cur)*PART_W +: ADDR_W];
+  assign pay_len   = RD_LEN_W'(ent_parts[32'(part_cur)*PART_W + ADDR_W +: 16]);
   assign pay_final = !part_more;
   assign ent_take  = !halt && ent_valid && !chk_full && (chk_read ? pay_take && pay_final : 1'b1);
 

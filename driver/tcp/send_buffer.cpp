@@ -29,10 +29,12 @@ std::size_t SendBuffer::acknowledge(SeqNumber ack) {
   size_ -= count;
   head_ += count;
   if (size_ == 0) {
-    chunks_.clear();
+    chunks_ = {};  // its memory too: an idle connection holds none
     head_ = 0;
   }
-  for (; head_ >= chunk_bytes() && !chunks_.empty(); head_ -= chunk_bytes()) chunks_.pop_front();
+  std::size_t emptied = 0;
+  for (; head_ >= chunk_bytes() && emptied < chunks_.size(); head_ -= chunk_bytes()) ++emptied;
+  chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(emptied));
   return count;
 }
 

@@ -88,7 +88,13 @@ DataResult move_data(SimHost& host, drv::SocketId socket, const DataPlan& plan, 
       our_zero = c->rcv_wnd() == 0;
       res.counters = c->counters();
     }
-    if (!moved) stack.poll(kIdlePoll);
+    if (moved) continue;
+    for (const drv::PollEvent& e : stack.poll(kIdlePoll)) {
+      if (host.on_event) host.on_event(e);
+      if (e.socket != socket) continue;
+      if (e.events & drv::ready::kClosed) res.closed = true;
+      if (e.events & drv::ready::kError) res.close_error = e.error;
+    }
   }
   res.sent_sha256 = sent_hash.hex();
   res.received_sha256 = received_hash.hex();

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "payload.h"
@@ -39,12 +40,19 @@ struct DataResult {
   uint64_t peer_zero_windows = 0, our_zero_windows = 0;
   bool paused = false;
   driver::tcp::ConnectionCounters counters;  // the connection's, at the end
+  // The socket's events seen while moving data (they come through poll(),
+  // which move_data calls): `closed` when the connection ended meanwhile,
+  // which a passive close does (the peer's FIN came first, then ours was
+  // acknowledged in LAST-ACK), with `close_error` set if an error ended it.
+  bool closed = false;
+  std::error_code close_error;
 };
 
 // Sends and receives as planned on an established connection, both at once,
 // until the peer's end of stream is read and all we sent (our FIN after it)
 // is acknowledged; `stop()` true ends it early (^C). Does not close the
-// connection.
+// connection (it may have closed itself: DataResult::closed). Every event
+// polled goes to host.on_event too, as SimHost::wait_for does.
 DataResult move_data(SimHost& host, driver::SocketId socket, const DataPlan& plan,
                      const std::function<bool()>& stop);
 

@@ -52,7 +52,7 @@ std::vector<TxPost> random_posts(std::mt19937_64& rng, int n, uint16_t min_paylo
   std::vector<TxPost> posts;
   for (int i = 0; i < n; ++i) {
     const tcpoe::sim::TxSegment s = tcpoe::test::random_segment(rng, min_payload, max_payload);
-    posts.push_back({s.desc, kPayloadBase + (first_page + uint64_t(i)) * kPayloadStride, s.payload});
+    posts.push_back({s.desc, kPayloadBase + (first_page + uint64_t(i)) * kPayloadStride, s.payload, {}});
   }
   return posts;
 }

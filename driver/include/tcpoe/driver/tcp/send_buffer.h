@@ -12,8 +12,8 @@
 
 #include <array>
 #include <cstddef>
-#include <deque>
 #include <memory>
+#include <vector>
 
 #include "tcpoe/driver/tcp/send_chunks.h"
 #include "tcpoe/driver/tcp/seq_number.h"
@@ -66,7 +66,10 @@ class SendBuffer {
 
   std::size_t capacity_;
   ChunkPool& pool_;
-  std::deque<std::shared_ptr<SendChunk>> chunks_;
+  // Oldest first; a vector, as it allocates nothing while empty (a deque
+  // would, for every idle connection), and holds at most capacity / chunk
+  // + 1 chunks (65 by default), so dropping the front is cheap.
+  std::vector<std::shared_ptr<SendChunk>> chunks_;
   std::size_t head_ = 0;  // offset of begin() in chunks_.front()
   std::size_t size_ = 0;
   SeqNumber begin_;
