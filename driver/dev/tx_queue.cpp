@@ -64,14 +64,15 @@ bool TxQueue::post_entry(wire::TxDescriptor d, wire::ByteSpan copied_first, wire
   d.stream_opt_len = std::uint8_t(options_len);
   d.payload_len = std::uint16_t(length - options_len);  // the payload proper (pack() adds the options)
   // The gather list: the slot, then the payload's parts where they lie.
-  std::vector<regs::tx_ring::Part> parts{{slots_.device_address() + slot_offset, std::uint16_t(in_slot)}};
+  std::array<regs::tx_ring::Part, regs::tx_ring::kMaxParts> parts{};
+  parts[0] = {slots_.device_address() + slot_offset, std::uint16_t(in_slot)};
   std::vector<std::shared_ptr<const void>>& held = held_[slot];
   held.clear();
   for (std::size_t k = 0; k < referenced_count; ++k) {
-    parts.push_back({referenced[k].device_address, referenced[k].length});
+    parts[k + 1] = {referenced[k].device_address, referenced[k].length};
     if (referenced[k].keep) held.push_back(referenced[k].keep);
   }
-  const regs::tx_ring::EntryBytes entry = regs::tx_ring::entry(d, parts);
+  const regs::tx_ring::EntryBytes entry = regs::tx_ring::entry(d, parts.data(), 1 + referenced_count);
   descriptors_.write(std::size_t(slot) * entry.size(), entry.data(), entry.size());
   ++produced_;
   return true;

@@ -373,17 +373,22 @@ using EntryBytes = std::array<uint8_t, kEntrySize>;
 // A whole ring entry as the host writes it: the descriptor (octets 0..55 of
 // pack(d): its payload_len field counts the stream options), then `parts` (at most kMaxParts, the rest
 // of the list zero), every reserved octet zero.
-inline EntryBytes entry(const TxDescriptor& d, const std::vector<Part>& parts) {
-  if (parts.size() > kMaxParts) throw std::invalid_argument("tx_ring::entry: more than 4 parts");
+// The parts as `count` at `parts` (no container: the driver's post path
+// allocates nothing), or as a vector.
+inline EntryBytes entry(const TxDescriptor& d, const Part* parts, std::size_t count) {
+  if (count > kMaxParts) throw std::invalid_argument("tx_ring::entry: more than 4 parts");
   EntryBytes e{};
   const TxDescriptorBytes packed = pack(d);
   std::copy(packed.begin(), packed.begin() + txdesc::kReservedOffset, e.begin());
-  for (unsigned k = 0; k < parts.size(); ++k) {
+  for (unsigned k = 0; k < count; ++k) {
     for (unsigned i = 0; i < part_addr(k).size; ++i)
       e[part_addr(k).offset + i] = uint8_t(parts[k].addr >> (8 * (part_addr(k).size - 1 - i)));
     set_be16(e.data(), part_len(k).offset, parts[k].len);
   }
   return e;
+}
+inline EntryBytes entry(const TxDescriptor& d, const std::vector<Part>& parts) {
+  return entry(d, parts.data(), parts.size());
 }
 }  // namespace tx_ring
 
